@@ -1,0 +1,46 @@
+# The front door. `make demo` and `make test` work on a fresh Debian 12 machine: each
+# first installs whatever packages are missing (scripts/bootstrap.sh), then builds.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+BENCH_BUILD?= build-bench
+GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+CTEST_JOBS ?= $(shell nproc)
+
+.PHONY: all bootstrap build demo test test-sanitize bench format clean
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD)
+
+demo: build
+	./$(BUILD)/apps/drsim/drsim demo
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(CTEST_JOBS)
+
+# The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: bootstrap
+	@cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DDRSIM_SANITIZE=ON \
+	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
+	@cmake --build $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(CTEST_JOBS)
+
+# Kernel and peer benchmarks; see bench/README.md.
+bench:
+	@bash scripts/bootstrap.sh --bench
+	@cmake -S . -B $(BENCH_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DDRSIM_BUILD_BENCH=ON \
+	  -DDRSIM_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_BUILD)
+	bash bench/run.sh $(BENCH_BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

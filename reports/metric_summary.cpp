@@ -1,0 +1,79 @@
+#include "reports/metric_summary.hpp"
+
+#include <fmt/format.h>
+
+namespace drsim::reports {
+namespace {
+
+std::string human(std::int64_t ms) {
+  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
+}
+
+std::string interval(const sim::Bounds& b) {
+  return fmt::format("{}–{}", b.low ? human(*b.low) : "?", b.high ? human(*b.high) : "?");
+}
+
+nlohmann::json seconds(std::int64_t ms) {
+  if (ms == sim::kInfinite) return nullptr;
+  return static_cast<double>(ms) / 1000.0;
+}
+
+nlohmann::json seconds(const std::optional<std::int64_t>& ms) {
+  return ms ? seconds(*ms) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+sim::Proportion meeting(const sim::Sample& sample_ms, sim::Duration objective_ms) {
+  return {sample_ms.count_at_most(objective_ms), sample_ms.count()};
+}
+
+std::string render_metric_table(std::span<const MetricRow> rows, bool color) {
+  const std::string bold = color ? "\033[1m" : "", reset = color ? "\033[0m" : "";
+  const std::string green = color ? "\033[32m" : "", red = color ? "\033[31m" : "";
+  std::string out = fmt::format("{}{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}  {}{}\n", bold,
+                                "metric", "p50", "p90", "p95", "p95 95% CI", "p99", "max",
+                                "objective: P(meet) [95% CI]", reset);
+  for (const MetricRow& row : rows) {
+    const sim::Sample& s = *row.sample;
+    out += fmt::format("{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}", row.name,
+                       human(s.quantile(0.5)), human(s.quantile(0.9)), human(s.quantile(0.95)),
+                       interval(s.quantile_interval(0.95)), human(s.quantile(0.99)),
+                       human(s.max()));
+    if (row.objective_ms) {
+      const sim::Proportion p = meeting(s, *row.objective_ms);
+      const auto ci = p.wilson();
+      const bool met = s.quantile(0.95) <= *row.objective_ms;
+      out += fmt::format("  ≤ {}: {}{:.1f}%{} [{:.1f}–{:.1f}%]", human(*row.objective_ms),
+                         met ? green : red, 100 * p.estimate(), reset, 100 * ci.low, 100 * ci.high);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+nlohmann::json metric_json(const sim::Sample& s, std::optional<sim::Duration> objective_ms) {
+  nlohmann::json j;
+  j["n"] = s.count();
+  j["infinite"] = s.infinite_count();
+  j["p50_s"] = seconds(s.quantile(0.5));
+  j["p90_s"] = seconds(s.quantile(0.9));
+  j["p95_s"] = seconds(s.quantile(0.95));
+  j["p99_s"] = seconds(s.quantile(0.99));
+  const sim::Bounds ci = s.quantile_interval(0.95);
+  j["p95_ci_s"] = {seconds(ci.low), seconds(ci.high)};
+  j["mean_s"] = s.mean() / 1000.0;
+  j["sd_s"] = s.stddev() / 1000.0;
+  j["min_s"] = seconds(s.min());
+  j["max_s"] = seconds(s.max());
+  if (objective_ms) {
+    const sim::Proportion p = meeting(s, *objective_ms);
+    const auto meet_ci = p.wilson();
+    j["target_s"] = seconds(*objective_ms);
+    j["p_meet"] = p.estimate();
+    j["p_meet_ci"] = {meet_ci.low, meet_ci.high};
+  }
+  return j;
+}
+
+}  // namespace drsim::reports

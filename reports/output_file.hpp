@@ -1,0 +1,14 @@
+// Writing result files so that a reader never sees half of one: the content goes to a
+// temporary file beside the target, which is then renamed over it (atomic on POSIX).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace drsim::reports {
+
+/// Writes `content` to `path` atomically. Throws sim::InputError (the path is the user's)
+/// when the directory does not exist or cannot be written; leaves no temporary behind.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace drsim::reports
