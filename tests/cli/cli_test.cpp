@@ -1,0 +1,128 @@
+// End-to-end tests of the drsim command: the real binary, run with an argv.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch() {
+  fs::path dir = fs::temp_directory_path() /
+                 ("drsim-cli-test-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(dir);
+  return dir;
+}
+
+Result drsim(std::vector<std::string> args) {
+  const fs::path dir = scratch();
+  const fs::path out = dir / "stdout", err = dir / "stderr";
+  args.insert(args.begin(), DRSIM_BINARY);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  Result r;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+TEST(Cli, HelpListsCommandsAndExitCodes) {
+  const Result r = drsim({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("demo"), std::string::npos) << r.out;
+  for (const char* code : {"0  success", "1  a gate or check failed", "2  bad input or usage",
+                           "3  internal error"}) {
+    EXPECT_NE(r.out.find(code), std::string::npos) << code;
+  }
+}
+
+TEST(Cli, VersionPrintsTheVersion) {
+  const Result r = drsim({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("drsim 0.", 0), 0u) << r.out;
+}
+
+TEST(Cli, UsageMistakesExitWithTwo) {
+  EXPECT_EQ(drsim({}).exit_code, 2) << "a command is required";
+  EXPECT_EQ(drsim({"frobnicate"}).exit_code, 2);
+  const Result bad_number = drsim({"demo", "--trials", "lots"});
+  EXPECT_EQ(bad_number.exit_code, 2);
+  EXPECT_NE(bad_number.err.find("--trials"), std::string::npos) << bad_number.err;
+  EXPECT_EQ(drsim({"demo", "--trials", "0"}).exit_code, 2);
+}
+
+TEST(Cli, DemoPrintsRtoAndRpoWithObjectives) {
+  const Result r = drsim({"demo", "--trials", "2000", "--seed", "3"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2000 trials, seed 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RTO"), std::string::npos);
+  EXPECT_NE(r.out.find("RPO"), std::string::npos);
+  EXPECT_NE(r.out.find("≤ 4h"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
+}
+
+TEST(Cli, JsonIsByteIdenticalForOneTwoAndEightThreads) {
+  const fs::path dir = scratch();
+  std::string first;
+  for (const char* threads : {"1", "2", "8"}) {
+    const fs::path file = dir / (std::string("t") + threads + ".json");
+    const Result r = drsim({"demo", "-n", "3000", "--seed", "99", "--threads", threads, "--json",
+                            file.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string json = slurp(file);
+    ASSERT_NE(json.find("\"p95_ci_s\""), std::string::npos);
+    if (first.empty()) {
+      first = json;
+    } else {
+      EXPECT_EQ(json, first) << "threads=" << threads;
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, AnUnwritableOutputIsBadInputAndLeavesNoFile) {
+  const fs::path dir = scratch();
+  const fs::path target = dir / "no-such-dir" / "out.json";
+  const Result r = drsim({"demo", "-n", "10", "--json", target.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(target));
+  fs::remove_all(dir);
+}
+
+}  // namespace
