@@ -37,7 +37,12 @@ Time latest_snapshot(Time t, Duration every, Duration at) {
 
 struct TrialState {
   TrialState(Environment& env, const DemoRestoreOptions& o, std::uint64_t seed, std::uint64_t trial)
-      : env(env), options(o), seed(seed), trial(trial), primary_ack(env), backup_ack(env),
+      : env(env),
+        options(o),
+        seed(seed),
+        trial(trial),
+        primary_ack(env),
+        backup_ack(env),
         engineer(env, 1) {}
   sim::Stream stream(std::uint64_t id) const { return sim::Stream(seed, trial, id); }
   Duration draw(const sim::Distribution& d, std::uint64_t id) const {
@@ -112,8 +117,8 @@ Process incident(Environment& env, TrialState& s) {
 
 }  // namespace
 
-DemoOutcome run_demo_trial(const DemoRestoreOptions& options, Environment& env,
-                           std::uint64_t seed, std::uint64_t trial) {
+DemoOutcome run_demo_trial(const DemoRestoreOptions& options, Environment& env, std::uint64_t seed,
+                           std::uint64_t trial) {
   sim::Stream onset_stream(seed, trial, kOnset);
   const auto onset = static_cast<Time>(onset_stream.uniform01() * options.onset_window_ms);
   env.reset(onset);
@@ -139,9 +144,8 @@ DemoResults run_demo(const DemoRestoreOptions& options, const sim::RunOptions& r
     Environment env;
   };
   DemoResults results;
-  results.run = sim::run_trials(run_options, [&] {
-    return std::make_unique<Worker>(options, run_options.seed, outcomes);
-  });
+  results.run = sim::run_trials(
+      run_options, [&] { return std::make_unique<Worker>(options, run_options.seed, outcomes); });
   // Aggregate in trial order: the same numbers for any thread count.
   for (std::uint64_t t = 0; t < outcomes.size(); ++t) {
     if (results.run.status[t] != sim::TrialStatus::kOk) continue;

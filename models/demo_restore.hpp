@@ -28,22 +28,28 @@ struct DemoRestoreOptions {
   sim::Duration alarm_period_ms = sim::kMinute;
   // Page acknowledgement, business hours LN(3m, 15m), nights/weekends LN(5m, 30m) — assumed
   // spread; calibration.md "People" (Google SRE book, PagerDuty reports).
-  sim::Distribution ack_business = sim::Distribution::lognormal_p50_p95(3 * sim::kMinute, 15 * sim::kMinute);
-  sim::Distribution ack_off_hours = sim::Distribution::lognormal_p50_p95(5 * sim::kMinute, 30 * sim::kMinute);
+  sim::Distribution ack_business =
+      sim::Distribution::lognormal_p50_p95(3 * sim::kMinute, 15 * sim::kMinute);
+  sim::Distribution ack_off_hours =
+      sim::Distribution::lognormal_p50_p95(5 * sim::kMinute, 30 * sim::kMinute);
   // Escalation to the backup on-call after 15 min unacknowledged (seeds/muejam-dr-runbook.md).
   sim::Duration escalate_after_ms = 15 * sim::kMinute;
   // Assessment before deciding to restore: LN(10m, 25m), assumed (calibration.md "Decision").
-  sim::Distribution assess = sim::Distribution::lognormal_p50_p95(10 * sim::kMinute, 25 * sim::kMinute);
+  sim::Distribution assess =
+      sim::Distribution::lognormal_p50_p95(10 * sim::kMinute, 25 * sim::kMinute);
   // Restore from snapshot to `available`: LN(15m, 45m), assumed (calibration.md RDS; re:Post
   // "rds-mysql-snapshot-restore", hashicorp/terraform#8051).
-  sim::Distribution restore = sim::Distribution::lognormal_p50_p95(15 * sim::kMinute, 45 * sim::kMinute);
+  sim::Distribution restore =
+      sim::Distribution::lognormal_p50_p95(15 * sim::kMinute, 45 * sim::kMinute);
   // `rds wait db-instance-available` polls every 30 s (botocore rds waiters-2.json).
   sim::Duration waiter_delay_ms = 30 * sim::kSecond;
   // Point the application at the new endpoint and smoke-test it: manual, assumed.
-  sim::Distribution repoint = sim::Distribution::lognormal_p50_p95(5 * sim::kMinute, 15 * sim::kMinute);
+  sim::Distribution repoint =
+      sim::Distribution::lognormal_p50_p95(5 * sim::kMinute, 15 * sim::kMinute);
   // Route 53 propagation LN(30s, 60s) (calibration.md, assumed spread); clients switch after
   // Uniform(0, TTL) with TTL 60 s.
-  sim::Distribution dns_propagation = sim::Distribution::lognormal_p50_p95(30 * sim::kSecond, 60 * sim::kSecond);
+  sim::Distribution dns_propagation =
+      sim::Distribution::lognormal_p50_p95(30 * sim::kSecond, 60 * sim::kSecond);
   sim::Duration dns_ttl_ms = 60 * sim::kSecond;
   // Objectives, as in seeds/mangu-backup-dr-runbook.md: RTO 4 h, RPO 24 h.
   sim::Duration rto_objective_ms = 4 * sim::kHour;
@@ -52,12 +58,12 @@ struct DemoRestoreOptions {
 
 /// What one trial observed.
 struct DemoOutcome {
-  sim::Duration rto_ms = 0;         // onset -> clients reach the restored database
-  sim::Duration rpo_ms = 0;         // onset - snapshot time
-  sim::Duration detection_ms = 0;   // onset -> alarm fires
-  sim::Duration decision_ms = 0;    // alarm -> page acknowledged and restore decided
-  sim::Duration execution_ms = 0;   // decision -> clients reach the restored database
-  bool escalated = false;           // the primary did not acknowledge in time
+  sim::Duration rto_ms = 0;        // onset -> clients reach the restored database
+  sim::Duration rpo_ms = 0;        // onset - snapshot time
+  sim::Duration detection_ms = 0;  // onset -> alarm fires
+  sim::Duration decision_ms = 0;   // alarm -> page acknowledged and restore decided
+  sim::Duration execution_ms = 0;  // decision -> clients reach the restored database
+  bool escalated = false;          // the primary did not acknowledge in time
 };
 
 /// Runs one trial of the demo model in `env` (which it resets first).

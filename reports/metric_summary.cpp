@@ -13,6 +13,13 @@ std::string interval(const sim::Bounds& b) {
   return fmt::format("{}–{}", b.low ? human(*b.low) : "?", b.high ? human(*b.high) : "?");
 }
 
+/// "100%" only when every trial met it: 99.99% must not round up to a promise.
+std::string percent(double p) {
+  if (p >= 1.0) return "100%";
+  if (p >= 0.999) return fmt::format("{:.2f}%", 100 * std::min(p, 0.9999));
+  return fmt::format("{:.1f}%", 100 * p);
+}
+
 nlohmann::json seconds(std::int64_t ms) {
   if (ms == sim::kInfinite) return nullptr;
   return static_cast<double>(ms) / 1000.0;
@@ -31,24 +38,27 @@ sim::Proportion meeting(const sim::Sample& sample_ms, sim::Duration objective_ms
 std::string render_metric_table(std::span<const MetricRow> rows, bool color) {
   const std::string bold = color ? "\033[1m" : "", reset = color ? "\033[0m" : "";
   const std::string green = color ? "\033[32m" : "", red = color ? "\033[31m" : "";
-  std::string out = fmt::format("{}{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}  {}{}\n", bold,
-                                "metric", "p50", "p90", "p95", "p95 95% CI", "p99", "max",
-                                "objective: P(meet) [95% CI]", reset);
+  std::string out =
+      fmt::format("{}{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}  {}{}\n", bold, "metric", "p50",
+                  "p90", "p95", "p95 95% CI", "p99", "max", "objective: P(meet) [95% CI]", reset);
+  bool unbounded = false;
   for (const MetricRow& row : rows) {
     const sim::Sample& s = *row.sample;
-    out += fmt::format("{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}", row.name,
-                       human(s.quantile(0.5)), human(s.quantile(0.9)), human(s.quantile(0.95)),
-                       interval(s.quantile_interval(0.95)), human(s.quantile(0.99)),
-                       human(s.max()));
+    out +=
+        fmt::format("{:<12} {:>7} {:>7} {:>7} {:>15} {:>7} {:>7}", row.name, human(s.quantile(0.5)),
+                    human(s.quantile(0.9)), human(s.quantile(0.95)),
+                    interval(s.quantile_interval(0.95)), human(s.quantile(0.99)), human(s.max()));
     if (row.objective_ms) {
       const sim::Proportion p = meeting(s, *row.objective_ms);
-      const auto ci = p.wilson();
+      const auto ci = p.clopper_pearson();
       const bool met = s.quantile(0.95) <= *row.objective_ms;
-      out += fmt::format("  ≤ {}: {}{:.1f}%{} [{:.1f}–{:.1f}%]", human(*row.objective_ms),
-                         met ? green : red, 100 * p.estimate(), reset, 100 * ci.low, 100 * ci.high);
+      out += fmt::format("  ≤ {}: {}{}{} [{}–{}]", human(*row.objective_ms), met ? green : red,
+                         percent(p.estimate()), reset, percent(ci.low), percent(ci.high));
     }
     out += "\n";
+    unbounded = unbounded || !s.quantile_interval(0.95).low || !s.quantile_interval(0.95).high;
   }
+  if (unbounded) out += "(? in a CI: too few trials to bound that side; run more trials)\n";
   return out;
 }
 
@@ -68,7 +78,7 @@ nlohmann::json metric_json(const sim::Sample& s, std::optional<sim::Duration> ob
   j["max_s"] = seconds(s.max());
   if (objective_ms) {
     const sim::Proportion p = meeting(s, *objective_ms);
-    const auto meet_ci = p.wilson();
+    const auto meet_ci = p.clopper_pearson();
     j["target_s"] = seconds(*objective_ms);
     j["p_meet"] = p.estimate();
     j["p_meet_ci"] = {meet_ci.low, meet_ci.high};

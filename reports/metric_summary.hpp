@@ -21,7 +21,8 @@ struct MetricRow {
 };
 
 /// An aligned table (fits 100 columns): p50, p90, p95 with its 95% CI, p99, max and, for
-/// rows with an objective, the probability of meeting it with its Wilson 95% interval.
+/// rows with an objective, the probability of meeting it with its exact (Clopper–Pearson) 95%
+/// interval.
 std::string render_metric_table(std::span<const MetricRow> rows, bool color);
 
 /// {"n", "p50_s", "p90_s", "p95_s", "p99_s", "mean_s", "sd_s", "min_s", "max_s",

@@ -13,15 +13,36 @@
 
 namespace drsim::reports {
 
-void write_file_atomically(const std::string& path, std::string_view content) {
-  namespace fs = std::filesystem;
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+  throw sim::InputError(sim::Location{path, 0, 0, {}}, "cannot write the file: " + why);
+}
+
+fs::path directory_of(const std::string& path) {
   const fs::path target(path);
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  auto fail = [&](const std::string& why) {
-    throw sim::InputError(sim::Location{path, 0, 0, {}}, "cannot write the file: " + why);
-  };
-  if (!fs::is_directory(directory)) fail(fmt::format("directory {} does not exist", directory.string()));
-  std::string temporary = (directory / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
+  return target.has_parent_path() ? target.parent_path() : fs::path(".");
+}
+
+}  // namespace
+
+void check_writable(const std::string& path) {
+  const fs::path directory = directory_of(path);
+  if (!fs::is_directory(directory)) {
+    fail(path, fmt::format("directory {} does not exist", directory.string()));
+  }
+  if (fs::is_directory(fs::path(path))) fail(path, "it is a directory");
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+  check_writable(path);
+  const fs::path target(path);
+  const fs::path directory = directory_of(path);
+  auto fail = [&](const std::string& why) { reports::fail(path, why); };
+  std::string temporary =
+      (directory / fmt::format(".{}.tmp-XXXXXX", target.filename().string())).string();
   const int fd = ::mkstemp(temporary.data());
   if (fd < 0) fail(std::strerror(errno));
   std::size_t written = 0;

@@ -11,4 +11,8 @@ namespace drsim::reports {
 /// when the directory does not exist or cannot be written; leaves no temporary behind.
 void write_file_atomically(const std::string& path, std::string_view content);
 
+/// Checks up front that `path` could be written (its directory exists), so that a long run
+/// does not end in an error about its output. Throws sim::InputError like the writer.
+void check_writable(const std::string& path);
+
 }  // namespace drsim::reports

@@ -15,9 +15,9 @@ using nlohmann::json;
 using sim::Distribution;
 using sim::InputError;
 
-constexpr std::array<std::string_view, 10> kKinds{"constant", "uniform",    "normal", "lognormal",
-                                                  "exponential", "weibull", "triangular", "pert",
-                                                  "empirical", "mixture"};
+constexpr std::array<std::string_view, 10> kKinds{
+    "constant", "uniform",    "normal", "lognormal", "exponential",
+    "weibull",  "triangular", "pert",   "empirical", "mixture"};
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 [[noreturn]] void fail(const std::string& pointer, std::string message,
@@ -75,8 +75,8 @@ class Fields {
 };
 
 /// [a, b, c] or {"low": a, "mode": b, "high": c}.
-std::array<double, 3> three_points(const json& v, const std::string& pointer,
-                                   std::string_view kind, ValueKind value_kind) {
+std::array<double, 3> three_points(const json& v, const std::string& pointer, std::string_view kind,
+                                   ValueKind value_kind) {
   if (v.is_array()) {
     if (v.size() != 3) {
       fail(pointer, fmt::format("{} expects [low, mode, high], got {} values", kind, v.size()));
@@ -96,7 +96,8 @@ Distribution parse_kind(std::string_view kind, const json& v, const std::string&
   if (kind == "uniform") {
     double low, high;
     if (v.is_array()) {
-      if (v.size() != 2) fail(p, fmt::format("uniform expects [low, high], got {} values", v.size()));
+      if (v.size() != 2)
+        fail(p, fmt::format("uniform expects [low, high], got {} values", v.size()));
       low = parse_value(v[0], child(p, 0), vk);
       high = parse_value(v[1], child(p, 1), vk);
     } else {
@@ -121,7 +122,8 @@ Distribution parse_kind(std::string_view kind, const json& v, const std::string&
                                                 f.get("sigma", ValueKind::kNumber));
       });
     }
-    return located(p, [&] { return Distribution::lognormal_p50_p95(f.get("p50", vk), f.get("p95", vk)); });
+    return located(
+        p, [&] { return Distribution::lognormal_p50_p95(f.get("p50", vk), f.get("p95", vk)); });
   }
   if (kind == "exponential") {
     if (!v.is_object()) {
@@ -168,19 +170,22 @@ Distribution parse_kind(std::string_view kind, const json& v, const std::string&
     if (!item.is_object() || !item.contains("weight")) {
       fail(item_pointer, "a mixture component needs a `weight` and one distribution");
     }
-    weights.push_back(parse_value(item["weight"], child(item_pointer, "weight"), ValueKind::kNumber));
+    weights.push_back(
+        parse_value(item["weight"], child(item_pointer, "weight"), ValueKind::kNumber));
     json rest = item;
     rest.erase("weight");
     components.push_back(parse_distribution(rest, item_pointer, vk));
   }
-  return located(p, [&] { return Distribution::mixture(std::move(components), std::move(weights)); });
+  return located(p,
+                 [&] { return Distribution::mixture(std::move(components), std::move(weights)); });
 }
 
 }  // namespace
 
 double parse_value(const json& value, const std::string& pointer, ValueKind kind) {
   if (kind == ValueKind::kNumber) {
-    if (!value.is_number()) fail(pointer, fmt::format("expected a number, got {}", json_type_name(value)));
+    if (!value.is_number())
+      fail(pointer, fmt::format("expected a number, got {}", json_type_name(value)));
     return value.get<double>();
   }
   if (value.is_number() && value.get<double>() == 0) return 0;
@@ -198,12 +203,14 @@ double parse_value(const json& value, const std::string& pointer, ValueKind kind
 
 Distribution parse_distribution(const json& value, const std::string& pointer, ValueKind kind) {
   if (value.is_string() || value.is_number()) {
-    return located(pointer, [&] { return Distribution::constant(parse_value(value, pointer, kind)); });
+    return located(pointer,
+                   [&] { return Distribution::constant(parse_value(value, pointer, kind)); });
   }
   if (!value.is_object() || value.size() != 1) {
     fail(pointer,
          value.is_object()
-             ? fmt::format("a distribution object has exactly one key (its kind), got {}", value.size())
+             ? fmt::format("a distribution object has exactly one key (its kind), got {}",
+                           value.size())
              : fmt::format("expected a distribution, got {}", json_type_name(value)),
          "e.g. \"15m\" or {\"lognormal\": {\"p50\": \"20m\", \"p95\": \"45m\"}}");
   }

@@ -18,7 +18,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // z(0.95) to full double precision, so that lognormal_p50_p95 reproduces its p95 exactly.
 constexpr double kZ95 = 1.6448536269514722;
 
-[[noreturn]] void reject(std::string message) { throw InputError({}, std::move(message)); }
+[[noreturn]] void reject(std::string message) {
+  throw InputError({}, std::move(message));
+}
 
 void require_finite(double v, std::string_view what) {
   if (!std::isfinite(v)) reject(fmt::format("{} must be a finite number", what));
@@ -33,8 +35,12 @@ std::string value_text(double v, bool as_duration) {
 
 }  // namespace
 
-double normal_quantile(double u) { return -std::sqrt(2.0) * boost::math::erfc_inv(2.0 * u); }
-double normal_cdf(double z) { return 0.5 * boost::math::erfc(-z / std::sqrt(2.0)); }
+double normal_quantile(double u) {
+  return -std::sqrt(2.0) * boost::math::erfc_inv(2.0 * u);
+}
+double normal_cdf(double z) {
+  return 0.5 * boost::math::erfc(-z / std::sqrt(2.0));
+}
 
 Distribution Distribution::constant(double value) {
   require_finite(value, "a constant");
@@ -134,7 +140,7 @@ Distribution Distribution::pert(double low, double mode, double high, double lam
   Distribution d(Kind::kPert);
   d.a_ = low;
   d.b_ = high;
-  d.c_ = 1 + lambda * (mode - low) / (high - low);  // alpha
+  d.c_ = 1 + lambda * (mode - low) / (high - low);   // alpha
   d.d_ = 1 + lambda * (high - mode) / (high - low);  // beta
   return d;
 }
@@ -376,8 +382,7 @@ std::string Distribution::describe(bool as_duration) const {
       return s + ")";
     }
     case Kind::kLognormal:
-      return fmt::format("lognormal(p50={}, p95={})", v(std::exp(a_)),
-                         v(std::exp(a_ + b_ * kZ95)));
+      return fmt::format("lognormal(p50={}, p95={})", v(std::exp(a_)), v(std::exp(a_ + b_ * kZ95)));
     case Kind::kExponential:
       return fmt::format("exponential(mean={})", v(a_));
     case Kind::kWeibull:

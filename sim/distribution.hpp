@@ -86,8 +86,8 @@ class Distribution {
   double a_ = 0, b_ = 0, c_ = 0, d_ = 0;
   // Derived constants cached at construction (e.g. truncated-normal CDF bounds).
   double cdf_low_ = 0, cdf_high_ = 1;
-  std::vector<double> values_;             // empirical observations (sorted) or mixture weights (cumulative)
-  std::vector<Distribution> components_;   // mixture components
+  std::vector<double> values_;  // empirical observations (sorted) or mixture weights (cumulative)
+  std::vector<Distribution> components_;  // mixture components
 };
 
 /// The standard normal quantile and distribution function (portable: Boost.Math).

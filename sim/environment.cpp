@@ -127,7 +127,9 @@ void Event::trigger(State state, std::exception_ptr error) {
   while (WaitNode* node = waiters_.pop_front()) node->owner->fire(node->index, error_);
 }
 
-void Event::succeed() { trigger(State::kSucceeded, nullptr); }
+void Event::succeed() {
+  trigger(State::kSucceeded, nullptr);
+}
 
 void Event::fail(std::exception_ptr error) {
   assert(error != nullptr);
@@ -151,7 +153,9 @@ std::exception_ptr ProcessRef::error() const {
   return slot.state == ProcessState::kFailed ? slot.error : nullptr;
 }
 
-void ProcessRef::attach(WaitNode& node) const { env_->processes_[id_].joiners.push_back(node); }
+void ProcessRef::attach(WaitNode& node) const {
+  env_->processes_[id_].joiners.push_back(node);
+}
 
 void Process::promise_type::FinalAwaiter::await_suspend(
     std::coroutine_handle<promise_type> h) noexcept {
@@ -224,10 +228,9 @@ void Environment::run_until(Time limit) {
   stop_requested_ = false;
   const std::uint64_t budget_end =
       event_limit_ > UINT64_MAX - processed_ ? UINT64_MAX : processed_ + event_limit_;
-  while (!queue_.empty() && !stop_requested_) {
-    if (queue_.next_time() > limit) break;
-    Time at;
-    const Callback callback = queue_.pop(at);
+  Time at;
+  Callback callback;
+  while (!stop_requested_ && queue_.pop_due(limit, at, callback)) {
     now_ = at;
     if (++processed_ > budget_end) {
       throw EventLimitExceeded("more than " + std::to_string(event_limit_) +
@@ -255,6 +258,8 @@ void Environment::reset(Time start) {
   assert(arena_.live_frames() == 0);
 }
 
-Environment::~Environment() { reset(start_); }
+Environment::~Environment() {
+  reset(start_);
+}
 
 }  // namespace drsim::sim

@@ -69,8 +69,8 @@ struct WaitNode {
   WaitNode* next = nullptr;
   WaitList* list = nullptr;  // the list this node is linked into, if any
   Waiter* owner = nullptr;
-  std::uint32_t index = 0;   // which of the owner's waitables (or a resource priority)
-  EventId timer;             // when waiting on a Timeout: its queue entry
+  std::uint32_t index = 0;  // which of the owner's waitables (or a resource priority)
+  EventId timer;            // when waiting on a Timeout: its queue entry
 };
 
 /// Something a process is suspended on. Fired by what it waits for; cancelled by interrupts
@@ -113,8 +113,8 @@ void detach(Environment& env, WaitNode& node);
 struct ProcessContext {
   Environment* env = nullptr;
   std::uint32_t id = 0;
-  Waiter* waiting = nullptr;              // what the process is suspended on, if anything
-  std::coroutine_handle<> resume_point;   // the innermost suspended frame
+  Waiter* waiting = nullptr;             // what the process is suspended on, if anything
+  std::coroutine_handle<> resume_point;  // the innermost suspended frame
   bool interrupt_pending = false;
   std::string interrupt_cause;
 };
@@ -526,7 +526,8 @@ class Combination : public Suspension {
         if (first_ >= 0) error_ = error_at(static_cast<std::size_t>(first_));
         return first_ >= 0;
       }
-    }(std::index_sequence_for<W...>{});
+    }
+    (std::index_sequence_for<W...>{});
   }
   template <class P>
   bool await_suspend(std::coroutine_handle<P> h) {
@@ -534,7 +535,8 @@ class Combination : public Suspension {
     remaining_ = 0;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (attach_one<I>(), ...);
-    }(std::index_sequence_for<W...>{});
+    }
+    (std::index_sequence_for<W...>{});
     return true;
   }
   /// any_of: the index of the first waitable to happen; all_of: the number of waitables.
@@ -573,7 +575,8 @@ class Combination : public Suspension {
     std::exception_ptr e;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       ((I == index ? (void)(e = std::get<I>(items_).error()) : void()), ...);
-    }(std::index_sequence_for<W...>{});
+    }
+    (std::index_sequence_for<W...>{});
     return e;
   }
   void detach_all() {
@@ -593,12 +596,16 @@ class Combination : public Suspension {
 class ProcessRef::Awaiter : public detail::SingleAwaiter<ProcessRef> {
   using SingleAwaiter::SingleAwaiter;
 };
-inline ProcessRef::Awaiter ProcessRef::operator co_await() const { return Awaiter(*env_, *this); }
+inline ProcessRef::Awaiter ProcessRef::operator co_await() const {
+  return Awaiter(*env_, *this);
+}
 
 class Event::Awaiter : public detail::SingleAwaiter<Event&> {
   using SingleAwaiter::SingleAwaiter;
 };
-inline Event::Awaiter Event::operator co_await() { return Awaiter(*env_, *this); }
+inline Event::Awaiter Event::operator co_await() {
+  return Awaiter(*env_, *this);
+}
 
 /// co_await any_of(env, a, b, ...) resumes when the first of the waitables (Events,
 /// ProcessRefs, Timeouts) happens and yields its index; the others are withdrawn. If that

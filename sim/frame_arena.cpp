@@ -7,7 +7,7 @@ namespace drsim::sim {
 namespace {
 
 struct Header {
-  FrameArena* arena;    // null: from the global heap
+  FrameArena* arena;  // null: from the global heap
   std::size_t size_class;
 };
 static_assert(sizeof(Header) <= 16);

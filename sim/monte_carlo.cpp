@@ -13,7 +13,8 @@ namespace drsim::sim {
 
 unsigned effective_threads(unsigned requested, std::uint64_t trials) {
   unsigned threads = requested ? requested : std::max(1u, std::thread::hardware_concurrency());
-  return static_cast<unsigned>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(threads, trials)));
+  return static_cast<unsigned>(
+      std::max<std::uint64_t>(1, std::min<std::uint64_t>(threads, trials)));
 }
 
 namespace {
@@ -63,8 +64,8 @@ RunSummary run_trials(const RunOptions& options,
         } catch (const std::exception& e) {
           summary.status[trial] = TrialStatus::kFailed;
           std::lock_guard lock(mutex);
-          failures.push_back({trial, fmt::format("trial {} (seed {}): {}", trial, options.seed,
-                                                 e.what())});
+          failures.push_back(
+              {trial, fmt::format("trial {} (seed {}): {}", trial, options.seed, e.what())});
         }
       }
       done.fetch_add(end - begin, std::memory_order_relaxed);

@@ -26,8 +26,8 @@ std::pair<std::uint64_t, std::uint64_t> order_statistic_ranks(std::uint64_t n, d
   const auto last = static_cast<std::int64_t>(n);
 
   // Lower: l - 1 is the largest k with P(B <= k) <= tail, B ~ Binomial(n, p).
-  auto k = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(center - spread)), -1,
-                                    last);
+  auto k =
+      std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(center - spread)), -1, last);
   while (k >= 0 && cdf(k) > tail) --k;
   while (k + 1 < last && cdf(k + 1) <= tail) ++k;
   const std::uint64_t low = static_cast<std::uint64_t>(k + 1);

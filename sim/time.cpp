@@ -27,7 +27,9 @@ constexpr std::array<Unit, 6> kUnits{{{"w", kWeek},
                    "write it like 250ms, 90s, 15m, 1h30m, 2d or 1w");
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 // The `drsim` command: parses flags, wires the layers together, prints, and maps outcomes to
 // exit codes. No domain logic lives here.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -50,8 +50,10 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
   command.add_option("--trials,-n", flags.trials, "Number of trials")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
-  command.add_option("--seed,-s", flags.seed, "Run seed: same seed, same results")->capture_default_str();
-  command.add_option("--threads,-j", flags.threads, "Worker threads (0: all cores)")->capture_default_str();
+  command.add_option("--seed,-s", flags.seed, "Run seed: same seed, same results")
+      ->capture_default_str();
+  command.add_option("--threads,-j", flags.threads, "Worker threads (0: all cores)")
+      ->capture_default_str();
   command.add_option("--json", flags.json_path, "Write the machine-readable result to FILE");
   command.add_flag("--quiet,-q", flags.quiet, "No progress bar");
 }
@@ -69,6 +71,7 @@ drsim::sim::RunOptions run_options(const RunFlags& flags) {
 int run_demo_command(const RunFlags& flags) {
   using namespace drsim;
   const models::DemoRestoreOptions options;
+  if (!flags.json_path.empty()) reports::check_writable(flags.json_path);
   std::signal(SIGINT, on_interrupt);
   const models::DemoResults r = models::run_demo(options, run_options(flags));
   std::signal(SIGINT, SIG_DFL);
@@ -80,10 +83,8 @@ int run_demo_command(const RunFlags& flags) {
                                          r.run.requested)
                            : "");
   const reports::MetricRow rows[] = {
-      {"RTO", &r.rto_ms, options.rto_objective_ms},
-      {"RPO", &r.rpo_ms, options.rpo_objective_ms},
-      {"  detection", &r.detection_ms, std::nullopt},
-      {"  decision", &r.decision_ms, std::nullopt},
+      {"RTO", &r.rto_ms, options.rto_objective_ms},   {"RPO", &r.rpo_ms, options.rpo_objective_ms},
+      {"  detection", &r.detection_ms, std::nullopt}, {"  decision", &r.decision_ms, std::nullopt},
       {"  execution", &r.execution_ms, std::nullopt},
   };
   fmt::print("{}", reports::render_metric_table(rows, color));
@@ -117,10 +118,11 @@ int run_demo_command(const RunFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"drsim — disaster-recovery simulation and drill validation.\n"
-               "Replays DR runbooks against a simulated cloud in virtual time and reports RTO\n"
-               "and RPO as distributions.",
-               "drsim"};
+  CLI::App app{
+      "drsim — disaster-recovery simulation and drill validation.\n"
+      "Replays DR runbooks against a simulated cloud in virtual time and reports RTO\n"
+      "and RPO as distributions.",
+      "drsim"};
   app.footer(kExitCodesHelp);
   app.set_version_flag("--version,-V", std::string("drsim ") + DRSIM_VERSION);
   app.require_subcommand(1);

@@ -1,6 +1,7 @@
 // End-to-end tests of the drsim command: the real binary, run with an argv.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,14 +31,15 @@ std::string slurp(const fs::path& p) {
 }
 
 fs::path scratch() {
-  fs::path dir = fs::temp_directory_path() /
-                 ("drsim-cli-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("drsim-cli-test-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(dir);
   return dir;
 }
 
-Result drsim(std::vector<std::string> args) {
+/// Runs drsim with `args`; when `interrupt_after_ms` > 0, sends it SIGINT after that long.
+Result drsim(std::vector<std::string> args, int interrupt_after_ms = 0) {
   const fs::path dir = scratch();
   const fs::path out = dir / "stdout", err = dir / "stderr";
   args.insert(args.begin(), DRSIM_BINARY);
@@ -46,12 +48,18 @@ Result drsim(std::vector<std::string> args) {
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
   Result r;
   if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0) {
     int status = 0;
+    if (interrupt_after_ms > 0) {
+      ::usleep(static_cast<useconds_t>(interrupt_after_ms) * 1000);
+      ::kill(pid, SIGINT);
+    }
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
@@ -65,8 +73,8 @@ TEST(Cli, HelpListsCommandsAndExitCodes) {
   const Result r = drsim({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("demo"), std::string::npos) << r.out;
-  for (const char* code : {"0  success", "1  a gate or check failed", "2  bad input or usage",
-                           "3  internal error"}) {
+  for (const char* code :
+       {"0  success", "1  a gate or check failed", "2  bad input or usage", "3  internal error"}) {
     EXPECT_NE(r.out.find(code), std::string::npos) << code;
   }
 }
@@ -101,8 +109,8 @@ TEST(Cli, JsonIsByteIdenticalForOneTwoAndEightThreads) {
   std::string first;
   for (const char* threads : {"1", "2", "8"}) {
     const fs::path file = dir / (std::string("t") + threads + ".json");
-    const Result r = drsim({"demo", "-n", "3000", "--seed", "99", "--threads", threads, "--json",
-                            file.string()});
+    const Result r = drsim(
+        {"demo", "-n", "3000", "--seed", "99", "--threads", threads, "--json", file.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string json = slurp(file);
     ASSERT_NE(json.find("\"p95_ci_s\""), std::string::npos);
@@ -112,6 +120,18 @@ TEST(Cli, JsonIsByteIdenticalForOneTwoAndEightThreads) {
       EXPECT_EQ(json, first) << "threads=" << threads;
     }
   }
+  fs::remove_all(dir);
+}
+
+TEST(Cli, CtrlCStopsEarlyAndReportsWhatFinishedAsPartial) {
+  const fs::path dir = scratch();
+  const fs::path file = dir / "partial.json";
+  // Three million trials take several seconds; the interrupt lands long before the end.
+  const Result r = drsim({"demo", "-n", "3000000", "--json", file.string()}, 400);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("PARTIAL: stopped after"), std::string::npos) << r.out;
+  const std::string json = slurp(file);
+  EXPECT_NE(json.find("\"partial\": true"), std::string::npos) << json.substr(0, 300);
   fs::remove_all(dir);
 }
 

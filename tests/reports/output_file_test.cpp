@@ -14,9 +14,9 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path fresh_directory() {
-  fs::path dir = fs::temp_directory_path() /
-                 ("drsim-output-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir =
+      fs::temp_directory_path() / ("drsim-output-test-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -34,7 +34,8 @@ TEST(DistributionJson, ParsesEveryFormOperatorsWrite) {
   EXPECT_EQ(parse(R"({"uniform": ["5m", "15m"]})").quantile(0.5), 10.0 * kMinute);
   EXPECT_EQ(parse(R"({"uniform": {"low": "5m", "high": "15m"}})").quantile(0.5), 10.0 * kMinute);
   EXPECT_EQ(parse(R"({"empirical": ["12m", "14m", "31m"]})").quantile(0.5), 14.0 * kMinute);
-  EXPECT_EQ(parse(R"({"triangular": ["5m", "10m", "30m"]})").kind(), Distribution::Kind::kTriangular);
+  EXPECT_EQ(parse(R"({"triangular": ["5m", "10m", "30m"]})").kind(),
+            Distribution::Kind::kTriangular);
   EXPECT_EQ(parse(R"({"pert": {"low": "5m", "mode": "10m", "high": "30m", "lambda": 3}})").kind(),
             Distribution::Kind::kPert);
   EXPECT_EQ(parse(R"({"exponential": "10m"})").mean(), 10.0 * kMinute);

@@ -69,11 +69,10 @@ TEST(Distribution, EveryKindMatchesItsAnalyticQuantilesAndMean) {
   expect_quantiles_match(Distribution::triangular(5, 10, 30), 200000, "triangular");
   expect_quantiles_match(Distribution::pert(5, 10, 30), 100000, "pert");
   // S3 cross-region replication lag without RTC (calibration.md): 99% LN(15s, 5m) + 1% LN(1h, 12h).
-  expect_quantiles_match(
-      Distribution::mixture({Distribution::lognormal_p50_p95(15e3, 300e3),
-                             Distribution::lognormal_p50_p95(3600e3, 43200e3)},
-                            {99, 1}),
-      200000, "mixture");
+  expect_quantiles_match(Distribution::mixture({Distribution::lognormal_p50_p95(15e3, 300e3),
+                                                Distribution::lognormal_p50_p95(3600e3, 43200e3)},
+                                               {99, 1}),
+                         200000, "mixture");
 }
 
 TEST(Distribution, AnalyticFormulasHold) {

@@ -28,7 +28,8 @@ TEST(Environment, TimeoutsAdvanceVirtualTimeInOrder) {
   env.start(sleeper(env, log, "b", 10));
   env.start(sleeper(env, log, "c", 10));
   env.run();
-  EXPECT_EQ(log, (Log{"0 a start", "0 b start", "0 c start", "10 b woke", "10 c woke", "30 a woke"}));
+  EXPECT_EQ(log,
+            (Log{"0 a start", "0 b start", "0 c start", "10 b woke", "10 c woke", "30 a woke"}));
   EXPECT_EQ(env.now(), 30);
   EXPECT_EQ(env.live_processes(), 0u);
 }
@@ -136,8 +137,8 @@ TEST(Environment, AnyOfWithTiesAtOneInstantResumesOnceWithTheEarliest) {
   Environment env;
   Event e(env);
   Log log;
-  env.start(count_wakes(env, log, e));   // its timeout is queued first
-  env.start(trigger_at(env, e, 40));     // the event fires at the same instant, later in order
+  env.start(count_wakes(env, log, e));  // its timeout is queued first
+  env.start(trigger_at(env, e, 40));    // the event fires at the same instant, later in order
   env.run();
   EXPECT_EQ(log, (Log{"40 first=0"}));
 }
@@ -230,8 +231,8 @@ TEST(Environment, InterruptThrowsAtTheCurrentWaitAndCancelsIt) {
   env.start(interrupter(env, p, 10, "primary region recovered"));
   env.start(interrupter(env, p, 25, "second failure"));
   env.run();
-  EXPECT_EQ(log, (Log{"10 interrupted: primary region recovered", "25 interrupted again: second failure",
-                      "26 done"}));
+  EXPECT_EQ(log, (Log{"10 interrupted: primary region recovered",
+                      "25 interrupted again: second failure", "26 done"}));
   EXPECT_EQ(env.now(), 26) << "the interrupted 100 ms timeout must not fire";
   never.succeed();  // the withdrawn waiter must not be woken
   env.run();
@@ -267,7 +268,9 @@ Task<int> restore_step(Environment& env, Duration d, bool fail) {
   co_return static_cast<int>(env.now());
 }
 
-Task<> nested_wait(Environment& env, Duration d) { co_await env.timeout(d); }
+Task<> nested_wait(Environment& env, Duration d) {
+  co_await env.timeout(d);
+}
 
 Process uses_tasks(Environment& env, Log& log) {
   const int t = co_await restore_step(env, 15, false);

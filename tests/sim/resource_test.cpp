@@ -23,7 +23,8 @@ TEST(Resource, AtMostCapacityHoldersAtOnceServedFirstComeFirstServed) {
   Environment env;
   Resource engineers(env, 2);
   Log log;
-  for (const char* name : {"a", "b", "c", "d", "e"}) env.start(worker(env, engineers, log, name, 10));
+  for (const char* name : {"a", "b", "c", "d", "e"})
+    env.start(worker(env, engineers, log, name, 10));
   env.run();
   EXPECT_EQ(log, (Log{"0 a starts", "0 b starts", "10 a ends", "10 b ends", "10 c starts",
                       "10 d starts", "20 c ends", "20 d ends", "20 e starts", "30 e ends"}));

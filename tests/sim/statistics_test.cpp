@@ -81,9 +81,12 @@ TEST(OrderStatisticRanks, HaveAtLeastNominalCoverageAndAreTight) {
       const auto [l, u] = order_statistic_ranks(n, p, 0.95);
       const boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
       auto cdf = [&](std::int64_t k) {
-        return k < 0 ? 0.0 : k >= static_cast<std::int64_t>(n) ? 1.0 : boost::math::cdf(b, static_cast<double>(k));
+        return k < 0                               ? 0.0
+               : k >= static_cast<std::int64_t>(n) ? 1.0
+                                                   : boost::math::cdf(b, static_cast<double>(k));
       };
-      const double coverage = cdf(static_cast<std::int64_t>(u) - 1) - cdf(static_cast<std::int64_t>(l) - 1);
+      const double coverage =
+          cdf(static_cast<std::int64_t>(u) - 1) - cdf(static_cast<std::int64_t>(l) - 1);
       EXPECT_GE(coverage, 0.95 - 1e-12) << "n=" << n << " p=" << p;
       // Tight: shrinking either side by one rank would break the nominal level on that side.
       if (l >= 1) {

@@ -44,7 +44,8 @@ TEST(FormatDuration, IsExactAndRoundTrips) {
   EXPECT_EQ(format_duration(1500), "1.5s");
   EXPECT_EQ(format_duration(250), "250ms");
   EXPECT_EQ(format_duration(kDay + 61'001), "1d1m1.001s");
-  for (Duration d : {Duration{1}, Duration{999}, Duration{61'500}, 3 * kDay + 7, Duration{12345678901}}) {
+  for (Duration d :
+       {Duration{1}, Duration{999}, Duration{61'500}, 3 * kDay + 7, Duration{12345678901}}) {
     EXPECT_EQ(parse_duration(format_duration(d)), d) << format_duration(d);
   }
 }
