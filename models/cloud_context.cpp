@@ -1,0 +1,116 @@
+#include "models/cloud_context.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace drsim::models {
+
+Continent continent_of(std::string_view region) {
+  if (region.starts_with("us-") || region.starts_with("ca-") || region.starts_with("mx-")) {
+    return Continent::kNorthAmerica;
+  }
+  if (region.starts_with("eu-") || region.starts_with("il-")) return Continent::kEurope;
+  if (region.starts_with("ap-")) return Continent::kAsiaPacific;
+  if (region.starts_with("sa-")) return Continent::kSouthAmerica;
+  if (region.starts_with("me-")) return Continent::kMiddleEast;
+  return Continent::kAfrica;
+}
+
+sim::Stream CloudContext::stream(std::string_view purpose, std::string_view resource,
+                                 std::uint64_t occurrence) const {
+  const std::uint64_t id =
+      sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence));
+  return sim::Stream(seed_, trial_, id);
+}
+
+sim::Duration CloudContext::draw(const Distribution& d, std::string_view purpose,
+                                 std::string_view resource, std::uint64_t occurrence) const {
+  sim::Stream s = stream(purpose, resource, occurrence);
+  return d.sample_duration(s);
+}
+
+double CloudContext::uniform(std::string_view purpose, std::string_view resource,
+                             std::uint64_t occurrence) const {
+  sim::Stream s = stream(purpose, resource, occurrence);
+  return s.uniform01();
+}
+
+void CloudContext::add_region(std::string name, std::vector<std::string> azs) {
+  if (azs.empty()) {
+    for (char letter : {'a', 'b', 'c'}) azs.push_back(name + letter);
+  }
+  region_names_.push_back(std::move(name));
+  region_azs_.push_back(std::move(azs));
+}
+
+bool CloudContext::region_known(std::string_view region) const {
+  return std::find(region_names_.begin(), region_names_.end(), region) != region_names_.end();
+}
+
+bool CloudContext::data_plane_up(std::string_view region, sim::Time t, std::string_view az) const {
+  for (const DisruptionWindow& w : disruptions_) {
+    if (!active(w, region, t)) continue;
+    if (w.kind == Disruption::kRegionDown) return false;
+    if (w.kind == Disruption::kAzDown && !az.empty() && w.az == az) return false;
+  }
+  return true;
+}
+
+sim::Time CloudContext::data_plane_back(std::string_view region, sim::Time t) const {
+  // Windows may overlap or chain; advance until no full outage covers the instant.
+  for (bool moved = true; moved && t != sim::kNever;) {
+    moved = false;
+    for (const DisruptionWindow& w : disruptions_) {
+      if (w.kind == Disruption::kRegionDown && active(w, region, t)) {
+        t = w.end;
+        moved = true;
+      }
+    }
+  }
+  return t;
+}
+
+sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from, sim::Time to) const {
+  sim::Time first = sim::kNever;
+  for (const DisruptionWindow& w : disruptions_) {
+    if (w.kind != Disruption::kRegionDown || w.region != region) continue;
+    if (w.start < to && w.end > from) first = std::min(first, std::max(w.start, from));
+  }
+  return first;
+}
+
+std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {
+  const std::uint64_t call = calls_++;
+  latency = draw(calibration_.api_latency, "api/latency", request.service, call);
+  // Route 53's control plane is served from us-east-1, whatever --region says.
+  const std::string& region = request.service == "route53" ? std::string("us-east-1") : request.region;
+  if (!region_known(region)) {
+    if (request.service == "route53") return std::nullopt;  // us-east-1 not modelled: assume up
+    return AwsError{AwsErrorCode::kEndpointConnectionError,
+                    fmt::format("Could not connect to the endpoint URL for region \"{}\"", region)};
+  }
+  const sim::Time t = now();
+  for (const DisruptionWindow& w : disruptions_) {
+    if (!active(w, region, t)) continue;
+    switch (w.kind) {
+      case Disruption::kRegionDown:
+      case Disruption::kControlPlaneDown:
+        return AwsError{AwsErrorCode::kEndpointConnectionError,
+                        fmt::format("Could not connect to the endpoint URL: \"https://{}.{}.amazonaws.com/\"",
+                                    request.service, region)};
+      case Disruption::kControlPlaneImpaired:
+        latency = static_cast<sim::Duration>(static_cast<double>(latency) *
+                                             calibration_.impaired_latency_factor);
+        if (uniform("api/throttle", request.service, call) < calibration_.impaired_throttle_probability) {
+          return AwsError{AwsErrorCode::kThrottling, "Rate exceeded"};
+        }
+        break;
+      case Disruption::kAzDown:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace drsim::models

@@ -1,0 +1,106 @@
+// What every service model of the mock cloud shares within one trial: the clock, the
+// calibration, the trial's random streams, and the regions with their disruptions.
+//
+// Regions and availability zones can be disrupted for a time window: entirely down (data
+// plane and APIs), control plane down (APIs fail, running resources keep serving — the
+// "rely on the data plane" case of Well-Architected REL11-BP04), control plane impaired
+// (slow, throttled), or one AZ down.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/calibration.hpp"
+#include "models/request.hpp"
+#include "sim/environment.hpp"
+#include "sim/rng.hpp"
+
+namespace drsim::models {
+
+enum class Disruption : std::uint8_t {
+  kRegionDown,             // nothing in the region answers or serves
+  kControlPlaneDown,       // API calls fail; running resources serve
+  kControlPlaneImpaired,   // API calls are slow and often throttled
+  kAzDown,                 // one availability zone is down
+};
+
+struct DisruptionWindow {
+  Disruption kind;
+  std::string region;
+  std::string az;  // for kAzDown
+  sim::Time start = 0;
+  sim::Time end = sim::kNever;
+};
+
+/// Continents, for cross-region copy throughput.
+enum class Continent : std::uint8_t { kNorthAmerica, kSouthAmerica, kEurope, kAsiaPacific, kMiddleEast, kAfrica };
+Continent continent_of(std::string_view region);
+
+class CloudContext {
+ public:
+  CloudContext(sim::Environment& env, const Calibration& calibration, std::uint64_t seed,
+               std::uint64_t trial)
+      : env_(env), calibration_(calibration), seed_(seed), trial_(trial) {}
+
+  sim::Time now() const { return env_.now(); }
+  /// The scenario epoch in Unix milliseconds (virtual time 0), for ISO 8601 timestamps.
+  std::int64_t epoch_unix_ms() const { return epoch_unix_ms_; }
+  void set_epoch_unix_ms(std::int64_t epoch) { epoch_unix_ms_ = epoch; }
+  /// The AWS account the mock plays (in ARNs).
+  const std::string& account() const { return account_; }
+  sim::Environment& env() { return env_; }
+  const Calibration& calibration() const { return calibration_; }
+  std::uint64_t seed() const { return seed_; }
+  std::uint64_t trial() const { return trial_; }
+
+  /// The stream for `purpose` of `resource`, its `occurrence`-th use: e.g.
+  /// ("rds/restore", "prod-db-dr", 0). Independent of every other (purpose, resource, k).
+  sim::Stream stream(std::string_view purpose, std::string_view resource,
+                     std::uint64_t occurrence = 0) const;
+  /// One duration drawn from `d` on that stream.
+  sim::Duration draw(const Distribution& d, std::string_view purpose, std::string_view resource,
+                     std::uint64_t occurrence = 0) const;
+  /// One uniform in (0, 1) on that stream.
+  double uniform(std::string_view purpose, std::string_view resource, std::uint64_t occurrence = 0) const;
+
+  // Regions.
+  void add_region(std::string name, std::vector<std::string> azs = {});
+  bool region_known(std::string_view region) const;
+  const std::vector<std::string>& regions() const { return region_names_; }
+  void disrupt(DisruptionWindow window) { disruptions_.push_back(std::move(window)); }
+  const std::vector<DisruptionWindow>& disruptions() const { return disruptions_; }
+  /// Running resources in the region (and AZ, when given) serve at `t`.
+  bool data_plane_up(std::string_view region, sim::Time t, std::string_view az = {}) const;
+  /// The first instant >= t at which the region's data plane is up again (kNever if never).
+  sim::Time data_plane_back(std::string_view region, sim::Time t) const;
+  /// The first instant in [from, to) at which the region's data plane goes down, or kNever.
+  sim::Time data_plane_fails(std::string_view region, sim::Time from, sim::Time to) const;
+
+  /// Checks that `request` may reach its region's API now; on success returns no error and
+  /// sets `latency`. Draws latency and throttling from the trial's streams.
+  std::optional<AwsError> admit(const Request& request, sim::Duration& latency);
+
+  void reset() {
+    disruptions_.clear();
+    calls_ = 0;
+  }
+
+ private:
+  bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
+    return w.region == region && w.start <= t && t < w.end;
+  }
+
+  sim::Environment& env_;
+  const Calibration& calibration_;
+  std::uint64_t seed_, trial_;
+  std::vector<std::string> region_names_;
+  std::vector<std::vector<std::string>> region_azs_;
+  std::vector<DisruptionWindow> disruptions_;
+  std::uint64_t calls_ = 0;  // API calls made in this trial: each draws its own latency
+  std::int64_t epoch_unix_ms_ = 1767571200000;  // 2026-01-05T00:00:00Z, a Monday
+  std::string account_ = "123456789012";
+};
+
+}  // namespace drsim::models

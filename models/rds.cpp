@@ -1,0 +1,1040 @@
+#include "models/rds.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace drsim::models {
+namespace {
+
+using sim::kNever;
+using sim::Time;
+
+Outcome fail(AwsErrorCode code, std::string message) { return Outcome::failure(code, std::move(message)); }
+
+/// "arn:aws:rds:us-west-2:123456789012:snapshot:rds:db-2026-01-05-03-00" -> region and id.
+struct Arn {
+  std::string region, id;
+};
+std::optional<Arn> parse_rds_arn(const std::string& text) {
+  if (!text.starts_with("arn:")) return std::nullopt;
+  std::size_t pos = 0;
+  std::vector<std::string> parts;
+  for (int i = 0; i < 6; ++i) {
+    const std::size_t colon = text.find(':', pos);
+    if (colon == std::string::npos) return std::nullopt;
+    parts.push_back(text.substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  return Arn{parts[3], text.substr(pos)};
+}
+
+/// An identifier parameter that may be given as an ARN: the id and the region it names.
+std::pair<std::string, std::string> id_and_region(const Request& r, std::string_view param) {
+  const std::string raw = r.text(param);
+  if (auto arn = parse_rds_arn(raw)) return {arn->id, arn->region};
+  return {raw, r.region};
+}
+
+std::string stamp(Time t, std::int64_t epoch) {
+  // AWS automated snapshot suffix: 2026-01-05-03-00
+  std::string iso = iso8601(t, epoch);  // 2026-01-05T03:00:00.000Z
+  return fmt::format("{}-{}-{}", iso.substr(0, 10), iso.substr(11, 2), iso.substr(14, 2));
+}
+
+std::string endpoint(const std::string& id, const std::string& region) {
+  return fmt::format("{}.c1x2y3z4.{}.rds.amazonaws.com", id, region);
+}
+
+Time floor_to(Time t, Time phase, sim::Duration every) {
+  Time k = (t - phase) / every;
+  if ((t - phase) % every < 0) --k;
+  return phase + k * every;
+}
+
+}  // namespace
+
+std::string_view db_status_name(DbStatus s) {
+  switch (s) {
+    case DbStatus::kCreating: return "creating";
+    case DbStatus::kBackingUp: return "backing-up";
+    case DbStatus::kAvailable: return "available";
+    case DbStatus::kModifying: return "modifying";
+    case DbStatus::kRebooting: return "rebooting";
+    case DbStatus::kRenaming: return "renaming";
+    case DbStatus::kDeleting: return "deleting";
+    case DbStatus::kDeleted: return "deleted";
+    case DbStatus::kFailed: return "failed";
+    case DbStatus::kStorageFailure: return "storage-failure";
+    case DbStatus::kInaccessible: return "inaccessible-encryption-credentials-recoverable";
+  }
+  return "unknown";
+}
+
+// ------------------------------------------------------------------------- timeline
+
+void Timeline::set(Time from, DbStatus s) {
+  while (!points_.empty() && points_.back().first >= from) points_.pop_back();
+  points_.emplace_back(from, s);
+}
+
+DbStatus Timeline::at(Time t) const {
+  DbStatus s = points_.empty() ? DbStatus::kCreating : points_.front().second;
+  for (const auto& [from, status] : points_) {
+    if (from > t) break;
+    s = status;
+  }
+  return s;
+}
+
+Time Timeline::when(DbStatus s, Time t) const {
+  if (at(t) == s) return t;
+  for (const auto& [from, status] : points_) {
+    if (from > t && status == s) return from;
+  }
+  return kNever;
+}
+
+// ------------------------------------------------------------------------- setup
+
+void Rds::add_instance(const DbInstanceConfig& config, Time exists_from) {
+  DbInstance db;
+  db.config = config;
+  if (db.config.az.empty()) db.config.az = config.region + "a";
+  if (db.config.data_store.empty()) db.config.data_store = config.id;
+  db.exists_from = exists_from;
+  db.status = Timeline(exists_from, DbStatus::kAvailable);
+  // Logs upload every 5 min at a phase of their own: LatestRestorableTime lags 0-5 min.
+  db.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", config.id) *
+                                   static_cast<double>(context_.calibration().rds_log_upload_interval));
+  instances_.push_back(std::move(db));
+}
+
+void Rds::add_snapshot(DbSnapshot snapshot) {
+  if (snapshot.data_store.empty()) snapshot.data_store = snapshot.instance_id;
+  snapshots_.push_back(std::move(snapshot));
+}
+
+void Rds::add_schedule(SnapshotSchedule schedule) {
+  if (schedule.id_prefix.empty()) {
+    schedule.id_prefix = schedule.type == "automated" ? "rds:" + schedule.instance_id + "-"
+                                                      : schedule.instance_id + "-";
+  }
+  // Start with the oldest snapshot still retained at the start of the trial.
+  const Time first = context_.now() - schedule.retention;
+  const std::int64_t index = static_cast<std::int64_t>(
+      std::ceil(static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
+  schedules_.push_back({std::move(schedule), index});
+}
+
+void Rds::add_cluster(DbCluster cluster) {
+  if (cluster.data_store.empty()) cluster.data_store = cluster.id;
+  if (cluster.status.start() == kNever) cluster.status = Timeline(cluster.exists_from, DbStatus::kAvailable);
+  cluster.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", cluster.id) *
+                                        static_cast<double>(context_.calibration().rds_log_upload_interval));
+  clusters_.push_back(std::move(cluster));
+}
+
+void Rds::clear() {
+  instances_.clear();
+  snapshots_.clear();
+  clusters_.clear();
+  schedules_.clear();
+}
+
+// ------------------------------------------------------------------------- queries
+
+const DbInstance* Rds::instance(std::string_view id) const {
+  for (const DbInstance& db : instances_) {
+    if (db.config.id == id && db.deleted_at == kNever) return &db;
+  }
+  return nullptr;
+}
+
+const DbCluster* Rds::cluster(std::string_view id) const {
+  for (const DbCluster& c : clusters_) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+DbInstance* Rds::find_instance(std::string_view id, std::string_view region) {
+  const Time t = context_.now();
+  for (DbInstance& db : instances_) {
+    if (db.config.id == id && db.config.region == region && db.exists_from <= t && db.deleted_at > t) {
+      return &db;
+    }
+  }
+  return nullptr;
+}
+
+DbCluster* Rds::find_cluster(std::string_view id, std::string_view region) {
+  for (DbCluster& c : clusters_) {
+    if (c.id == id && c.region == region && c.exists_from <= context_.now()) return &c;
+  }
+  return nullptr;
+}
+
+DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
+  const Time t = context_.now();
+  for (ScheduleState& s : schedules_) materialize(s.schedule, t);
+  for (DbSnapshot& s : snapshots_) {
+    if (s.id == id && s.region == region && s.exists_from <= t && s.deleted_at > t) return &s;
+  }
+  return nullptr;
+}
+
+DbStatus Rds::status(const DbInstance& db, Time t) const {
+  if (db.deleted_at <= t) return DbStatus::kDeleted;
+  if (db.failed_at <= t) return DbStatus::kFailed;
+  if (!context_.data_plane_up(db.config.region, t)) return DbStatus::kInaccessible;
+  if (!context_.data_plane_up(db.config.region, t, db.config.az)) {
+    if (!db.config.multi_az) return DbStatus::kInaccessible;
+    // Multi-AZ: automatic failover to the standby, "typically 60-120 s".
+    for (const DisruptionWindow& w : context_.disruptions()) {
+      if (w.kind == Disruption::kAzDown && w.region == db.config.region && w.az == db.config.az &&
+          w.start <= t && t < w.end) {
+        const sim::Duration failover = context_.draw(context_.calibration().multi_az_failover,
+                                                     "rds/auto-failover", db.config.id,
+                                                     static_cast<std::uint64_t>(w.start));
+        if (t < w.start + failover) return DbStatus::kRebooting;
+      }
+    }
+  }
+  return db.status.at(t);
+}
+
+DbStatus Rds::status(const DbCluster& c, Time t) const {
+  if (!context_.data_plane_up(c.region, t)) return DbStatus::kInaccessible;
+  return c.status.at(t);
+}
+
+Time Rds::data_as_of(const DbInstance& db, Time t) const {
+  if (db.data_as_of != kNever) return std::min(db.data_as_of, t);
+  if (db.config.replica_of.empty()) {
+    // A primary holds its own writes up to when it stopped taking them.
+    const Time stop = std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
+    return stop;
+  }
+  // A replica holds its source's writes up to the instant replication stopped (promotion,
+  // or the source failing), less the replication lag at that instant.
+  Time stop = std::min(t, db.promoted_at);
+  const DbInstance* source = instance(db.config.replica_of);
+  if (source != nullptr) {
+    stop = std::min({stop, source->failed_at, source->deleted_at,
+                     context_.data_plane_fails(source->config.region, db.exists_from, stop)});
+  }
+  const bool cross_region = source == nullptr || source->config.region != db.config.region;
+  const Distribution& lag_model = cross_region ? context_.calibration().replica_lag_cross_region
+                                               : context_.calibration().replica_lag_in_region;
+  const sim::Duration lag = context_.draw(lag_model, "rds/replica-lag", db.config.id,
+                                          static_cast<std::uint64_t>(stop));
+  return stop - lag;
+}
+
+Time Rds::data_as_of(const DbCluster& c, Time t) const {
+  if (c.data_as_of != kNever) return std::min(c.data_as_of, t);
+  if (!c.secondary) return std::min(t, context_.data_plane_fails(c.region, c.exists_from, t));
+  // A Global Database secondary: the primary's writes less the storage-level lag.
+  Time stop = std::min(t, c.promoted_at);
+  for (const DbCluster& primary : clusters_) {
+    if (primary.global_cluster == c.global_cluster && !primary.secondary && &primary != &c) {
+      stop = std::min(stop, context_.data_plane_fails(primary.region, c.exists_from, stop));
+    }
+  }
+  return stop - context_.draw(context_.calibration().aurora_global_lag, "rds/global-lag", c.id,
+                              static_cast<std::uint64_t>(stop));
+}
+
+Time Rds::latest_restorable_time(const DbInstance& db, Time t) const {
+  const sim::Duration every = context_.calibration().rds_log_upload_interval;
+  // Logs stop being uploaded when the instance or its region goes down.
+  const Time stop = std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
+  return std::max(db.exists_from, floor_to(stop, db.exists_from + db.log_phase, every));
+}
+
+sim::Duration Rds::copy_duration(double gb, std::string_view from, std::string_view to,
+                                 std::string_view stream_name) {
+  const Calibration& c = context_.calibration();
+  const Continent a = continent_of(from), b = continent_of(to);
+  double mb_per_s = c.copy_mb_per_s_same_continent;
+  if (a != b) {
+    const bool pacific = a == Continent::kAsiaPacific || b == Continent::kAsiaPacific;
+    mb_per_s = pacific ? c.copy_mb_per_s_transpacific : c.copy_mb_per_s_transatlantic;
+  }
+  // Throughput varies lognormally around the anchor (sigma 0.5).
+  sim::Stream s = context_.stream("rds/copy-throughput", stream_name);
+  const double throughput =
+      mb_per_s * std::exp(c.copy_sigma * sim::normal_quantile(s.uniform01()));
+  const auto transfer = static_cast<sim::Duration>(gb * 1024.0 / throughput * 1000.0);
+  return context_.draw(c.copy_setup, "rds/copy-setup", stream_name) + transfer;
+}
+
+void Rds::materialize(SnapshotSchedule& schedule, Time t) {
+  ScheduleState* state = nullptr;
+  for (ScheduleState& s : schedules_) {
+    if (&s.schedule == &schedule) state = &s;
+  }
+  const DbInstance* db = instance(schedule.instance_id);
+  if (state == nullptr || db == nullptr) return;
+  const Calibration& c = context_.calibration();
+  const std::int64_t epoch = context_.epoch_unix_ms();
+  for (;; ++state->next_index) {
+    const Time taken = schedule.offset + state->next_index * schedule.every;
+    if (taken > t) break;
+    if (taken < db->exists_from || db->failed_at <= taken || db->deleted_at <= taken) continue;
+    if (!context_.data_plane_up(db->config.region, taken)) continue;  // no backup while down
+    const std::string id = schedule.id_prefix + stamp(taken, epoch);
+    DbSnapshot snap;
+    snap.id = id;
+    snap.region = db->config.region;
+    snap.instance_id = db->config.id;
+    snap.data_store = db->config.data_store;
+    snap.type = schedule.type;
+    snap.data_time = taken;
+    snap.exists_from = taken;
+    snap.deleted_at = taken + schedule.retention;
+    snap.encrypted = db->config.encrypted;
+    snap.kms_key = db->config.kms_key;
+    snap.size_gb = db->config.size_gb;
+    snap.available_at = taken + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", id);
+    if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever) snap.failed = true;
+    const Time ready = snap.available_at;
+    const bool source_ok = !snap.failed;
+    snapshots_.push_back(snap);
+
+    if (schedule.copy_to.empty() || !source_ok) continue;
+    DbSnapshot copy = snap;
+    copy.region = schedule.copy_to;
+    copy.source_region = snap.region;
+    copy.source_id = snap.id;
+    copy.type = "manual";  // a copy of an automated snapshot is a manual snapshot
+    std::string base = snap.id;
+    std::replace(base.begin(), base.end(), ':', '-');
+    copy.id = schedule.copy_id_prefix.empty() ? base + "-copy" : schedule.copy_id_prefix + stamp(taken, epoch);
+    copy.exists_from = ready;
+    copy.kms_key = schedule.copy_kms_key;
+    // Incremental after the first copy: only the data changed since the previous snapshot.
+    const double change_per_day = schedule.change_gb_per_day > 0
+                                      ? schedule.change_gb_per_day
+                                      : c.rds_daily_change_fraction * db->config.size_gb;
+    const bool first = !state->copied_before;
+    const double gb = first ? db->config.size_gb
+                            : change_per_day * static_cast<double>(schedule.every) / sim::kDay;
+    Time done = ready + copy_duration(gb, snap.region, copy.region, copy.id);
+    // The copy reads from the source region: an outage there stalls it until it returns.
+    if (const Time down = context_.data_plane_fails(snap.region, ready, done); down != kNever) {
+      done = context_.data_plane_back(snap.region, down) + (done - down);
+      if (done < down) done = kNever;  // overflow: never back
+    }
+    copy.available_at = done;
+    if (ready >= schedule.copies_broken_since) copy.failed = true;
+    if (copy.encrypted && !kms_.accessible(copy.region, copy.kms_key)) copy.failed = true;
+    if (!copy.failed) state->copied_before = true;
+    snapshots_.push_back(std::move(copy));
+  }
+}
+
+std::vector<const DbSnapshot*> Rds::snapshots(std::string_view region, Time t) {
+  for (ScheduleState& s : schedules_) materialize(s.schedule, t);
+  std::vector<const DbSnapshot*> out;
+  for (const DbSnapshot& s : snapshots_) {
+    if (s.region == region && s.exists_from <= t && s.deleted_at > t) out.push_back(&s);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const DbSnapshot* a, const DbSnapshot* b) { return a->data_time < b->data_time; });
+  return out;
+}
+
+// ------------------------------------------------------------------------- values
+
+Value Rds::instance_value(const DbInstance& db, Time t) const {
+  const DbStatus s = status(db, t);
+  Array replicas;
+  for (const DbInstance& other : instances_) {
+    if (other.config.replica_of == db.config.id && other.promoted_at > t && other.exists_from <= t) {
+      replicas.emplace_back(other.config.id);
+    }
+  }
+  Members m{
+      {"DBInstanceIdentifier", db.config.id},
+      {"DBInstanceClass", db.config.instance_class},
+      {"Engine", db.config.engine},
+      {"DBInstanceStatus", std::string(db_status_name(s))},
+      {"AllocatedStorage", static_cast<std::int64_t>(db.config.size_gb)},
+      {"AvailabilityZone", db.config.az},
+      {"MultiAZ", db.config.multi_az},
+      {"StorageEncrypted", db.config.encrypted},
+      {"BackupRetentionPeriod", db.config.backup_retention_days},
+      {"DBInstanceArn", fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(), db.config.id)},
+      {"ReadReplicaDBInstanceIdentifiers", Value(std::move(replicas))},
+  };
+  if (s != DbStatus::kCreating) {
+    m.emplace_back("Endpoint", Value::object({{"Address", endpoint(db.config.id, db.config.region)},
+                                              {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}}));
+  }
+  if (db.config.encrypted) m.emplace_back("KmsKeyId", db.config.kms_key);
+  if (db.config.backup_retention_days > 0) {
+    m.emplace_back("LatestRestorableTime", Timestamp{latest_restorable_time(db, t)});
+  }
+  if (!db.config.replica_of.empty() && db.promoted_at > t) {
+    m.emplace_back("ReadReplicaSourceDBInstanceIdentifier", db.config.replica_of);
+  }
+  if (!db.config.cluster.empty()) m.emplace_back("DBClusterIdentifier", db.config.cluster);
+  return Value(std::move(m));
+}
+
+Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
+  std::string status = "available";
+  std::int64_t progress = 100;
+  if (s.failed) {
+    status = "failed";
+    progress = 0;
+  } else if (t < s.available_at) {
+    status = "creating";
+    const double total = static_cast<double>(s.available_at - s.exists_from);
+    progress = s.available_at == kNever || total <= 0
+                   ? 0
+                   : static_cast<std::int64_t>(100.0 * static_cast<double>(t - s.exists_from) / total);
+  }
+  Members m{
+      {"DBSnapshotIdentifier", s.id},
+      {"DBInstanceIdentifier", s.instance_id},
+      {"SnapshotCreateTime", Timestamp{s.data_time}},
+      {"Status", status},
+      {"PercentProgress", progress},
+      {"SnapshotType", s.type},
+      {"AllocatedStorage", static_cast<std::int64_t>(s.size_gb)},
+      {"Encrypted", s.encrypted},
+      {"DBSnapshotArn", fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.region, context_.account(), s.id)},
+  };
+  if (s.encrypted) m.emplace_back("KmsKeyId", s.kms_key);
+  if (!s.source_region.empty()) {
+    m.emplace_back("SourceRegion", s.source_region);
+    m.emplace_back("SourceDBSnapshotIdentifier",
+                   fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.source_region, context_.account(), s.source_id));
+  }
+  return Value(std::move(m));
+}
+
+Value Rds::cluster_value(const DbCluster& c, Time t) const {
+  Members m{
+      {"DBClusterIdentifier", c.id},
+      {"Status", std::string(db_status_name(status(c, t)))},
+      {"Engine", c.engine},
+      {"Endpoint", fmt::format("{}.cluster-c1x2y3z4.{}.rds.amazonaws.com", c.id, c.region)},
+      {"ReaderEndpoint", fmt::format("{}.cluster-ro-c1x2y3z4.{}.rds.amazonaws.com", c.id, c.region)},
+      {"DBClusterArn", fmt::format("arn:aws:rds:{}:{}:cluster:{}", c.region, context_.account(), c.id)},
+      {"MultiAZ", c.readers > 0},
+  };
+  Array members;
+  int count = 0;
+  for (const DbInstance& db : instances_) {
+    if (db.config.cluster == c.id && db.exists_from <= t && db.deleted_at > t) {
+      members.push_back(Value::object({{"DBInstanceIdentifier", db.config.id}, {"IsClusterWriter", count++ == 0}}));
+    }
+  }
+  m.emplace_back("DBClusterMembers", Value(std::move(members)));
+  if (!c.global_cluster.empty()) m.emplace_back("GlobalClusterIdentifier", c.global_cluster);
+  return Value(std::move(m));
+}
+
+// ------------------------------------------------------------------------- operations
+
+Outcome Rds::handle(const Request& r) {
+  const std::string& op = r.operation;
+  if (op == "describe-db-instances") return describe_instances(r);
+  if (op == "describe-db-snapshots") return describe_snapshots(r);
+  if (op == "describe-db-clusters") return describe_clusters(r);
+  if (op == "create-db-snapshot" || op == "create-db-cluster-snapshot") return create_snapshot(r);
+  if (op == "copy-db-snapshot") return copy_snapshot(r);
+  if (op == "delete-db-snapshot") return delete_snapshot(r);
+  if (op == "restore-db-instance-from-db-snapshot") return restore_from_snapshot(r);
+  if (op == "restore-db-instance-to-point-in-time") return restore_to_point_in_time(r);
+  if (op == "create-db-instance-read-replica") return create_read_replica(r);
+  if (op == "promote-read-replica" || op == "promote-read-replica-db-cluster") return promote_read_replica(r);
+  if (op == "reboot-db-instance") return reboot(r);
+  if (op == "modify-db-instance") return modify(r);
+  if (op == "delete-db-instance" || op == "delete-db-cluster") return delete_instance(r);
+  if (op == "failover-db-cluster") return failover_cluster(r);
+  if (op == "failover-global-cluster") return failover_global(r, false);
+  if (op == "switchover-global-cluster") return failover_global(r, true);
+  if (op == "restore-db-cluster-from-snapshot") return restore_cluster(r, false);
+  if (op == "restore-db-cluster-to-point-in-time") return restore_cluster(r, true);
+  if (op == "create-db-instance") return create_instance(r);
+  if (op == "describe-db-cluster-snapshots") return describe_snapshots(r);
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model rds " + op);
+}
+
+Outcome Rds::describe_instances(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  Array out;
+  for (const DbInstance& db : instances_) {
+    if (db.config.region != r.region || db.exists_from > t || db.deleted_at <= t) continue;
+    if (!id.empty() && db.config.id != id) continue;
+    out.push_back(instance_value(db, t));
+  }
+  if (!id.empty() && out.empty()) {
+    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  }
+  return Outcome::success(Value::object({{"DBInstances", Value(std::move(out))}}));
+}
+
+Outcome Rds::describe_snapshots(const Request& r) {
+  const Time t = context_.now();
+  const bool clusters = r.operation == "describe-db-cluster-snapshots";
+  const std::string id = r.text(clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
+  const std::string owner = r.text(clusters ? "db-cluster-identifier" : "db-instance-identifier");
+  const std::string type = r.text("snapshot-type");
+  Array out;
+  for (const DbSnapshot* s : snapshots(r.region, t)) {
+    if (!id.empty() && s->id != id) continue;
+    if (!owner.empty() && s->instance_id != owner) continue;
+    if (!type.empty() && s->type != type) continue;
+    out.push_back(snapshot_value(*s, t));
+  }
+  if (!id.empty() && out.empty()) {
+    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
+  }
+  return Outcome::success(Value::object({{clusters ? "DBClusterSnapshots" : "DBSnapshots", Value(std::move(out))}}));
+}
+
+Outcome Rds::describe_clusters(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-cluster-identifier");
+  Array out;
+  for (const DbCluster& c : clusters_) {
+    if (c.region != r.region || c.exists_from > t) continue;
+    if (!id.empty() && c.id != id) continue;
+    out.push_back(cluster_value(c, t));
+  }
+  if (!id.empty() && out.empty()) {
+    return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+  }
+  return Outcome::success(Value::object({{"DBClusters", Value(std::move(out))}}));
+}
+
+std::optional<Outcome> Rds::check_kms(bool encrypted, const std::string& key, const std::string& region) {
+  if (encrypted && !kms_.accessible(region, key)) {
+    return fail(AwsErrorCode::kKMSKeyNotAccessible,
+                fmt::format("The specified KMS key [{}] does not exist, is not enabled or you do not "
+                            "have permissions to access it in region {}.", key, region));
+  }
+  return std::nullopt;
+}
+
+Outcome Rds::create_snapshot(const Request& r) {
+  const Time t = context_.now();
+  const bool cluster_op = r.operation == "create-db-cluster-snapshot";
+  const std::string snap_id = r.text(cluster_op ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
+  const std::string owner_id = r.text(cluster_op ? "db-cluster-identifier" : "db-instance-identifier");
+  if (find_snapshot(snap_id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBSnapshotAlreadyExists, fmt::format("Cannot create the snapshot because a snapshot with the identifier {} already exists.", snap_id));
+  }
+  DbSnapshot s;
+  s.id = snap_id;
+  s.region = r.region;
+  s.instance_id = owner_id;
+  s.data_time = t;
+  s.exists_from = t;
+  if (cluster_op) {
+    DbCluster* c = find_cluster(owner_id, r.region);
+    if (c == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", owner_id));
+    if (status(*c, t) != DbStatus::kAvailable) {
+      return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not in available state.", owner_id));
+    }
+    s.data_store = c->data_store;
+    s.data_time = data_as_of(*c, t);
+  } else {
+    DbInstance* db = find_instance(owner_id, r.region);
+    if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", owner_id));
+    if (status(*db, t) != DbStatus::kAvailable) {
+      return fail(AwsErrorCode::kInvalidDBInstanceState,
+                  fmt::format("DBInstance {} is not in available state.", owner_id));
+    }
+    s.data_store = db->config.data_store;
+    s.data_time = data_as_of(*db, t);
+    s.encrypted = db->config.encrypted;
+    s.kms_key = db->config.kms_key;
+    s.size_gb = db->config.size_gb;
+  }
+  s.available_at = t + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", s.id);
+  snapshots_.push_back(s);
+  return Outcome::success(Value::object({{cluster_op ? "DBClusterSnapshot" : "DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
+}
+
+Outcome Rds::copy_snapshot(const Request& r) {
+  const Time t = context_.now();
+  auto [source_id, source_region] = id_and_region(r, "source-db-snapshot-identifier");
+  if (const std::string explicit_region = r.text("source-region"); !explicit_region.empty()) {
+    source_region = explicit_region;
+  }
+  const std::string target_id = r.text("target-db-snapshot-identifier");
+  if (!context_.data_plane_up(source_region, t)) {
+    return fail(AwsErrorCode::kInvalidDBSnapshotState,
+                fmt::format("The source snapshot's region {} is not available.", source_region));
+  }
+  DbSnapshot* source = find_snapshot(source_id, source_region);
+  if (source == nullptr) {
+    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found in {}.", source_id, source_region));
+  }
+  if (source->failed || t < source->available_at) {
+    return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("Snapshot {} is not available.", source_id));
+  }
+  if (find_snapshot(target_id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBSnapshotAlreadyExists, fmt::format("Snapshot {} already exists.", target_id));
+  }
+  const bool cross_region = source_region != r.region;
+  std::string key = r.text("kms-key-id");
+  if (source->encrypted && cross_region && key.empty()) {
+    return fail(AwsErrorCode::kInvalidParameterCombination,
+                "KmsKeyId is required to copy an encrypted snapshot to another region.");
+  }
+  if (key.empty()) key = source->kms_key;
+  if (auto error = check_kms(source->encrypted, key, r.region)) return *error;
+  int in_progress = 0;
+  for (const DbSnapshot& s : snapshots_) {
+    if (s.region == r.region && !s.source_region.empty() && s.exists_from <= t && t < s.available_at && !s.failed) {
+      ++in_progress;
+    }
+  }
+  if (cross_region && in_progress >= context_.calibration().max_concurrent_copies) {
+    return fail(AwsErrorCode::kSnapshotQuotaExceeded,
+                fmt::format("Cannot copy: {} snapshot copies are already in progress to {}.", in_progress, r.region));
+  }
+  DbSnapshot copy = *source;
+  copy.id = target_id;
+  copy.region = r.region;
+  copy.type = "manual";
+  copy.kms_key = key;
+  copy.exists_from = t;
+  copy.deleted_at = kNever;
+  copy.source_region = source_region;
+  copy.source_id = source_id;
+  copy.available_at = t + (cross_region ? copy_duration(copy.size_gb, source_region, r.region, target_id)
+                                        : context_.draw(context_.calibration().copy_setup, "rds/copy-setup", target_id));
+  snapshots_.push_back(copy);
+  return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
+}
+
+Outcome Rds::delete_snapshot(const Request& r) {
+  const std::string id = r.text("db-snapshot-identifier");
+  DbSnapshot* s = find_snapshot(id, r.region);
+  if (s == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
+  s->deleted_at = context_.now();
+  return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(*s, context_.now())}}));
+}
+
+void Rds::add_restored(DbInstance db) {
+  db.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", db.config.id, db.restores) *
+                                   static_cast<double>(context_.calibration().rds_log_upload_interval));
+  instances_.push_back(std::move(db));
+}
+
+Outcome Rds::restore_from_snapshot(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  const std::string snap_id = r.text("db-snapshot-identifier");
+  if (find_instance(id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+  }
+  const DbSnapshot* snap = find_snapshot(snap_id, r.region);
+  if (snap == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", snap_id));
+  if (snap->failed || t < snap->available_at) {
+    return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("DBSnapshot {} is not in available state.", snap_id));
+  }
+  if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
+  const DbInstance* source = instance(snap->instance_id);
+  DbInstance db;
+  db.config.id = id;
+  db.config.region = r.region;
+  db.config.az = r.text("availability-zone").empty() ? r.region + "a" : r.text("availability-zone");
+  db.config.engine = source ? source->config.engine : "postgres";
+  db.config.instance_class = r.text("db-instance-class").empty() ? (source ? source->config.instance_class : "db.r6g.large")
+                                                                 : r.text("db-instance-class");
+  db.config.size_gb = snap->size_gb;
+  db.config.multi_az = r.flag("multi-az");
+  db.config.encrypted = snap->encrypted;
+  db.config.kms_key = snap->kms_key;
+  db.config.backup_retention_days = source ? source->config.backup_retention_days : 7;
+  if (const std::string retention = r.text("backup-retention-period"); !retention.empty()) {
+    db.config.backup_retention_days = std::atoi(retention.c_str());
+  }
+  db.config.data_store = snap->data_store;
+  db.exists_from = t;
+  db.data_as_of = snap->data_time;
+  const std::uint64_t occurrence = instances_.size();
+  const Calibration& c = context_.calibration();
+  const Time restored = t + context_.draw(c.rds_restore, "rds/restore", id, occurrence);
+  db.status = Timeline(t, DbStatus::kCreating);
+  Time available = restored;
+  if (db.config.backup_retention_days > 0 &&
+      context_.uniform("rds/post-restore-backup", id, occurrence) < c.rds_post_restore_backup_probability) {
+    db.status.set(restored, DbStatus::kBackingUp);
+    available = restored + context_.draw(c.rds_post_restore_backup, "rds/post-restore-backup-duration", id, occurrence);
+  }
+  db.status.set(available, DbStatus::kAvailable);
+  add_restored(std::move(db));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+}
+
+Outcome Rds::restore_to_point_in_time(const Request& r) {
+  const Time t = context_.now();
+  const std::string target = r.text("target-db-instance-identifier");
+  const DbInstance* source = nullptr;
+  std::string source_id = r.text("source-db-instance-identifier");
+  bool replicated = false;
+  if (const std::string arn = r.text("source-db-instance-automated-backups-arn"); !arn.empty()) {
+    // Cross-region automated backups: the id in the ARN names the source instance.
+    if (auto parsed = parse_rds_arn(arn)) source_id = parsed->id;
+    replicated = true;
+  }
+  for (const DbInstance& db : instances_) {
+    if (db.config.id == source_id && (replicated || db.config.region == r.region)) source = &db;
+  }
+  if (source == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", source_id));
+  if (find_instance(target, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", target));
+  }
+  if (source->config.backup_retention_days <= 0) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("Automated backups are not enabled for {}: point-in-time restore is not possible.", source_id));
+  }
+  const Calibration& c = context_.calibration();
+  Time latest = latest_restorable_time(*source, t);
+  if (replicated) {
+    // Replicated backups arrive in the destination region with a lag of their own.
+    const sim::Duration lag = context_.draw(c.backup_replication_lag, "rds/backup-replication-lag", source_id);
+    latest = latest_restorable_time(*source, std::max(source->exists_from, t - lag));
+  }
+  Time restore_time = latest;
+  if (!r.flag("use-latest-restorable-time")) {
+    const Value* given = r.find("restore-time");
+    if (given == nullptr) {
+      return fail(AwsErrorCode::kMissingParameter, "Either --restore-time or --use-latest-restorable-time is required.");
+    }
+    auto parsed = time_of(*given, context_.epoch_unix_ms());
+    if (!parsed) return fail(AwsErrorCode::kInvalidParameterValue, "--restore-time is not an ISO 8601 UTC time");
+    restore_time = *parsed;
+  }
+  const Time earliest = std::max(source->exists_from, t - source->config.backup_retention_days * sim::kDay);
+  if (restore_time > latest || restore_time < earliest) {
+    return fail(AwsErrorCode::kInvalidRestore,
+                fmt::format("Restore time {} is outside the restorable window [{}, {}].",
+                            iso8601(restore_time, context_.epoch_unix_ms()), iso8601(earliest, context_.epoch_unix_ms()),
+                            iso8601(latest, context_.epoch_unix_ms())));
+  }
+  DbInstance db;
+  db.config = source->config;
+  db.config.id = target;
+  db.config.region = r.region;
+  db.config.az = r.region + "a";
+  db.config.replica_of.clear();
+  db.config.multi_az = r.flag("multi-az");
+  if (!r.text("db-instance-class").empty()) db.config.instance_class = r.text("db-instance-class");
+  if (auto error = check_kms(db.config.encrypted, db.config.kms_key, r.region)) return *error;
+  db.exists_from = t;
+  db.data_as_of = restore_time;
+  db.status = Timeline(t, DbStatus::kCreating);
+  db.status.set(t + context_.draw(c.rds_pitr, "rds/pitr", target, instances_.size()), DbStatus::kAvailable);
+  add_restored(std::move(db));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+}
+
+Outcome Rds::create_read_replica(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  auto [source_id, source_region] = id_and_region(r, "source-db-instance-identifier");
+  if (!r.text("source-region").empty()) source_region = r.text("source-region");
+  if (find_instance(id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+  }
+  DbInstance* source = find_instance(source_id, source_region);
+  if (source == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", source_id));
+  if (status(*source, t) != DbStatus::kAvailable) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DBInstance {} is not available.", source_id));
+  }
+  if (source->config.backup_retention_days <= 0) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, "Automated backups must be enabled on the source to create a read replica.");
+  }
+  DbInstance db;
+  db.config = source->config;
+  db.config.id = id;
+  db.config.region = r.region;
+  db.config.az = r.region + "a";
+  db.config.replica_of = source_id;
+  db.config.multi_az = r.flag("multi-az");
+  if (source_region != r.region) {
+    const std::string key = r.text("kms-key-id");
+    if (db.config.encrypted && key.empty()) {
+      return fail(AwsErrorCode::kInvalidParameterCombination, "KmsKeyId is required for a cross-region encrypted read replica.");
+    }
+    if (!key.empty()) db.config.kms_key = key;
+    if (auto error = check_kms(db.config.encrypted, db.config.kms_key, r.region)) return *error;
+  }
+  db.exists_from = t;
+  db.status = Timeline(t, DbStatus::kCreating);
+  db.status.set(t + context_.draw(context_.calibration().replica_create, "rds/replica-create", id), DbStatus::kAvailable);
+  add_restored(std::move(db));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+}
+
+Outcome Rds::promote_read_replica(const Request& r) {
+  const Time t = context_.now();
+  const Calibration& c = context_.calibration();
+  if (r.operation == "promote-read-replica-db-cluster") {
+    const std::string id = r.text("db-cluster-identifier");
+    DbCluster* cl = find_cluster(id, r.region);
+    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    if (!cl->secondary || cl->promoted_at <= t) {
+      return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not a read replica.", id));
+    }
+    cl->data_as_of = data_as_of(*cl, t);
+    cl->promoted_at = t;
+    cl->secondary = false;
+    cl->status.set(t, DbStatus::kModifying);
+    cl->status.set(t + context_.draw(c.replica_promotion, "rds/promote", id), DbStatus::kAvailable);
+    return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
+  }
+  const std::string id = r.text("db-instance-identifier");
+  DbInstance* db = find_instance(id, r.region);
+  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db->config.replica_of.empty() || db->promoted_at <= t) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not a read replica.", id));
+  }
+  if (status(*db, t) != DbStatus::kAvailable) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+  }
+  db->data_as_of = data_as_of(*db, t);  // replication stops now: freeze what it holds
+  db->promoted_at = t;
+  db->status.set(t, DbStatus::kModifying);
+  db->status.set(t + context_.draw(c.replica_promotion, "rds/promote", id), DbStatus::kAvailable);
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+}
+
+Outcome Rds::reboot(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  DbInstance* db = find_instance(id, r.region);
+  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (status(*db, t) != DbStatus::kAvailable) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+  }
+  const bool failover = r.flag("force-failover");
+  if (failover && !db->config.multi_az) {
+    return fail(AwsErrorCode::kInvalidParameterCombination, "Cannot force a failover of a Single-AZ instance.");
+  }
+  const Calibration& c = context_.calibration();
+  const sim::Duration d = failover ? context_.draw(c.multi_az_failover, "rds/failover", id, db->restores++)
+                                   : context_.draw(c.rds_reboot, "rds/reboot", id, db->restores++);
+  db->status.set(t, DbStatus::kRebooting);
+  db->status.set(t + d, DbStatus::kAvailable);
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+}
+
+Outcome Rds::modify(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  DbInstance* db = find_instance(id, r.region);
+  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (status(*db, t) != DbStatus::kAvailable) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+  }
+  const Calibration& c = context_.calibration();
+  if (const std::string new_id = r.text("new-db-instance-identifier"); !new_id.empty()) {
+    if (find_instance(new_id, r.region) != nullptr) {
+      return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", new_id));
+    }
+    db->config.id = new_id;
+    db->status.set(t, DbStatus::kRenaming);
+    db->status.set(t + context_.draw(c.rds_rename, "rds/rename", new_id), DbStatus::kAvailable);
+  } else {
+    if (!r.text("db-instance-class").empty()) db->config.instance_class = r.text("db-instance-class");
+    if (r.find("multi-az") != nullptr) db->config.multi_az = r.flag("multi-az");
+    db->status.set(t, DbStatus::kModifying);
+    db->status.set(t + context_.draw(c.rds_rename, "rds/modify", id, db->restores++), DbStatus::kAvailable);
+  }
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+}
+
+Outcome Rds::delete_instance(const Request& r) {
+  const Time t = context_.now();
+  const Calibration& c = context_.calibration();
+  if (r.operation == "delete-db-cluster") {
+    const std::string id = r.text("db-cluster-identifier");
+    DbCluster* cl = find_cluster(id, r.region);
+    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    cl->status.set(t, DbStatus::kDeleting);
+    cl->status.set(t + context_.draw(c.rds_delete, "rds/delete", id), DbStatus::kDeleted);
+    return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
+  }
+  const std::string id = r.text("db-instance-identifier");
+  DbInstance* db = find_instance(id, r.region);
+  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db->status.at(t) == DbStatus::kDeleting) {
+    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is already being deleted.", id));
+  }
+  if (!r.flag("skip-final-snapshot")) {
+    const std::string final_id = r.text("final-db-snapshot-identifier");
+    if (final_id.empty()) {
+      return fail(AwsErrorCode::kInvalidParameterCombination,
+                  "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.");
+    }
+    DbSnapshot s;
+    s.id = final_id;
+    s.region = r.region;
+    s.instance_id = id;
+    s.data_store = db->config.data_store;
+    s.data_time = data_as_of(*db, t);
+    s.exists_from = t;
+    s.available_at = t + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", final_id);
+    s.encrypted = db->config.encrypted;
+    s.kms_key = db->config.kms_key;
+    s.size_gb = db->config.size_gb;
+    snapshots_.push_back(std::move(s));
+  }
+  const Time gone = t + context_.draw(c.rds_delete, "rds/delete", id, db->restores++);
+  db->status.set(t, DbStatus::kDeleting);
+  db->deleted_at = gone;
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+}
+
+Outcome Rds::failover_cluster(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-cluster-identifier");
+  DbCluster* cl = find_cluster(id, r.region);
+  if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+  if (status(*cl, t) != DbStatus::kAvailable) {
+    return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not in available state.", id));
+  }
+  const Calibration& c = context_.calibration();
+  const Distribution& d = cl->readers > 0 ? c.aurora_failover_with_replica : c.aurora_failover_without_replica;
+  cl->status.set(t, DbStatus::kModifying);
+  cl->status.set(t + context_.draw(d, "rds/cluster-failover", id, cl->operations++), DbStatus::kAvailable);
+  return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
+}
+
+Outcome Rds::failover_global(const Request& r, bool planned) {
+  const Time t = context_.now();
+  const std::string global = r.text("global-cluster-identifier");
+  auto [target_id, target_region] = id_and_region(r, "target-db-cluster-identifier");
+  DbCluster* target = nullptr;
+  DbCluster* primary = nullptr;
+  for (DbCluster& c : clusters_) {
+    if (c.global_cluster != global) continue;
+    if (c.id == target_id) target = &c;
+    if (!c.secondary) primary = &c;
+  }
+  if (target == nullptr) {
+    return fail(AwsErrorCode::kGlobalClusterNotFound,
+                fmt::format("Global cluster {} has no member {}.", global, target_id));
+  }
+  if (!target->secondary) return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("{} is already the primary.", target_id));
+  const Calibration& c = context_.calibration();
+  if (planned) {
+    // A switchover needs a healthy primary: it waits for replication to catch up (RPO 0).
+    if (primary == nullptr || !context_.data_plane_up(primary->region, t)) {
+      return fail(AwsErrorCode::kInvalidDBClusterState,
+                  "Switchover needs the primary cluster to be available; use failover-global-cluster --allow-data-loss.");
+    }
+  } else if (!r.flag("allow-data-loss") && primary != nullptr && context_.data_plane_up(primary->region, t)) {
+    return fail(AwsErrorCode::kInvalidParameterCombination,
+                "failover-global-cluster without --allow-data-loss requires the primary to be unavailable");
+  }
+  const sim::Duration d = context_.draw(planned ? c.aurora_global_switchover : c.aurora_global_failover,
+                                        planned ? "rds/global-switchover" : "rds/global-failover", global, target->operations++);
+  target->data_as_of = planned ? kNever : data_as_of(*target, t);
+  target->promoted_at = t;
+  target->secondary = false;
+  target->status.set(t, DbStatus::kModifying);
+  target->status.set(t + d, DbStatus::kAvailable);
+  if (primary != nullptr) primary->secondary = true;
+  return Outcome::success(Value::object({{"GlobalCluster", Value::object({{"GlobalClusterIdentifier", global}})}}));
+}
+
+Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-cluster-identifier");
+  if (find_cluster(id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} already exists.", id));
+  }
+  DbCluster cl;
+  cl.id = id;
+  cl.region = r.region;
+  cl.readers = 0;  // a restored cluster has no instances until create-db-instance adds them
+  const Calibration& c = context_.calibration();
+  sim::Duration d;
+  if (point_in_time) {
+    const std::string source_id = r.text("source-db-cluster-identifier");
+    const DbCluster* source = find_cluster(source_id, r.region);
+    if (source == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", source_id));
+    const sim::Duration every = c.rds_log_upload_interval;
+    const Time stop = std::min(t, context_.data_plane_fails(source->region, source->exists_from, t));
+    const Time latest = std::max(source->exists_from, floor_to(stop, source->exists_from + source->log_phase, every));
+    Time restore_time = latest;
+    if (!r.flag("use-latest-restorable-time")) {
+      const Value* given = r.find("restore-to-time");
+      auto parsed = given ? time_of(*given, context_.epoch_unix_ms()) : std::nullopt;
+      if (!parsed) return fail(AwsErrorCode::kMissingParameter, "--restore-to-time or --use-latest-restorable-time is required.");
+      restore_time = *parsed;
+    }
+    if (restore_time > latest) {
+      return fail(AwsErrorCode::kInvalidRestore, fmt::format("Restore time is after the latest restorable time {}.",
+                                                             iso8601(latest, context_.epoch_unix_ms())));
+    }
+    cl.engine = source->engine;
+    cl.data_store = source->data_store;
+    cl.data_as_of = restore_time;
+    d = context_.draw(c.rds_pitr, "rds/cluster-pitr", id);
+  } else {
+    const std::string snap_id = r.text("snapshot-identifier");
+    const DbSnapshot* snap = find_snapshot(snap_id, r.region);
+    if (snap == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBClusterSnapshot {} not found.", snap_id));
+    if (snap->failed || t < snap->available_at) {
+      return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("Snapshot {} is not available.", snap_id));
+    }
+    if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
+    cl.data_store = snap->data_store;
+    cl.data_as_of = snap->data_time;
+    d = context_.draw(c.rds_restore, "rds/cluster-restore", id);
+  }
+  cl.exists_from = t;
+  cl.status = Timeline(t, DbStatus::kCreating);
+  cl.status.set(t + d, DbStatus::kAvailable);
+  clusters_.push_back(std::move(cl));
+  return Outcome::success(Value::object({{"DBCluster", cluster_value(clusters_.back(), t)}}));
+}
+
+Outcome Rds::create_instance(const Request& r) {
+  const Time t = context_.now();
+  const std::string id = r.text("db-instance-identifier");
+  if (find_instance(id, r.region) != nullptr) {
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+  }
+  DbInstance db;
+  db.config.id = id;
+  db.config.region = r.region;
+  db.config.az = r.region + "a";
+  db.config.instance_class = r.text("db-instance-class").empty() ? "db.r6g.large" : r.text("db-instance-class");
+  db.config.engine = r.text("engine").empty() ? "postgres" : r.text("engine");
+  db.config.cluster = r.text("db-cluster-identifier");
+  db.exists_from = t;
+  const sim::Duration d = context_.draw(context_.calibration().rds_create_instance, "rds/create-instance", id);
+  if (!db.config.cluster.empty()) {
+    DbCluster* cl = find_cluster(db.config.cluster, r.region);
+    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", db.config.cluster));
+    db.config.data_store = cl->data_store;
+    cl->readers += 1;
+  } else {
+    db.config.data_store = id;
+    db.data_as_of = std::numeric_limits<Time>::min();  // a new, empty database holds no data
+  }
+  db.status = Timeline(t, DbStatus::kCreating);
+  db.status.set(t + d, DbStatus::kAvailable);
+  add_restored(std::move(db));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+}
+
+}  // namespace drsim::models

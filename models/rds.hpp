@@ -1,0 +1,213 @@
+// RDS in the mock cloud: DB instances, snapshots (manual, automated, scheduled), cross-region
+// copies, restores, point-in-time restore, read replicas, Multi-AZ failover, and Aurora
+// clusters with Global Database — with the preconditions and errors AWS applies.
+//
+// State is kept as timelines, not simulated event by event: an instance holds the instants
+// at which its status changes ("creating" until 10:42, "backing-up" until 13:05, then
+// "available"), so a restore costs a few stored numbers and a describe call reads the status
+// at the current instant. Scheduled snapshots and their cross-region copies are produced on
+// demand from the schedule, each drawing its own durations from streams named after the
+// snapshot, so the set that exists at any instant does not depend on when anyone looked.
+//
+// Data: every instance and snapshot carries `data_as_of`, the instant of the newest write it
+// holds (kNever for a primary that keeps taking writes). That is what RPO is measured from.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "models/cloud_context.hpp"
+#include "models/kms.hpp"
+
+namespace drsim::models {
+
+enum class DbStatus : std::uint8_t {
+  kCreating,
+  kBackingUp,
+  kAvailable,
+  kModifying,
+  kRebooting,
+  kRenaming,
+  kDeleting,
+  kDeleted,
+  kFailed,
+  kStorageFailure,
+  kInaccessible,  // its region or AZ is down
+};
+std::string_view db_status_name(DbStatus s);
+
+/// Status as a step function of time.
+class Timeline {
+ public:
+  Timeline() = default;
+  explicit Timeline(sim::Time from, DbStatus s) { set(from, s); }
+  /// From `from` on the status is `s` (later changes are dropped: they are superseded).
+  void set(sim::Time from, DbStatus s);
+  DbStatus at(sim::Time t) const;
+  sim::Time start() const { return points_.empty() ? sim::kNever : points_.front().first; }
+  /// The first instant >= t at which the status is `s` and stays so, or kNever.
+  sim::Time when(DbStatus s, sim::Time t) const;
+
+ private:
+  std::vector<std::pair<sim::Time, DbStatus>> points_;
+};
+
+struct DbInstanceConfig {
+  std::string id;
+  std::string region;
+  std::string az;  // default: the region's first AZ
+  std::string engine = "postgres";
+  std::string instance_class = "db.r6g.large";
+  double size_gb = 100;
+  bool multi_az = false;
+  bool encrypted = true;
+  std::string kms_key = "alias/aws/rds";
+  int backup_retention_days = 7;
+  std::string data_store;  // the logical data it holds (for RPO), default: the id
+  std::string replica_of;  // source instance id for a read replica, else empty
+  std::string cluster;     // Aurora cluster id, else empty
+};
+
+struct DbInstance {
+  DbInstanceConfig config;
+  Timeline status;
+  sim::Time exists_from = 0;
+  sim::Time deleted_at = sim::kNever;
+  /// Newest write held, or kNever while it takes writes (a primary). For a replica it is
+  /// derived from its source and lag, see Rds::data_as_of.
+  sim::Time data_as_of = sim::kNever;
+  sim::Time promoted_at = sim::kNever;  // a replica promoted to standalone
+  sim::Time failed_at = sim::kNever;    // instance or storage failure
+  sim::Time log_phase = 0;              // transaction-log upload phase (PITR)
+  std::uint32_t restores = 0;           // for naming the streams of repeated operations
+};
+
+struct DbSnapshot {
+  std::string id;
+  std::string region;
+  std::string instance_id;
+  std::string data_store;
+  std::string type = "manual";  // "manual" | "automated"
+  sim::Time data_time = 0;      // SnapshotCreateTime: the data it holds is as of this instant
+  sim::Time available_at = 0;   // kNever: never completes (a failed or stalled copy)
+  sim::Time exists_from = 0;
+  sim::Time deleted_at = sim::kNever;
+  bool failed = false;
+  bool encrypted = true;
+  std::string kms_key;
+  double size_gb = 0;
+  std::string source_region;  // for copies
+  std::string source_id;
+};
+
+/// A backup schedule: automated daily backups, or "every 15 minutes", with an optional
+/// cross-region copy of each snapshot.
+struct SnapshotSchedule {
+  std::string instance_id;
+  sim::Duration every = sim::kDay;
+  sim::Duration offset = 3 * sim::kHour;  // time of day (for daily) of the first snapshot
+  sim::Duration retention = 7 * sim::kDay;
+  std::string type = "automated";
+  std::string id_prefix;  // default "rds:<instance>-" for automated, "<instance>-" otherwise
+  // Cross-region copy of each snapshot (empty: none).
+  std::string copy_to;
+  std::string copy_id_prefix;  // default: the snapshot id with ':' replaced by '-' + "-copy"
+  std::string copy_kms_key;    // key in the destination region for encrypted copies
+  sim::Time copies_broken_since = sim::kNever;  // injected: copies started after this fail
+  double change_gb_per_day = 0;  // data changed per day (incremental copy size); 0: 2% of size
+};
+
+struct DbCluster {
+  std::string id;
+  std::string region;
+  std::string engine = "aurora-postgresql";
+  int readers = 1;  // replicas in the cluster (failover targets)
+  std::string global_cluster;
+  bool secondary = false;  // a Global Database secondary (read-only, replicates with lag)
+  std::string data_store;
+  Timeline status;
+  sim::Time exists_from = 0;
+  sim::Time data_as_of = sim::kNever;
+  sim::Time promoted_at = sim::kNever;
+  sim::Time log_phase = 0;
+  std::uint32_t operations = 0;
+};
+
+class Rds {
+ public:
+  Rds(CloudContext& context, Kms& kms) : context_(context), kms_(kms) {}
+
+  // Initial state (from the scenario's topology).
+  void add_instance(const DbInstanceConfig& config, sim::Time exists_from);
+  void add_snapshot(DbSnapshot snapshot);
+  void add_schedule(SnapshotSchedule schedule);
+  void add_cluster(DbCluster cluster);
+  /// Forgets everything (the mock cloud re-applies the topology for the next trial).
+  void clear();
+
+  /// Handles one rds operation (already admitted by the control plane).
+  Outcome handle(const Request& request);
+
+  // Queries the scenario engine uses to judge service health and RPO.
+  const DbInstance* instance(std::string_view id) const;
+  const DbCluster* cluster(std::string_view id) const;
+  /// Status as a client sees it at `t` (kInaccessible when its region or AZ is down).
+  DbStatus status(const DbInstance& db, sim::Time t) const;
+  DbStatus status(const DbCluster& c, sim::Time t) const;
+  /// The newest write the instance holds at `t` (its recovery point), clamped to `t`.
+  sim::Time data_as_of(const DbInstance& db, sim::Time t) const;
+  sim::Time data_as_of(const DbCluster& c, sim::Time t) const;
+  /// Every snapshot existing in `region` at `t` (scheduled ones produced on demand).
+  std::vector<const DbSnapshot*> snapshots(std::string_view region, sim::Time t);
+  /// PITR: the latest restorable time of an instance at `t`, in its own region.
+  sim::Time latest_restorable_time(const DbInstance& db, sim::Time t) const;
+
+ private:
+  Outcome describe_instances(const Request& r);
+  Outcome describe_snapshots(const Request& r);
+  Outcome describe_clusters(const Request& r);
+  Outcome create_snapshot(const Request& r);
+  Outcome copy_snapshot(const Request& r);
+  Outcome delete_snapshot(const Request& r);
+  Outcome restore_from_snapshot(const Request& r);
+  Outcome restore_to_point_in_time(const Request& r);
+  Outcome create_read_replica(const Request& r);
+  Outcome promote_read_replica(const Request& r);
+  Outcome reboot(const Request& r);
+  Outcome modify(const Request& r);
+  Outcome delete_instance(const Request& r);
+  Outcome failover_cluster(const Request& r);
+  Outcome failover_global(const Request& r, bool planned);
+  Outcome restore_cluster(const Request& r, bool point_in_time);
+  Outcome create_instance(const Request& r);
+
+  DbInstance* find_instance(std::string_view id, std::string_view region);
+  DbCluster* find_cluster(std::string_view id, std::string_view region);
+  DbSnapshot* find_snapshot(std::string_view id, std::string_view region);
+  void materialize(SnapshotSchedule& schedule, sim::Time t);
+  sim::Duration copy_duration(double gb, std::string_view from, std::string_view to,
+                              std::string_view stream_name);
+  Value instance_value(const DbInstance& db, sim::Time t) const;
+  Value snapshot_value(const DbSnapshot& s, sim::Time t) const;
+  Value cluster_value(const DbCluster& c, sim::Time t) const;
+  std::optional<Outcome> check_kms(bool encrypted, const std::string& key, const std::string& region);
+  void add_restored(DbInstance db);
+
+  CloudContext& context_;
+  Kms& kms_;
+  // Insertion-ordered; ids are unique per region. Few per trial: linear search is fine.
+  std::vector<DbInstance> instances_;
+  std::vector<DbSnapshot> snapshots_;
+  std::vector<DbCluster> clusters_;
+  struct ScheduleState {
+    SnapshotSchedule schedule;
+    std::int64_t next_index;     // the next snapshot index to materialize
+    bool copied_before = false;  // a copy exists in the destination: the next is incremental
+  };
+  std::vector<ScheduleState> schedules_;
+};
+
+}  // namespace drsim::models

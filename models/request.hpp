@@ -1,0 +1,62 @@
+// One call of the backend interface, in the AWS CLI's vocabulary: a service, an operation
+// and its `--parameters`, e.g. rds restore-db-instance-from-db-snapshot
+// --db-instance-identifier X --db-snapshot-identifier Y --region us-east-1. Both the mock
+// cloud and the live backend take a Request and give back an Outcome: an AWS-shaped result
+// (what a `--query` reads) or an AWS-shaped error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/aws_error.hpp"
+#include "models/value.hpp"
+#include "sim/time.hpp"
+
+namespace drsim::models {
+
+/// A parameter without its leading "--": {"db-instance-identifier", "prod-db"}. Boolean
+/// flags (--multi-az, --no-multi-az) are {"multi-az", true/false}.
+struct Param {
+  std::string name;
+  Value value;
+};
+
+struct Request {
+  std::string service;    // "rds", "s3api", "route53", "ecs", ...
+  std::string operation;  // "restore-db-instance-from-db-snapshot"
+  std::string region;     // the --region, already defaulted
+  std::vector<Param> params;
+
+  const Value* find(std::string_view name) const;
+  /// The parameter as a string ("" when absent); numbers and booleans are spelled out.
+  std::string text(std::string_view name) const;
+  /// A boolean flag: true for --name, false for --no-name or when absent (or `fallback`).
+  bool flag(std::string_view name, bool fallback = false) const;
+  /// "rds restore-db-instance-from-db-snapshot --db-instance-identifier x --region r"
+  std::string describe() const;
+};
+
+struct Outcome {
+  Value result;
+  std::optional<AwsError> error;
+  sim::Duration latency = 0;  // how long the call itself took
+
+  bool ok() const { return !error.has_value(); }
+  static Outcome success(Value v) { return Outcome{std::move(v), std::nullopt, 0}; }
+  static Outcome failure(AwsErrorCode code, std::string message) {
+    return Outcome{Value(), AwsError{code, std::move(message)}, 0};
+  }
+};
+
+/// What runbook steps talk to: the mock cloud (virtual time) or the live AWS backend.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// Performs one operation now. A long-running operation (a restore) returns at once, as
+  /// AWS does; its progress shows in later describe calls.
+  virtual Outcome invoke(const Request& request) = 0;
+};
+
+}  // namespace drsim::models

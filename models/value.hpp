@@ -1,0 +1,104 @@
+// What an AWS operation returns, as the CLI's `--query` sees it: null, booleans, numbers,
+// strings, timestamps, arrays and objects. The mock cloud builds these; the live backend
+// will parse the CLI's JSON into them; runbook queries read them.
+//
+// Values are immutable once built and share their arrays and objects, so a query that
+// projects or sorts copies pointers, not documents. Timestamps are their own kind (virtual
+// milliseconds since the scenario epoch) so that sorting by SnapshotCreateTime is a number
+// comparison; they print as ISO 8601 like the CLI's output.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace drsim::models {
+
+class Value;
+using Array = std::vector<Value>;
+using Members = std::vector<std::pair<std::string, Value>>;  // in insertion order, like AWS
+
+/// A virtual instant, as a value kind of its own.
+struct Timestamp {
+  sim::Time at = 0;
+  friend bool operator==(const Timestamp&, const Timestamp&) = default;
+};
+
+class Value {
+ public:
+  enum class Type : std::uint8_t { kNull, kBool, kInt, kDouble, kString, kTime, kArray, kObject };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool b) : data_(b) {}
+  Value(int i) : data_(static_cast<std::int64_t>(i)) {}
+  Value(std::int64_t i) : data_(i) {}
+  Value(std::uint64_t i) : data_(static_cast<std::int64_t>(i)) {}
+  Value(double d) : data_(d) {}
+  Value(const char* s) : data_(std::string(s)) {}
+  Value(std::string s) : data_(std::move(s)) {}
+  Value(std::string_view s) : data_(std::string(s)) {}
+  Value(Timestamp t) : data_(t) {}
+  Value(Array a) : data_(std::make_shared<const Array>(std::move(a))) {}
+  Value(Members m) : data_(std::make_shared<const Members>(std::move(m))) {}
+
+  /// {{"DBSnapshotIdentifier", "x"}, {"Status", "available"}}
+  static Value object(std::initializer_list<std::pair<std::string, Value>> members) {
+    return Value(Members(members));
+  }
+
+  Type type() const { return static_cast<Type>(data_.index()); }
+  bool is_null() const { return type() == Type::kNull; }
+  bool is_string() const { return type() == Type::kString; }
+  bool is_array() const { return type() == Type::kArray; }
+  bool is_object() const { return type() == Type::kObject; }
+  bool is_number() const { return type() == Type::kInt || type() == Type::kDouble; }
+
+  bool as_bool() const { return std::get<bool>(data_); }
+  std::int64_t as_int() const { return std::get<std::int64_t>(data_); }
+  double as_double() const;  // ints too
+  const std::string& as_string() const { return std::get<std::string>(data_); }
+  Timestamp as_time() const { return std::get<Timestamp>(data_); }
+  const Array& as_array() const { return *std::get<std::shared_ptr<const Array>>(data_); }
+  const Members& members() const { return *std::get<std::shared_ptr<const Members>>(data_); }
+
+  /// The member named `key` of an object, or null (also when this is not an object).
+  const Value& operator[](std::string_view key) const;
+  /// Element `index` of an array (negative counts from the end), or null.
+  const Value& at(std::int64_t index) const;
+  std::size_t size() const;  // of an array or object; 0 otherwise
+
+  /// JMESPath truthiness: false, null, "", [], {} are false.
+  bool truthy() const;
+
+  /// Compact JSON, as the CLI prints with --output json; timestamps in ISO 8601 UTC from
+  /// `epoch_unix_ms` (the scenario's epoch).
+  std::string to_json(std::int64_t epoch_unix_ms = 0) const;
+  /// What `--output text` prints for a scalar (strings unquoted, null as "None").
+  std::string to_text(std::int64_t epoch_unix_ms = 0) const;
+
+  friend bool operator==(const Value& a, const Value& b);
+
+ private:
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, Timestamp,
+               std::shared_ptr<const Array>, std::shared_ptr<const Members>>
+      data_;
+};
+
+/// "2026-01-05T03:00:00.000Z" for `t` milliseconds after the epoch `epoch_unix_ms`.
+std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms);
+/// The virtual time of an ISO 8601 UTC timestamp ("2026-01-05T03:00:00Z", fraction and
+/// "+00:00" optional), or nullopt when `text` is not one.
+std::optional<sim::Time> parse_iso8601(std::string_view text, std::int64_t epoch_unix_ms);
+/// A timestamp given as a Timestamp value or an ISO 8601 string.
+std::optional<sim::Time> time_of(const Value& v, std::int64_t epoch_unix_ms);
+
+}  // namespace drsim::models
