@@ -37,6 +37,7 @@ double CloudContext::uniform(std::string_view purpose, std::string_view resource
 }
 
 void CloudContext::add_region(std::string name, std::vector<std::string> azs) {
+  if (region_known(name)) return;  // the topology is applied again every trial
   if (azs.empty()) {
     for (char letter : {'a', 'b', 'c'}) azs.push_back(name + letter);
   }

@@ -82,7 +82,10 @@ class CloudContext {
   /// sets `latency`. Draws latency and throttling from the trial's streams.
   std::optional<AwsError> admit(const Request& request, sim::Duration& latency);
 
-  void reset() {
+  /// Starts a new trial: its streams, no disruptions.
+  void reset_trial(std::uint64_t seed, std::uint64_t trial) {
+    seed_ = seed;
+    trial_ = trial;
     disruptions_.clear();
     calls_ = 0;
   }

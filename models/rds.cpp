@@ -136,6 +136,14 @@ void Rds::add_cluster(DbCluster cluster) {
   clusters_.push_back(std::move(cluster));
 }
 
+void Rds::break_copies(std::string_view instance, Time since) {
+  for (ScheduleState& s : schedules_) {
+    if (s.schedule.instance_id == instance) s.schedule.copies_broken_since = std::min(s.schedule.copies_broken_since, since);
+  }
+}
+
+DbInstance* Rds::mutable_instance(std::string_view id) { return const_cast<DbInstance*>(instance(id)); }
+
 void Rds::clear() {
   instances_.clear();
   snapshots_.clear();

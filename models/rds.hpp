@@ -147,6 +147,11 @@ class Rds {
   void add_cluster(DbCluster cluster);
   /// Forgets everything (the mock cloud re-applies the topology for the next trial).
   void clear();
+  /// Failure injection: scheduled cross-region copies of `instance`'s snapshots started at
+  /// or after `since` fail.
+  void break_copies(std::string_view instance, sim::Time since);
+  /// Failure injection: the instance fails at `t` (also through an injected failure).
+  DbInstance* mutable_instance(std::string_view id);
 
   /// Handles one rds operation (already admitted by the control plane).
   Outcome handle(const Request& request);

@@ -1,0 +1,475 @@
+#include "models/compute.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace drsim::models {
+namespace {
+
+using sim::kNever;
+using sim::Time;
+
+Outcome fail(AwsErrorCode code, std::string message) { return Outcome::failure(code, std::move(message)); }
+
+/// "--services a b" arrives as an array or a space-separated string.
+std::vector<std::string> names(const Value* v) {
+  std::vector<std::string> out;
+  if (v == nullptr) return out;
+  if (v->is_array()) {
+    for (const Value& e : v->as_array()) out.push_back(e.to_text());
+    return out;
+  }
+  std::string text = v->to_text();
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find(' ', pos), text.size());
+    if (end > pos) out.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string last_segment(const std::string& arn_or_name) {
+  const auto slash = arn_or_name.rfind('/');
+  return slash == std::string::npos ? arn_or_name : arn_or_name.substr(slash + 1);
+}
+
+}  // namespace
+
+void Compute::add_service(EcsService service) {
+  const int desired = service.desired;
+  service.tasks.clear();
+  for (int i = 0; i < desired; ++i) service.tasks.push_back({service.exists_from, kNever, 0});
+  services_.push_back(std::move(service));
+}
+
+void Compute::add_instance(Ec2Instance instance) { instances_.push_back(std::move(instance)); }
+void Compute::add_image(std::string region, std::string image_id) { images_.emplace_back(std::move(region), std::move(image_id)); }
+void Compute::add_load_balancer(LoadBalancer lb) {
+  if (lb.dns_name.empty()) lb.dns_name = fmt::format("{}-123456.{}.elb.amazonaws.com", lb.name, lb.region);
+  load_balancers_.push_back(std::move(lb));
+}
+void Compute::add_eks_cluster(EksCluster cluster) { eks_.push_back(std::move(cluster)); }
+void Compute::add_deployment(KubeDeployment deployment) { deployments_.push_back(std::move(deployment)); }
+void Compute::add_stack(Stack stack) { stacks_.push_back(std::move(stack)); }
+
+void Compute::clear() {
+  services_.clear();
+  instances_.clear();
+  images_.clear();
+  load_balancers_.clear();
+  eks_.clear();
+  deployments_.clear();
+  stacks_.clear();
+  launch_buckets_.clear();
+  launched_ = 0;
+}
+
+const EcsService* Compute::service(std::string_view cluster, std::string_view name, std::string_view region) const {
+  for (const EcsService& s : services_) {
+    if (s.cluster == cluster && s.name == name && s.region == region) return &s;
+  }
+  return nullptr;
+}
+
+EcsService* Compute::find_service(std::string_view cluster, std::string_view name, std::string_view region) {
+  return const_cast<EcsService*>(service(cluster, name, region));
+}
+
+int Compute::running(const EcsService& s, Time t) const {
+  if (t < s.exists_from || !context_.data_plane_up(s.region, t)) return 0;
+  return static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [&](const EcsTask& task) {
+    return task.running_from <= t && t < task.stopped_at;
+  }));
+}
+
+void Compute::launch(EcsService& s, int count, Time t) {
+  const Calibration& c = context_.calibration();
+  auto bucket = std::find_if(launch_buckets_.begin(), launch_buckets_.end(),
+                             [&](const Bucket& b) { return b.region == s.region; });
+  if (bucket == launch_buckets_.end()) {
+    launch_buckets_.push_back({s.region, static_cast<double>(c.ecs_launch_burst), t});
+    bucket = launch_buckets_.end() - 1;
+  }
+  Time at = std::max(t, bucket->last);
+  for (int i = 0; i < count; ++i) {
+    // Token bucket: refill at the sustained rate up to the burst, one token per launch.
+    const double refill = static_cast<double>(at - bucket->last) / 1000.0 * c.ecs_launch_per_s;
+    bucket->tokens = std::min(static_cast<double>(c.ecs_launch_burst), bucket->tokens + refill);
+    bucket->last = at;
+    if (bucket->tokens < 1) {
+      at += static_cast<Time>(std::ceil((1 - bucket->tokens) / c.ecs_launch_per_s * 1000.0));
+      bucket->tokens = 1;
+      bucket->last = at;
+    }
+    bucket->tokens -= 1;
+    const Time running = at + context_.draw(c.ecs_task_start, "ecs/task-start", s.cluster + "/" + s.name, launched_++);
+    s.tasks.push_back({running, kNever, s.deployment});
+  }
+}
+
+Value Compute::service_value(const EcsService& s, Time t) const {
+  const int run = running(s, t);
+  int pending = 0;
+  std::vector<std::uint32_t> deployments;
+  for (const EcsTask& task : s.tasks) {
+    if (task.stopped_at <= t) continue;
+    if (task.running_from > t) ++pending;
+    if (std::find(deployments.begin(), deployments.end(), task.deployment) == deployments.end()) {
+      deployments.push_back(task.deployment);
+    }
+  }
+  // A deployment is done when every task of older deployments has stopped.
+  Array deps;
+  for (std::uint32_t d : deployments) {
+    deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", d)},
+                                  {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
+  }
+  if (deps.empty()) deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", s.deployment)}, {"status", "PRIMARY"}}));
+  return Value::object({{"serviceName", s.name},
+                        {"clusterArn", fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region, context_.account(), s.cluster)},
+                        {"status", "ACTIVE"},
+                        {"desiredCount", s.desired},
+                        {"runningCount", run},
+                        {"pendingCount", pending},
+                        {"deployments", Value(std::move(deps))}});
+}
+
+bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const {
+  const LoadBalancer* lb = load_balancer(name_or_dns);
+  if (lb == nullptr || t < lb->exists_from || !context_.data_plane_up(lb->region, t)) return false;
+  // A target is healthy after one passing check following its start (ELB guide).
+  const Time seen = t - context_.calibration().alb_health_interval;
+  for (const std::string& key : lb->ecs_services) {
+    const auto slash = key.find('/');
+    const EcsService* s = service(key.substr(0, slash), key.substr(slash + 1), lb->region);
+    if (s != nullptr && running(*s, seen) > 0 && running(*s, t) > 0) return true;
+  }
+  for (const std::string& id : lb->instances) {
+    for (const Ec2Instance& i : instances_) {
+      if (i.id == id && i.running_from <= seen && t < i.stopped_at) return true;
+    }
+  }
+  return false;
+}
+
+const LoadBalancer* Compute::load_balancer(std::string_view name_or_dns) const {
+  std::string_view n = name_or_dns;
+  if (n.ends_with(".")) n.remove_suffix(1);
+  for (const LoadBalancer& lb : load_balancers_) {
+    if (lb.name == n || lb.dns_name == n || lb.target_group == n) return &lb;
+  }
+  return nullptr;
+}
+
+Outcome Compute::handle(const Request& r) {
+  if (r.service == "ecs") return ecs(r);
+  if (r.service == "ec2") return ec2(r);
+  if (r.service == "eks") return eks(r);
+  if (r.service == "elbv2") return elbv2(r);
+  if (r.service == "autoscaling") return autoscaling(r);
+  if (r.service == "terraform") return apply_stack(r);
+  if (r.service == "kubectl") return kubectl(r);
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model " + r.service);
+}
+
+Outcome Compute::ecs(const Request& r) {
+  const Time t = context_.now();
+  const std::string cluster = last_segment(r.text("cluster"));
+  const bool cluster_known = std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
+    return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
+  });
+  if (r.operation == "describe-services") {
+    if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
+    Array found, failures;
+    for (const std::string& name : names(r.find("services"))) {
+      const EcsService* s = service(cluster, last_segment(name), r.region);
+      if (s != nullptr && s->exists_from <= t) {
+        found.push_back(service_value(*s, t));
+      } else {
+        failures.push_back(Value::object({{"arn", name}, {"reason", "MISSING"}}));
+      }
+    }
+    return Outcome::success(Value::object({{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
+  }
+  if (r.operation == "update-service") {
+    if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
+    EcsService* s = find_service(cluster, last_segment(r.text("service")), r.region);
+    if (s == nullptr || s->exists_from > t) return fail(AwsErrorCode::kServiceNotFound, "Service not found.");
+    if (r.flag("force-new-deployment")) {
+      // Replace every task: new ones start, old ones stop once the new ones run.
+      ++s->deployment;
+      const std::size_t old = s->tasks.size();
+      launch(*s, s->desired, t);
+      Time replaced = t;
+      for (std::size_t i = old; i < s->tasks.size(); ++i) replaced = std::max(replaced, s->tasks[i].running_from);
+      for (std::size_t i = 0; i < old; ++i) s->tasks[i].stopped_at = std::min(s->tasks[i].stopped_at, replaced);
+    }
+    if (const std::string desired = r.text("desired-count"); !desired.empty()) {
+      const int want = std::atoi(desired.c_str());
+      int active = static_cast<int>(std::count_if(s->tasks.begin(), s->tasks.end(), [&](const EcsTask& task) {
+        return task.stopped_at > t && task.deployment == s->deployment;
+      }));
+      s->desired = want;
+      if (want > active) launch(*s, want - active, t);
+      for (auto it = s->tasks.rbegin(); it != s->tasks.rend() && active > want; ++it) {
+        if (it->stopped_at > t) {
+          it->stopped_at = t;
+          --active;
+        }
+      }
+    }
+    return Outcome::success(Value::object({{"service", service_value(*s, t)}}));
+  }
+  if (r.operation == "describe-task-definition") {
+    return Outcome::success(Value::object({{"taskDefinition", Value::object({{"family", r.text("task-definition")}})}}));
+  }
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ecs " + r.operation);
+}
+
+Outcome Compute::ec2(const Request& r) {
+  const Time t = context_.now();
+  const Calibration& c = context_.calibration();
+  auto state = [&](const Ec2Instance& i) -> std::string {
+    if (!context_.data_plane_up(i.region, t, i.az)) return "stopped";
+    if (i.stopped_at <= t) return "stopped";
+    return i.running_from <= t ? "running" : "pending";
+  };
+  auto instance_value = [&](const Ec2Instance& i) {
+    return Value::object({{"InstanceId", i.id}, {"ImageId", i.image},
+                          {"State", Value::object({{"Name", state(i)}})},
+                          {"Placement", Value::object({{"AvailabilityZone", i.az}})}});
+  };
+  const std::vector<std::string> ids = names(r.find("instance-ids"));
+  std::vector<Ec2Instance*> selected;
+  for (const std::string& id : ids) {
+    auto it = std::find_if(instances_.begin(), instances_.end(), [&](const Ec2Instance& i) {
+      return i.id == id && i.region == r.region && i.exists_from <= t;
+    });
+    if (it == instances_.end()) {
+      return fail(AwsErrorCode::kInvalidInstanceIdNotFound, fmt::format("The instance ID '{}' does not exist", id));
+    }
+    selected.push_back(&*it);
+  }
+  const std::string& op = r.operation;
+  if (op == "describe-instances" || op == "describe-instance-status") {
+    Array list;
+    for (const Ec2Instance& i : instances_) {
+      if (i.region != r.region || i.exists_from > t) continue;
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), i.id) == ids.end()) continue;
+      list.push_back(instance_value(i));
+    }
+    if (op == "describe-instance-status") return Outcome::success(Value::object({{"InstanceStatuses", Value(std::move(list))}}));
+    return Outcome::success(Value::object({{"Reservations", Value(Array{Value::object({{"Instances", Value(std::move(list))}})})}}));
+  }
+  if (op == "start-instances" || op == "stop-instances") {
+    Array changes;
+    for (Ec2Instance* i : selected) {
+      if (op == "start-instances" && i->stopped_at <= t) {
+        i->stopped_at = kNever;
+        i->running_from = t + context_.draw(c.ec2_start, "ec2/start", i->id, static_cast<std::uint64_t>(t));
+      } else if (op == "stop-instances") {
+        i->stopped_at = std::min(i->stopped_at, t);
+      }
+      changes.push_back(Value::object({{"InstanceId", i->id}, {"CurrentState", Value::object({{"Name", state(*i)}})}}));
+    }
+    return Outcome::success(Value::object({{op == "start-instances" ? "StartingInstances" : "StoppingInstances", Value(std::move(changes))}}));
+  }
+  if (op == "run-instances") {
+    const std::string image = r.text("image-id");
+    if (std::none_of(images_.begin(), images_.end(), [&](const auto& im) { return im.first == r.region && im.second == image; })) {
+      return fail(AwsErrorCode::kInvalidAmiIdNotFound, fmt::format("The image id '[{}]' does not exist", image));
+    }
+    const int count = std::max(1, std::atoi(r.text("count").c_str()));
+    Array launched;
+    for (int k = 0; k < count; ++k) {
+      Ec2Instance i;
+      i.id = fmt::format("i-{:017x}", sim::mix64(instances_.size() + 1) >> 4);
+      i.region = r.region;
+      i.az = r.region + "a";
+      i.image = image;
+      i.exists_from = t;
+      i.running_from = t + context_.draw(c.ec2_start, "ec2/start", i.id);
+      instances_.push_back(i);
+      launched.push_back(instance_value(i));
+    }
+    return Outcome::success(Value::object({{"Instances", Value(std::move(launched))}}));
+  }
+  if (op == "describe-images") {
+    Array list;
+    for (const auto& [region, id] : images_) {
+      if (region == r.region) list.push_back(Value::object({{"ImageId", id}, {"State", "available"}}));
+    }
+    return Outcome::success(Value::object({{"Images", Value(std::move(list))}}));
+  }
+  if (op == "create-image") {
+    if (selected.empty() && r.text("instance-id").empty()) return fail(AwsErrorCode::kMissingParameter, "--instance-id is required");
+    const std::string id = fmt::format("ami-{:017x}", sim::mix64(images_.size() + 7) >> 4);
+    images_.emplace_back(r.region, id);
+    return Outcome::success(Value::object({{"ImageId", id}}));
+  }
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ec2 " + op);
+}
+
+Outcome Compute::autoscaling(const Request& r) {
+  // An Auto Scaling group is the set of EC2 instances that name it as their group.
+  const Time t = context_.now();
+  const std::string group = r.text("auto-scaling-group-name");
+  auto members = [&](const std::string& g) {
+    return std::count_if(instances_.begin(), instances_.end(), [&](const Ec2Instance& x) {
+      return x.group == g && x.region == r.region && x.stopped_at > t && x.exists_from <= t;
+    });
+  };
+  if (r.operation == "describe-auto-scaling-groups") {
+    const std::vector<std::string> wanted = names(r.find("auto-scaling-group-names"));
+    std::vector<std::string> seen;
+    Array groups;
+    for (const Ec2Instance& i : instances_) {
+      if (i.group.empty() || i.region != r.region) continue;
+      if ((!wanted.empty() && std::find(wanted.begin(), wanted.end(), i.group) == wanted.end()) ||
+          std::find(seen.begin(), seen.end(), i.group) != seen.end()) {
+        continue;
+      }
+      seen.push_back(i.group);
+      groups.push_back(Value::object({{"AutoScalingGroupName", i.group},
+                                      {"DesiredCapacity", static_cast<std::int64_t>(members(i.group))}}));
+    }
+    return Outcome::success(Value::object({{"AutoScalingGroups", Value(std::move(groups))}}));
+  }
+  if (r.operation == "set-desired-capacity") {
+    const auto template_instance = std::find_if(instances_.begin(), instances_.end(), [&](const Ec2Instance& i) {
+      return i.group == group && i.region == r.region;
+    });
+    if (template_instance == instances_.end()) {
+      return fail(AwsErrorCode::kAutoScalingGroupNotFound, fmt::format("AutoScalingGroup name not found - {}", group));
+    }
+    const Ec2Instance model = *template_instance;
+    const int want = std::atoi(r.text("desired-capacity").c_str());
+    for (auto have = members(group); have < want; ++have) {
+      Ec2Instance i = model;
+      i.id = fmt::format("i-{:017x}", sim::mix64(instances_.size() + 101) >> 4);
+      i.exists_from = t;
+      i.stopped_at = kNever;
+      i.running_from = t + context_.draw(context_.calibration().ec2_start, "ec2/start", i.id);
+      instances_.push_back(std::move(i));
+    }
+    return Outcome::success(Value(Members{}));
+  }
+  if (r.operation == "start-instance-refresh") {
+    return Outcome::success(Value::object({{"InstanceRefreshId", "refresh-1"}}));
+  }
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model autoscaling " + r.operation);
+}
+
+Outcome Compute::eks(const Request& r) {
+  const Time t = context_.now();
+  const std::string name = r.text("name");
+  auto it = std::find_if(eks_.begin(), eks_.end(), [&](const EksCluster& c) {
+    return c.name == name && c.region == r.region && c.exists_from <= t && c.deleted_at > t;
+  });
+  if (r.operation == "create-cluster") {
+    if (it != eks_.end()) return fail(AwsErrorCode::kInvalidParameterValue, fmt::format("Cluster already exists with name: {}", name));
+    eks_.push_back({name, r.region, t, t + context_.draw(context_.calibration().eks_create, "eks/create", name)});
+    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", "CREATING"}})}}));
+  }
+  if (it == eks_.end()) return fail(AwsErrorCode::kResourceNotFound, fmt::format("No cluster found for name: {}.", name));
+  const std::string status = !context_.data_plane_up(it->region, t) ? "FAILED" : t < it->active_from ? "CREATING" : "ACTIVE";
+  if (r.operation == "describe-cluster") {
+    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", status},
+                                                                      {"endpoint", fmt::format("https://{}.eks.{}.amazonaws.com", name, r.region)}})}}));
+  }
+  if (r.operation == "update-kubeconfig") return Outcome::success(Value(Members{}));
+  if (r.operation == "delete-cluster") {
+    it->deleted_at = t + 10 * sim::kMinute;
+    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", "DELETING"}})}}));
+  }
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model eks " + r.operation);
+}
+
+Outcome Compute::elbv2(const Request& r) {
+  const Time t = context_.now();
+  if (r.operation == "describe-target-health") {
+    const std::string group = last_segment(r.text("target-group-arn"));
+    const LoadBalancer* lb = load_balancer(group);
+    if (lb == nullptr || lb->region != r.region) {
+      return fail(AwsErrorCode::kTargetGroupNotFound, fmt::format("Target groups '{}' not found", group));
+    }
+    const bool healthy = load_balancer_healthy(lb->name, t);
+    return Outcome::success(Value::object({{"TargetHealthDescriptions",
+                                            Value(Array{Value::object({{"TargetHealth", Value::object({{"State", healthy ? "healthy" : "unhealthy"}})}})})}}));
+  }
+  if (r.operation == "describe-load-balancers") {
+    Array list;
+    for (const LoadBalancer& lb : load_balancers_) {
+      if (lb.region == r.region && lb.exists_from <= t) {
+        list.push_back(Value::object({{"LoadBalancerName", lb.name}, {"DNSName", lb.dns_name},
+                                      {"State", Value::object({{"Code", "active"}})}}));
+      }
+    }
+    return Outcome::success(Value::object({{"LoadBalancers", Value(std::move(list))}}));
+  }
+  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model elbv2 " + r.operation);
+}
+
+Outcome Compute::apply_stack(const Request& r) {
+  const Time t = context_.now();
+  const std::string name = r.text("stack");
+  auto it = std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack& s) { return s.name == name; });
+  if (it == stacks_.end()) return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform: no stack named {}", name));
+  const Stack stack = *it;
+  if (!context_.data_plane_up(stack.region, t)) {
+    return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform apply failed: region {} is not available", stack.region));
+  }
+  const sim::Duration d = context_.draw(stack.duration ? *stack.duration : context_.calibration().iac_apply,
+                                        "iac/apply", name, static_cast<std::uint64_t>(t));
+  const Time done = t + d;
+  int created = 0;
+  for (EcsService s : stack.services) {
+    if (service(s.cluster, s.name, s.region) != nullptr) continue;  // apply is idempotent
+    s.exists_from = done;
+    add_service(std::move(s));
+    ++created;
+  }
+  for (LoadBalancer lb : stack.load_balancers) {
+    if (load_balancer(lb.name) != nullptr) continue;
+    lb.exists_from = done;
+    add_load_balancer(std::move(lb));
+    ++created;
+  }
+  for (const std::string& cluster : stack.eks_clusters) {
+    eks_.push_back({cluster, stack.region, done,
+                    done + context_.draw(context_.calibration().eks_create, "eks/create", cluster)});
+    ++created;
+  }
+  Outcome out = Outcome::success(Value::object({{"Created", created}}));
+  out.latency = d;  // the command returns when the apply is complete
+  return out;
+}
+
+Outcome Compute::kubectl(const Request& r) {
+  const Time t = context_.now();
+  const std::string cluster = r.text("context");
+  const std::string name = last_segment(r.text("deployment"));
+  auto it = std::find_if(deployments_.begin(), deployments_.end(), [&](const KubeDeployment& d) {
+    return d.name == name && (cluster.empty() || d.cluster == cluster);
+  });
+  if (it == deployments_.end()) return fail(AwsErrorCode::kCommandFailed, fmt::format("deployments.apps \"{}\" not found", name));
+  auto eks = std::find_if(eks_.begin(), eks_.end(), [&](const EksCluster& c) { return c.name == it->cluster; });
+  if (eks != eks_.end() && (t < eks->active_from || !context_.data_plane_up(eks->region, t))) {
+    return fail(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
+  }
+  const std::string& op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
+  if (op == "rollout-status") {
+    Outcome out = Outcome::success(Value::object({{"ready", true}}));
+    out.latency = std::max<sim::Duration>(0, it->ready_from - t);
+    return out;
+  }
+  it->revision += op == "rollout-undo" ? -1 : 1;
+  it->ready_from = t + context_.draw(context_.calibration().kubectl_rollout, "kubectl/rollout", name,
+                                     static_cast<std::uint64_t>(t));
+  return Outcome::success(Value::object({{"revision", it->revision}}));
+}
+
+}  // namespace drsim::models

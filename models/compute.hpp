@@ -1,0 +1,122 @@
+// Compute and traffic in the mock cloud: ECS services (desired and running counts, a launch
+// rate limit, task start times, deployments), EC2 instances and Auto Scaling groups, EKS
+// clusters and their deployments, load balancers whose targets turn healthy after a passing
+// check, and infrastructure-as-code stacks ("terraform apply" of a DR stack) as single
+// operations with a duration model.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/cloud_context.hpp"
+
+namespace drsim::models {
+
+struct EcsTask {
+  sim::Time running_from = 0;
+  sim::Time stopped_at = sim::kNever;
+  std::uint32_t deployment = 0;
+};
+
+struct EcsService {
+  std::string cluster, name, region;
+  int desired = 0;
+  sim::Time exists_from = 0;
+  std::vector<EcsTask> tasks;
+  std::uint32_t deployment = 0;  // the current deployment's number
+};
+
+struct Ec2Instance {
+  std::string id, region, az, image;
+  std::string group;  // the Auto Scaling group it belongs to, if any
+  sim::Time running_from = 0;           // pending until then
+  sim::Time stopped_at = sim::kNever;   // stopping/stopped from then
+  sim::Time exists_from = 0;
+};
+
+struct LoadBalancer {
+  std::string name, region, dns_name;
+  std::string target_group;                    // name
+  std::vector<std::string> ecs_services;       // "cluster/service" behind it
+  std::vector<std::string> instances;          // EC2 ids behind it
+  sim::Time exists_from = 0;
+};
+
+struct EksCluster {
+  std::string name, region;
+  sim::Time exists_from = 0;
+  sim::Time active_from = 0;
+  sim::Time deleted_at = sim::kNever;
+};
+
+struct KubeDeployment {
+  std::string cluster, name;
+  int revision = 1;
+  sim::Time ready_from = 0;
+};
+
+/// What an infrastructure-as-code apply creates (the DR stack), and how long it takes.
+struct Stack {
+  std::string name;
+  std::string region;
+  std::vector<EcsService> services;
+  std::vector<LoadBalancer> load_balancers;
+  std::vector<std::string> eks_clusters;
+  std::optional<Distribution> duration;  // default: Calibration::iac_apply
+};
+
+class Compute {
+ public:
+  explicit Compute(CloudContext& context) : context_(context) {}
+
+  void add_service(EcsService service);  // tasks: `desired` of them running from the start
+  void add_instance(Ec2Instance instance);
+  void add_image(std::string region, std::string image_id);
+  void add_load_balancer(LoadBalancer lb);
+  void add_eks_cluster(EksCluster cluster);
+  void add_deployment(KubeDeployment deployment);
+  void add_stack(Stack stack);
+  void clear();
+
+  Outcome handle(const Request& request);
+
+  const EcsService* service(std::string_view cluster, std::string_view name, std::string_view region) const;
+  /// Tasks running at `t` (none while the region is down).
+  int running(const EcsService& s, sim::Time t) const;
+  /// Whether a load balancer (by name or DNS name) has a healthy target at `t`.
+  bool load_balancer_healthy(std::string_view name_or_dns, sim::Time t) const;
+  const LoadBalancer* load_balancer(std::string_view name_or_dns) const;
+
+ private:
+  Outcome ecs(const Request& r);
+  Outcome ec2(const Request& r);
+  Outcome eks(const Request& r);
+  Outcome elbv2(const Request& r);
+  Outcome autoscaling(const Request& r);
+  Outcome apply_stack(const Request& r);
+  Outcome kubectl(const Request& r);
+  /// Launches `count` tasks of `s` from `t`, paced by the account's launch rate limit.
+  void launch(EcsService& s, int count, sim::Time t);
+  EcsService* find_service(std::string_view cluster, std::string_view name, std::string_view region);
+  Value service_value(const EcsService& s, sim::Time t) const;
+
+  CloudContext& context_;
+  std::vector<EcsService> services_;
+  std::vector<Ec2Instance> instances_;
+  std::vector<std::pair<std::string, std::string>> images_;  // region, id
+  std::vector<LoadBalancer> load_balancers_;
+  std::vector<EksCluster> eks_;
+  std::vector<KubeDeployment> deployments_;
+  std::vector<Stack> stacks_;
+  struct Bucket {  // Fargate launch-rate token bucket, per region
+    std::string region;
+    double tokens;
+    sim::Time last;
+  };
+  std::vector<Bucket> launch_buckets_;
+  std::uint64_t launched_ = 0;
+};
+
+}  // namespace drsim::models

@@ -1,0 +1,124 @@
+#include "models/failures.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace drsim::models {
+namespace {
+
+constexpr std::array<std::pair<FailureKind, std::string_view>, 17> kNames{{
+    {FailureKind::kRegionOutage, "region-outage"},
+    {FailureKind::kControlPlaneOutage, "control-plane-outage"},
+    {FailureKind::kSlowControlPlane, "slow-control-plane"},
+    {FailureKind::kAzOutage, "az-outage"},
+    {FailureKind::kDbInstanceFailure, "db-instance-failure"},
+    {FailureKind::kStorageFailure, "storage-failure"},
+    {FailureKind::kDataCorruption, "data-corruption"},
+    {FailureKind::kDbRowsDeleted, "db-rows-deleted"},
+    {FailureKind::kObjectsDeleted, "objects-deleted"},
+    {FailureKind::kBucketDeleted, "bucket-deleted"},
+    {FailureKind::kSecurityIncident, "security-incident"},
+    {FailureKind::kReplicationBroken, "replication-broken"},
+    {FailureKind::kSnapshotCopyFailed, "snapshot-copy-failed"},
+    {FailureKind::kKmsKeyMissing, "kms-key-missing"},
+    {FailureKind::kPermissionMissing, "permission-missing"},
+    {FailureKind::kOperationFailure, "operation-failure"},
+    {FailureKind::kPersonUnavailable, "person-unavailable"},
+}};
+
+}  // namespace
+
+std::string_view failure_name(FailureKind kind) {
+  for (const auto& [k, name] : kNames) {
+    if (k == kind) return name;
+  }
+  return "?";
+}
+
+std::optional<FailureKind> failure_from_name(std::string_view name) {
+  for (const auto& [k, n] : kNames) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> failure_names() {
+  std::vector<std::string_view> out;
+  for (const auto& [k, n] : kNames) out.push_back(n);
+  return out;
+}
+
+InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std::uint64_t index) {
+  CloudContext& context = cloud.context();
+  InjectedFailure result;
+  result.start = onset + f.offset;
+  if (f.duration) {
+    result.end = result.start + context.draw(*f.duration, "failure/duration", failure_name(f.kind), index);
+  }
+  const sim::Time start = result.start;
+  auto window = [&](Disruption kind) {
+    context.disrupt({kind, f.region, f.az, start, result.end});
+  };
+  switch (f.kind) {
+    case FailureKind::kRegionOutage:
+      window(Disruption::kRegionDown);
+      break;
+    case FailureKind::kControlPlaneOutage:
+      window(Disruption::kControlPlaneDown);
+      break;
+    case FailureKind::kSlowControlPlane:
+      window(Disruption::kControlPlaneImpaired);
+      break;
+    case FailureKind::kAzOutage:
+      window(Disruption::kAzDown);
+      break;
+    case FailureKind::kDbInstanceFailure:
+    case FailureKind::kStorageFailure:
+      if (DbInstance* db = cloud.rds().mutable_instance(f.target)) db->failed_at = std::min(db->failed_at, start);
+      break;
+    case FailureKind::kDataCorruption:
+    case FailureKind::kDbRowsDeleted:
+      if (DataStore* store = cloud.data_store(f.target)) store->corrupted_since = std::min(store->corrupted_since, start);
+      break;
+    case FailureKind::kObjectsDeleted:
+      for (const std::string& key : f.keys) cloud.s3().remove(f.target, key, start);
+      break;
+    case FailureKind::kBucketDeleted:
+      cloud.s3().delete_bucket(f.target, start);
+      break;
+    case FailureKind::kSecurityIncident:
+      // Credentials leak at `start`: until the runbook rotates the secret, readers still hold
+      // a leaked version (Secrets::compromised), which a service-health predicate can check.
+      cloud.secrets().compromise(f.target, start);
+      break;
+    case FailureKind::kReplicationBroken:
+      if (Bucket* b = cloud.s3().bucket(f.target)) {
+        for (ReplicationRule& rule : b->replication) rule.broken_since = std::min(rule.broken_since, start);
+      } else {
+        cloud.rds().break_copies(f.target, start);
+      }
+      break;
+    case FailureKind::kSnapshotCopyFailed:
+      cloud.rds().break_copies(f.target, start);
+      break;
+    case FailureKind::kKmsKeyMissing:
+      cloud.kms().remove_key(f.region, f.target);
+      break;
+    case FailureKind::kPermissionMissing:
+      cloud.deny({f.service, f.operation, f.region});
+      break;
+    case FailureKind::kOperationFailure:
+      cloud.add_fault({f.service, f.operation, f.region, f.probability, f.error, start, result.end});
+      break;
+    case FailureKind::kPersonUnavailable:
+      cloud.people().unavailable(f.role, start, result.end);
+      break;
+  }
+  result.description = fmt::format("{} {}{}{} from {}", failure_name(f.kind),
+                                    f.target.empty() ? f.region : f.target, f.az.empty() ? "" : " " + f.az,
+                                    f.role.empty() ? "" : " " + f.role, sim::format_duration(start - onset));
+  return result;
+}
+
+}  // namespace drsim::models

@@ -1,0 +1,135 @@
+#include "models/mock_cloud.hpp"
+
+#include <fmt/format.h>
+
+#include "models/operations.hpp"
+
+namespace drsim::models {
+namespace {
+
+bool matches(const std::string& pattern, const std::string& value) { return pattern.empty() || pattern == value; }
+
+}  // namespace
+
+MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed, std::uint64_t trial)
+    : context_(std::make_unique<CloudContext>(env, calibration, seed, trial)),
+      rds_(*context_, kms_),
+      s3_(*context_),
+      route53_(*context_),
+      secrets_(*context_),
+      compute_(*context_),
+      people_(*context_),
+      caches_(*context_) {
+  route53_.set_probe([this](std::string_view target, sim::Time t) { return endpoint_healthy(target, t); });
+}
+
+void MockCloud::reset(std::uint64_t seed, std::uint64_t trial) {
+  context_->reset_trial(seed, trial);
+  kms_.clear();
+  rds_.clear();
+  s3_.clear();
+  route53_.clear();
+  secrets_.clear();
+  compute_.clear();
+  people_.clear();
+  caches_.clear();
+  stores_.clear();
+  faults_.clear();
+  denials_.clear();
+  static_endpoints_.clear();
+  calls_ = 0;
+}
+
+DataStore* MockCloud::data_store(std::string_view name) {
+  for (DataStore& s : stores_) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+void MockCloud::add_static_endpoint(std::string name, std::string region) {
+  static_endpoints_.emplace_back(std::move(name), std::move(region));
+}
+
+bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
+  if (compute_.load_balancer(target) != nullptr) return compute_.load_balancer_healthy(target, t);
+  for (const auto& [name, region] : static_endpoints_) {
+    if (name == target) return context_->data_plane_up(region, t);
+  }
+  // A DB endpoint ("<id>.c1x2y3z4.<region>.rds.amazonaws.com") or instance id.
+  const std::string id(target.substr(0, target.find('.')));
+  if (const DbInstance* db = rds_.instance(id)) return rds_.status(*db, t) == DbStatus::kAvailable;
+  return false;
+}
+
+Outcome MockCloud::invoke(const Request& request) {
+  const std::uint64_t call = calls_++;
+  const OperationInfo* info = find_operation(request.service, request.operation);
+  if (info == nullptr) {
+    return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                            fmt::format("the mock cloud has no operation {} {}", request.service, request.operation));
+  }
+  sim::Duration latency = 0;
+  if (auto error = context_->admit(request, latency)) {
+    Outcome out{Value(), std::move(error), latency};
+    return out;
+  }
+  for (const PermissionDenial& d : denials_) {
+    if (matches(d.service, request.service) && matches(d.operation, request.operation) && matches(d.region, request.region)) {
+      Outcome out = Outcome::failure(AwsErrorCode::kAccessDenied,
+                                     fmt::format("User is not authorized to perform: {}:{} in {}", request.service,
+                                                 request.operation, request.region));
+      out.latency = latency;
+      return out;
+    }
+  }
+  const sim::Time now = context_->now();
+  for (const OperationFault& f : faults_) {
+    if (!matches(f.service, request.service) || !matches(f.operation, request.operation) ||
+        !matches(f.region, request.region) || now < f.from || now >= f.until) {
+      continue;
+    }
+    if (context_->uniform("fault", f.service + "/" + f.operation, call) < f.probability) {
+      Outcome out = Outcome::failure(f.error, "injected fault");
+      out.latency = latency;
+      return out;
+    }
+  }
+  Outcome out;
+  const std::string& s = request.service;
+  if (s == "rds") {
+    out = rds_.handle(request);
+  } else if (s == "s3api" || s == "s3") {
+    out = s3_.handle(request);
+  } else if (s == "route53") {
+    out = route53_.handle(request);
+  } else if (s == "secretsmanager") {
+    out = secrets_.handle(request);
+  } else if (s == "kms") {
+    const Value key = kms_.describe(request.region, request.text("key-id"));
+    out = key.is_null() ? Outcome::failure(AwsErrorCode::kNotFound, fmt::format("Key '{}' does not exist", request.text("key-id")))
+                        : Outcome::success(key);
+  } else if (s == "elasticache") {
+    out = caches_.handle(request);
+  } else if (s == "sts") {
+    out = Outcome::success(Value::object({{"Account", context_->account()},
+                                          {"Arn", fmt::format("arn:aws:iam::{}:role/drsim-mock", context_->account())}}));
+  } else if (s == "health") {
+    // The AWS Health Dashboard shows the injected regional events that have started.
+    Array events;
+    for (const DisruptionWindow& w : context_->disruptions()) {
+      if (w.start <= now && (request.region.empty() || w.region == request.region)) {
+        events.push_back(Value::object({{"region", w.region}, {"eventTypeCategory", "issue"},
+                                        {"statusCode", now < w.end ? "open" : "closed"},
+                                        {"startTime", Timestamp{w.start}}}));
+      }
+    }
+    out = Outcome::success(Value::object({{"events", Value(std::move(events))}}));
+  } else {
+    out = compute_.handle(request);
+  }
+  out.latency += latency;
+  return out;
+}
+
+}  // namespace drsim::models

@@ -1,0 +1,96 @@
+// The mock cloud: every service model behind one Backend, in virtual time, for one trial
+// at a time. A runbook step's call is admitted by the region's control plane (or fails as
+// AWS would when it is down, slow or throttling), checked against injected faults and
+// missing permissions, then handled by the service model, which checks its preconditions on
+// the simulated state.
+//
+// Per trial: reset(seed, trial) empties every model; the scenario engine then re-applies the
+// topology and the injected failures for that trial.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/cache.hpp"
+#include "models/cloud_context.hpp"
+#include "models/compute.hpp"
+#include "models/kms.hpp"
+#include "models/people.hpp"
+#include "models/rds.hpp"
+#include "models/route53.hpp"
+#include "models/s3.hpp"
+#include "models/secrets.hpp"
+
+namespace drsim::models {
+
+/// A logical data store and how fast it changes: lets RPO be stated as data lost.
+struct DataStore {
+  std::string name;
+  double writes_per_second = 0;
+  std::string unit = "writes";        // what a write is ("orders", "objects", "GB")
+  sim::Time corrupted_since = sim::kNever;  // logical corruption: clean points precede it
+};
+
+/// An injected fault on matching calls: they fail with `error`, with `probability`.
+struct OperationFault {
+  std::string service, operation;  // operation empty: every operation of the service
+  std::string region;              // empty: every region
+  double probability = 1.0;
+  AwsErrorCode error = AwsErrorCode::kServiceUnavailable;
+  sim::Time from = 0, until = sim::kNever;
+};
+
+/// A missing IAM permission: matching calls fail with AccessDenied.
+struct PermissionDenial {
+  std::string service, operation, region;  // empty parts match everything
+};
+
+class MockCloud final : public Backend {
+ public:
+  MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed = 1, std::uint64_t trial = 0);
+
+  Outcome invoke(const Request& request) override;
+
+  /// Empties every model for a new trial (the topology is applied again by the caller).
+  void reset(std::uint64_t seed, std::uint64_t trial);
+
+  CloudContext& context() { return *context_; }
+  Rds& rds() { return rds_; }
+  S3& s3() { return s3_; }
+  Route53& route53() { return route53_; }
+  Secrets& secrets() { return secrets_; }
+  Compute& compute() { return compute_; }
+  Kms& kms() { return kms_; }
+  People& people() { return people_; }
+  Caches& caches() { return caches_; }
+
+  void add_data_store(DataStore store) { stores_.push_back(std::move(store)); }
+  DataStore* data_store(std::string_view name);
+  void add_fault(OperationFault fault) { faults_.push_back(std::move(fault)); }
+  void deny(PermissionDenial denial) { denials_.push_back(std::move(denial)); }
+  /// Names an endpoint that answers whenever its region is up (e.g. a static site).
+  void add_static_endpoint(std::string name, std::string region);
+
+  /// Whether `target` (a load balancer, a DB endpoint or instance id, a static endpoint)
+  /// answers healthily at `t`: what health checks and service-health predicates probe.
+  bool endpoint_healthy(std::string_view target, sim::Time t);
+
+ private:
+  std::unique_ptr<CloudContext> context_;  // first: the models hold references to it
+  Kms kms_;
+  Rds rds_;
+  S3 s3_;
+  Route53 route53_;
+  Secrets secrets_;
+  Compute compute_;
+  People people_;
+  Caches caches_;
+  std::vector<DataStore> stores_;
+  std::vector<OperationFault> faults_;
+  std::vector<PermissionDenial> denials_;
+  std::vector<std::pair<std::string, std::string>> static_endpoints_;
+  std::uint64_t calls_ = 0;
+};
+
+}  // namespace drsim::models

@@ -1,0 +1,105 @@
+#include "models/operations.hpp"
+
+#include <array>
+
+namespace drsim::models {
+namespace {
+
+constexpr std::array kOperations = {
+    // RDS
+    OperationInfo{"rds", "describe-db-instances", false},
+    OperationInfo{"rds", "describe-db-snapshots", false},
+    OperationInfo{"rds", "describe-db-clusters", false},
+    OperationInfo{"rds", "describe-db-cluster-snapshots", false},
+    OperationInfo{"rds", "create-db-snapshot", true},
+    OperationInfo{"rds", "create-db-cluster-snapshot", true},
+    OperationInfo{"rds", "copy-db-snapshot", true},
+    OperationInfo{"rds", "delete-db-snapshot", true},
+    OperationInfo{"rds", "restore-db-instance-from-db-snapshot", true},
+    OperationInfo{"rds", "restore-db-instance-to-point-in-time", true},
+    OperationInfo{"rds", "create-db-instance-read-replica", true},
+    OperationInfo{"rds", "promote-read-replica", true},
+    OperationInfo{"rds", "promote-read-replica-db-cluster", true},
+    OperationInfo{"rds", "reboot-db-instance", true},
+    OperationInfo{"rds", "modify-db-instance", true},
+    OperationInfo{"rds", "delete-db-instance", true},
+    OperationInfo{"rds", "delete-db-cluster", true},
+    OperationInfo{"rds", "create-db-instance", true},
+    OperationInfo{"rds", "failover-db-cluster", true},
+    OperationInfo{"rds", "failover-global-cluster", true},
+    OperationInfo{"rds", "switchover-global-cluster", true},
+    OperationInfo{"rds", "restore-db-cluster-from-snapshot", true},
+    OperationInfo{"rds", "restore-db-cluster-to-point-in-time", true},
+    // S3
+    OperationInfo{"s3api", "get-bucket-versioning", false},
+    OperationInfo{"s3api", "put-bucket-versioning", true},
+    OperationInfo{"s3api", "get-bucket-replication", false},
+    OperationInfo{"s3api", "list-object-versions", false},
+    OperationInfo{"s3api", "delete-object", true},
+    OperationInfo{"s3api", "get-object", false},
+    OperationInfo{"s3api", "head-object", false},
+    OperationInfo{"s3api", "put-object", true},
+    OperationInfo{"s3api", "copy-object", true},
+    OperationInfo{"s3", "ls", false},
+    OperationInfo{"s3", "sync", true},
+    // Route 53
+    OperationInfo{"route53", "change-resource-record-sets", true},
+    OperationInfo{"route53", "get-change", false},
+    OperationInfo{"route53", "list-hosted-zones", false},
+    OperationInfo{"route53", "list-resource-record-sets", false},
+    OperationInfo{"route53", "get-health-check-status", false},
+    // Secrets Manager, KMS
+    OperationInfo{"secretsmanager", "list-secrets", false},
+    OperationInfo{"secretsmanager", "get-secret-value", false},
+    OperationInfo{"secretsmanager", "describe-secret", false},
+    OperationInfo{"secretsmanager", "update-secret", true},
+    OperationInfo{"secretsmanager", "put-secret-value", true},
+    OperationInfo{"secretsmanager", "rotate-secret", true},
+    OperationInfo{"secretsmanager", "stop-replication-to-replica", true},
+    OperationInfo{"secretsmanager", "replicate-secret-to-regions", true},
+    OperationInfo{"kms", "describe-key", false},
+    // Compute and traffic
+    OperationInfo{"ecs", "describe-services", false},
+    OperationInfo{"ecs", "update-service", true},
+    OperationInfo{"ecs", "describe-task-definition", false},
+    OperationInfo{"ec2", "describe-instances", false},
+    OperationInfo{"ec2", "describe-instance-status", false},
+    OperationInfo{"ec2", "start-instances", true},
+    OperationInfo{"ec2", "stop-instances", true},
+    OperationInfo{"ec2", "run-instances", true},
+    OperationInfo{"ec2", "describe-images", false},
+    OperationInfo{"ec2", "create-image", true},
+    OperationInfo{"autoscaling", "describe-auto-scaling-groups", false},
+    OperationInfo{"autoscaling", "set-desired-capacity", true},
+    OperationInfo{"autoscaling", "start-instance-refresh", true},
+    OperationInfo{"eks", "describe-cluster", false},
+    OperationInfo{"eks", "create-cluster", true},
+    OperationInfo{"eks", "delete-cluster", true},
+    OperationInfo{"eks", "update-kubeconfig", false},
+    OperationInfo{"elbv2", "describe-target-health", false},
+    OperationInfo{"elbv2", "describe-load-balancers", false},
+    OperationInfo{"elasticache", "describe-replication-groups", false},
+    OperationInfo{"elasticache", "failover-global-replication-group", true},
+    // Account and events
+    OperationInfo{"sts", "get-caller-identity", false},
+    OperationInfo{"health", "describe-events", false},
+    // Not AWS, but run by the seed runbooks: an apply of a DR stack, a Kubernetes rollout.
+    OperationInfo{"terraform", "apply", true},
+    OperationInfo{"kubectl", "rollout-restart", true},
+    OperationInfo{"kubectl", "rollout-undo", true},
+    OperationInfo{"kubectl", "apply", true},
+    OperationInfo{"kubectl", "rollout-status", false},
+};
+
+}  // namespace
+
+std::span<const OperationInfo> operations() { return kOperations; }
+
+const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
+  for (const OperationInfo& op : kOperations) {
+    if (op.service == service && op.operation == operation) return &op;
+  }
+  return nullptr;
+}
+
+}  // namespace drsim::models

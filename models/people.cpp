@@ -1,0 +1,58 @@
+#include "models/people.hpp"
+
+#include <fmt/format.h>
+
+namespace drsim::models {
+
+void People::unavailable(std::string role, sim::Time from, sim::Time to) {
+  away_.push_back({std::move(role), from, to});
+}
+
+bool People::business_hours(sim::Time t) const {
+  // Unix day 0 (1970-01-01) was a Thursday; the scenario epoch is a Unix instant.
+  const std::int64_t local_ms = context_.epoch_unix_ms() + t + team_.utc_offset_hours * sim::kHour;
+  std::int64_t day = local_ms / sim::kDay;
+  std::int64_t in_day = local_ms % sim::kDay;
+  if (in_day < 0) {
+    in_day += sim::kDay;
+    --day;
+  }
+  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // 0 = Monday
+  const std::int64_t hour = in_day / sim::kHour;
+  return weekday < 5 && hour >= team_.business_start_hour && hour < team_.business_end_hour;
+}
+
+int People::headcount(std::string_view role) const {
+  for (const auto& [r, n] : team_.headcount) {
+    if (r == role) return n;
+  }
+  return 0;
+}
+
+PageResult People::page(sim::Time t, std::uint64_t incident) const {
+  const Calibration& c = context_.calibration();
+  PageResult result;
+  sim::Time paged_at = t;
+  for (std::size_t level = 0; level < team_.escalation.size(); ++level) {
+    const EscalationLevel& l = team_.escalation[level];
+    if (result.acknowledged_at <= paged_at) break;  // someone already answered
+    ++result.levels_paged;
+    const std::string key = fmt::format("{}#{}", l.role, incident);
+    bool answers = context_.uniform("people/answers", key) >= c.page_no_answer_probability;
+    for (const Away& a : away_) {
+      if (a.role == l.role && a.from <= paged_at && paged_at < a.to) answers = false;
+    }
+    if (answers) {
+      const Distribution& ack = business_hours(paged_at) ? c.ack_business_hours : c.ack_off_hours;
+      const sim::Time at = paged_at + context_.draw(ack, "people/ack", key);
+      if (at < result.acknowledged_at) {
+        result.acknowledged_at = at;
+        result.role = l.role;
+      }
+    }
+    paged_at += l.timeout;
+  }
+  return result;
+}
+
+}  // namespace drsim::models

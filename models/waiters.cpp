@@ -1,0 +1,194 @@
+#include "models/waiters.hpp"
+
+#include <array>
+
+namespace drsim::models {
+namespace {
+
+using State = WaiterState;
+
+/// pathAll: every element of list[].field equals `expected` (false for an empty list).
+bool all_equal(const Value& list, std::string_view field, std::string_view expected) {
+  if (!list.is_array() || list.size() == 0) return false;
+  for (const Value& e : list.as_array()) {
+    if (!e[field].is_string() || e[field].as_string() != expected) return false;
+  }
+  return true;
+}
+
+/// pathAny: some element of list[].field equals one of `expected`.
+bool any_equal(const Value& list, std::string_view field, std::span<const std::string_view> expected) {
+  if (!list.is_array()) return false;
+  for (const Value& e : list.as_array()) {
+    if (!e[field].is_string()) continue;
+    for (std::string_view x : expected) {
+      if (e[field].as_string() == x) return true;
+    }
+  }
+  return false;
+}
+
+/// Errors: throttling is retried (the CLI's own retries), anything unexpected fails.
+State on_error(const Outcome& o, std::initializer_list<AwsErrorCode> success_on = {}) {
+  for (AwsErrorCode code : success_on) {
+    if (o.error->code == code) return State::kSuccess;
+  }
+  return is_retryable(o.error->code) ? State::kRetry : State::kFailure;
+}
+
+constexpr std::array<std::string_view, 5> kBadInstanceStates = {
+    "deleted", "deleting", "failed", "incompatible-restore", "incompatible-parameters"};
+constexpr std::array<std::string_view, 4> kBusyStates = {"creating", "modifying", "rebooting",
+                                                         "resetting-master-credentials"};
+constexpr std::array<std::string_view, 2> kDeletedStates = {"deleted", "deleting"};
+constexpr std::array<std::string_view, 1> kMissing = {"MISSING"};
+constexpr std::array<std::string_view, 2> kInactive = {"DRAINING", "INACTIVE"};
+
+State db_instance_available(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& list = o.result["DBInstances"];
+  if (all_equal(list, "DBInstanceStatus", "available")) return State::kSuccess;
+  if (any_equal(list, "DBInstanceStatus", kBadInstanceStates)) return State::kFailure;
+  return State::kRetry;
+}
+
+State db_instance_deleted(const Outcome& o) {
+  if (!o.ok()) return on_error(o, {AwsErrorCode::kDBInstanceNotFound});
+  const Value& list = o.result["DBInstances"];
+  if (all_equal(list, "DBInstanceStatus", "deleted")) return State::kSuccess;
+  if (any_equal(list, "DBInstanceStatus", kBusyStates)) {
+    return State::kFailure;
+  }
+  return State::kRetry;
+}
+
+State db_snapshot_available(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& list = o.result["DBSnapshots"];
+  if (all_equal(list, "Status", "available")) return State::kSuccess;
+  if (any_equal(list, "Status", kBadInstanceStates)) return State::kFailure;
+  return State::kRetry;
+}
+
+State db_snapshot_completed(const Outcome& o) {
+  if (!o.ok()) return on_error(o, {AwsErrorCode::kDBSnapshotNotFound});
+  return all_equal(o.result["DBSnapshots"], "Status", "available") ? State::kSuccess : State::kRetry;
+}
+
+State db_cluster_available(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& list = o.result["DBClusters"];
+  if (all_equal(list, "Status", "available")) return State::kSuccess;
+  if (any_equal(list, "Status", kDeletedStates)) return State::kFailure;
+  return State::kRetry;
+}
+
+State record_sets_changed(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& status = o.result["ChangeInfo"]["Status"];
+  return status.is_string() && status.as_string() == "INSYNC" ? State::kSuccess : State::kRetry;
+}
+
+State services_stable(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  if (any_equal(o.result["failures"], "reason", kMissing)) return State::kFailure;
+  const Value& services = o.result["services"];
+  if (any_equal(services, "status", kInactive)) return State::kFailure;
+  if (!services.is_array() || services.size() == 0) return State::kRetry;
+  // length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`
+  for (const Value& s : services.as_array()) {
+    if (s["deployments"].size() != 1 || !(s["runningCount"] == s["desiredCount"])) return State::kRetry;
+  }
+  return State::kSuccess;
+}
+
+State instance_running(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  bool all_running = true, any = false;
+  if (!o.result["Reservations"].is_array()) return State::kRetry;
+  for (const Value& reservation : o.result["Reservations"].as_array()) {
+    if (!reservation["Instances"].is_array()) continue;
+    for (const Value& i : reservation["Instances"].as_array()) {
+      any = true;
+      const std::string& state = i["State"]["Name"].as_string();
+      if (state == "shutting-down" || state == "terminated" || state == "stopping") return State::kFailure;
+      all_running = all_running && state == "running";
+    }
+  }
+  return any && all_running ? State::kSuccess : State::kRetry;
+}
+
+State eks_cluster_active(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& status = o.result["cluster"]["status"];
+  if (!status.is_string()) return State::kRetry;
+  if (status.as_string() == "ACTIVE") return State::kSuccess;
+  if (status.as_string() == "DELETING" || status.as_string() == "FAILED") return State::kFailure;
+  return State::kRetry;
+}
+
+State object_exists(const Outcome& o) {
+  if (!o.ok()) return o.error->code == AwsErrorCode::kNoSuchKey ? State::kRetry : on_error(o);
+  return State::kSuccess;
+}
+
+State target_in_service(const Outcome& o) {
+  if (!o.ok()) return on_error(o);
+  const Value& targets = o.result["TargetHealthDescriptions"];
+  if (!targets.is_array() || targets.size() == 0) return State::kRetry;
+  for (const Value& d : targets.as_array()) {
+    const Value& state = d["TargetHealth"]["State"];
+    if (!state.is_string() || state.as_string() != "healthy") return State::kRetry;
+  }
+  return State::kSuccess;
+}
+
+using sim::kSecond;
+constexpr std::array kWaiters = {
+    // botocore data/rds/2014-10-31/waiters-2.json
+    WaiterSpec{"rds", "db-instance-available", "describe-db-instances", 30 * kSecond, 60, db_instance_available},
+    WaiterSpec{"rds", "db-instance-deleted", "describe-db-instances", 30 * kSecond, 60, db_instance_deleted},
+    WaiterSpec{"rds", "db-snapshot-available", "describe-db-snapshots", 30 * kSecond, 60, db_snapshot_available},
+    WaiterSpec{"rds", "db-snapshot-completed", "describe-db-snapshots", 15 * kSecond, 40, db_snapshot_completed},
+    WaiterSpec{"rds", "db-cluster-available", "describe-db-clusters", 30 * kSecond, 60, db_cluster_available},
+    // botocore data/route53/2013-04-01/waiters-2.json
+    WaiterSpec{"route53", "resource-record-sets-changed", "get-change", 30 * kSecond, 60, record_sets_changed},
+    // botocore data/ecs/2014-11-13/waiters-2.json
+    WaiterSpec{"ecs", "services-stable", "describe-services", 15 * kSecond, 40, services_stable},
+    // botocore data/ec2/2016-11-15/waiters-2.json
+    WaiterSpec{"ec2", "instance-running", "describe-instances", 15 * kSecond, 40, instance_running},
+    // botocore data/eks/2017-11-01/waiters-2.json
+    WaiterSpec{"eks", "cluster-active", "describe-cluster", 30 * kSecond, 40, eks_cluster_active},
+    // botocore data/s3/2006-03-01/waiters-2.json
+    WaiterSpec{"s3api", "object-exists", "head-object", 5 * kSecond, 20, object_exists},
+    // botocore data/elbv2/2015-12-01/waiters-2.json
+    WaiterSpec{"elbv2", "target-in-service", "describe-target-health", 15 * kSecond, 40, target_in_service},
+};
+
+}  // namespace
+
+std::span<const WaiterSpec> waiters() { return kWaiters; }
+
+const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
+  for (const WaiterSpec& w : kWaiters) {
+    if (w.service == service && w.name == name) return &w;
+  }
+  return nullptr;
+}
+
+sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec, Request poll,
+                               sim::Duration delay, int max_attempts) {
+  poll.service = std::string(spec.service);
+  poll.operation = std::string(spec.operation);
+  WaitResult result;
+  for (result.attempts = 1;; ++result.attempts) {
+    result.last = backend.invoke(poll);
+    co_await env.timeout(result.last.latency);
+    result.state = spec.evaluate(result.last);
+    if (result.state != WaiterState::kRetry || result.attempts >= max_attempts) break;
+    co_await env.timeout(delay);
+  }
+  co_return result;
+}
+
+}  // namespace drsim::models

@@ -1,0 +1,43 @@
+// The AWS CLI's waiters (`aws rds wait db-instance-available ...`), with botocore's own
+// delays, attempt limits and acceptors (botocore data/*/waiters-2.json), implemented here
+// so that the mock and the live backend wait the same way and the delay can be tuned.
+//
+// As in botocore: the first poll happens at once; acceptors are tried in order; an error
+// that no acceptor expects ends the wait as a failure; after the last attempt the waiter
+// gives up ("Max attempts exceeded").
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "models/request.hpp"
+#include "sim/environment.hpp"
+
+namespace drsim::models {
+
+enum class WaiterState { kSuccess, kFailure, kRetry };
+
+struct WaiterSpec {
+  std::string_view service;    // "rds"
+  std::string_view name;       // "db-instance-available"
+  std::string_view operation;  // the describe operation it polls
+  sim::Duration delay;         // between polls
+  int max_attempts;
+  WaiterState (*evaluate)(const Outcome& poll);
+};
+
+std::span<const WaiterSpec> waiters();
+const WaiterSpec* find_waiter(std::string_view service, std::string_view name);
+
+struct WaitResult {
+  WaiterState state = WaiterState::kRetry;  // kRetry here: gave up after max_attempts
+  int attempts = 0;
+  Outcome last;
+};
+
+/// Polls `poll` (the waiter's operation with the wait command's parameters) until an
+/// acceptor decides or `max_attempts` polls were made, sleeping `delay` in between.
+sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec, Request poll,
+                               sim::Duration delay, int max_attempts);
+
+}  // namespace drsim::models
