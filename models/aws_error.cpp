@@ -50,7 +50,9 @@ constexpr std::array<std::string_view, 40> kNames{
 
 }  // namespace
 
-std::string_view error_name(AwsErrorCode code) { return kNames[static_cast<std::size_t>(code)]; }
+std::string_view error_name(AwsErrorCode code) {
+  return kNames[static_cast<std::size_t>(code)];
+}
 
 bool is_retryable(AwsErrorCode code) {
   return code == AwsErrorCode::kThrottling || code == AwsErrorCode::kServiceUnavailable;
@@ -63,10 +65,12 @@ std::optional<AwsErrorCode> error_from_name(std::string_view name) {
   // The CLI also reports some codes with a "Fault" suffix or as "...Exception".
   if (name == "DBSnapshotNotFoundFault") return AwsErrorCode::kDBSnapshotNotFound;
   if (name == "DBInstanceNotFoundFault") return AwsErrorCode::kDBInstanceNotFound;
-  if (name == "ThrottlingException" || name == "RequestLimitExceeded" || name == "TooManyRequestsException") {
+  if (name == "ThrottlingException" || name == "RequestLimitExceeded" ||
+      name == "TooManyRequestsException") {
     return AwsErrorCode::kThrottling;
   }
-  if (name == "AccessDeniedException" || name == "UnauthorizedOperation") return AwsErrorCode::kAccessDenied;
+  if (name == "AccessDeniedException" || name == "UnauthorizedOperation")
+    return AwsErrorCode::kAccessDenied;
   return std::nullopt;
 }
 

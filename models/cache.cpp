@@ -22,8 +22,9 @@ Outcome Caches::handle(const Request& r) {
     Array list;
     for (const CacheCluster& c : clusters_) {
       if (c.region != r.region) continue;
-      list.push_back(Value::object({{"ReplicationGroupId", c.id},
-                                    {"Status", context_.data_plane_up(c.region, t) ? "available" : "unavailable"}}));
+      list.push_back(Value::object(
+          {{"ReplicationGroupId", c.id},
+           {"Status", context_.data_plane_up(c.region, t) ? "available" : "unavailable"}}));
     }
     return Outcome::success(Value::object({{"ReplicationGroups", Value(std::move(list))}}));
   }
@@ -35,14 +36,17 @@ Outcome Caches::handle(const Request& r) {
       if (c.region == target_region) {
         // Promotion: serving from now, but with only what had replicated — modelled as cold.
         c.secondary = false;
-        c.warm_since = t + context_.draw(context_.calibration().replica_promotion, "cache/promote", c.id);
+        c.warm_since =
+            t + context_.draw(context_.calibration().replica_promotion, "cache/promote", c.id);
       } else {
         c.secondary = true;
       }
     }
-    return Outcome::success(Value::object({{"GlobalReplicationGroup", Value::object({{"GlobalReplicationGroupId", global}})}}));
+    return Outcome::success(Value::object(
+        {{"GlobalReplicationGroup", Value::object({{"GlobalReplicationGroupId", global}})}}));
   }
-  return Outcome::failure(AwsErrorCode::kUnknownOperation, "the mock cloud does not model elasticache " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model elasticache " + r.operation);
 }
 
 }  // namespace drsim::models

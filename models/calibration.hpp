@@ -98,8 +98,8 @@ struct Calibration {
   // CRR lag without RTC: mixture 99% LN(15s, 5m) + 1% LN(1h, 12h), assumed shape; re:Post
   // s3-crr-replication-time. With RTC: LN(2s, 30s) with 99.99% inside 15 min (SLA), assumed
   // shape; S3 guide replication-time-control.
-  Distribution s3_crr_lag = Distribution::mixture(
-      {ln(15 * kSecond, 5 * kMinute), ln(1 * kHour, 12 * kHour)}, {99, 1});
+  Distribution s3_crr_lag =
+      Distribution::mixture({ln(15 * kSecond, 5 * kMinute), ln(1 * kHour, 12 * kHour)}, {99, 1});
   Distribution s3_crr_lag_rtc = ln(2 * kSecond, 30 * kSecond);
   // `s3 sync` between buckets: MB/s, assumed.
   double s3_sync_mb_per_s = 100;

@@ -72,7 +72,8 @@ sim::Time CloudContext::data_plane_back(std::string_view region, sim::Time t) co
   return t;
 }
 
-sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from, sim::Time to) const {
+sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from,
+                                         sim::Time to) const {
   sim::Time first = sim::kNever;
   for (const DisruptionWindow& w : disruptions_) {
     if (w.kind != Disruption::kRegionDown || w.region != region) continue;
@@ -85,7 +86,8 @@ std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duratio
   const std::uint64_t call = calls_++;
   latency = draw(calibration_.api_latency, "api/latency", request.service, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
-  const std::string& region = request.service == "route53" ? std::string("us-east-1") : request.region;
+  const std::string& region =
+      request.service == "route53" ? std::string("us-east-1") : request.region;
   if (!region_known(region)) {
     if (request.service == "route53") return std::nullopt;  // us-east-1 not modelled: assume up
     return AwsError{AwsErrorCode::kEndpointConnectionError,
@@ -97,13 +99,15 @@ std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duratio
     switch (w.kind) {
       case Disruption::kRegionDown:
       case Disruption::kControlPlaneDown:
-        return AwsError{AwsErrorCode::kEndpointConnectionError,
-                        fmt::format("Could not connect to the endpoint URL: \"https://{}.{}.amazonaws.com/\"",
-                                    request.service, region)};
+        return AwsError{
+            AwsErrorCode::kEndpointConnectionError,
+            fmt::format("Could not connect to the endpoint URL: \"https://{}.{}.amazonaws.com/\"",
+                        request.service, region)};
       case Disruption::kControlPlaneImpaired:
         latency = static_cast<sim::Duration>(static_cast<double>(latency) *
                                              calibration_.impaired_latency_factor);
-        if (uniform("api/throttle", request.service, call) < calibration_.impaired_throttle_probability) {
+        if (uniform("api/throttle", request.service, call) <
+            calibration_.impaired_throttle_probability) {
           return AwsError{AwsErrorCode::kThrottling, "Rate exceeded"};
         }
         break;

@@ -20,10 +20,10 @@
 namespace drsim::models {
 
 enum class Disruption : std::uint8_t {
-  kRegionDown,             // nothing in the region answers or serves
-  kControlPlaneDown,       // API calls fail; running resources serve
-  kControlPlaneImpaired,   // API calls are slow and often throttled
-  kAzDown,                 // one availability zone is down
+  kRegionDown,            // nothing in the region answers or serves
+  kControlPlaneDown,      // API calls fail; running resources serve
+  kControlPlaneImpaired,  // API calls are slow and often throttled
+  kAzDown,                // one availability zone is down
 };
 
 struct DisruptionWindow {
@@ -35,7 +35,14 @@ struct DisruptionWindow {
 };
 
 /// Continents, for cross-region copy throughput.
-enum class Continent : std::uint8_t { kNorthAmerica, kSouthAmerica, kEurope, kAsiaPacific, kMiddleEast, kAfrica };
+enum class Continent : std::uint8_t {
+  kNorthAmerica,
+  kSouthAmerica,
+  kEurope,
+  kAsiaPacific,
+  kMiddleEast,
+  kAfrica
+};
 Continent continent_of(std::string_view region);
 
 class CloudContext {
@@ -63,7 +70,8 @@ class CloudContext {
   sim::Duration draw(const Distribution& d, std::string_view purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const;
   /// One uniform in (0, 1) on that stream.
-  double uniform(std::string_view purpose, std::string_view resource, std::uint64_t occurrence = 0) const;
+  double uniform(std::string_view purpose, std::string_view resource,
+                 std::uint64_t occurrence = 0) const;
 
   // Regions.
   void add_region(std::string name, std::vector<std::string> azs = {});

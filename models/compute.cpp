@@ -11,7 +11,9 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-Outcome fail(AwsErrorCode code, std::string message) { return Outcome::failure(code, std::move(message)); }
+Outcome fail(AwsErrorCode code, std::string message) {
+  return Outcome::failure(code, std::move(message));
+}
 
 /// "--services a b" arrives as an array or a space-separated string.
 std::vector<std::string> names(const Value* v) {
@@ -45,15 +47,26 @@ void Compute::add_service(EcsService service) {
   services_.push_back(std::move(service));
 }
 
-void Compute::add_instance(Ec2Instance instance) { instances_.push_back(std::move(instance)); }
-void Compute::add_image(std::string region, std::string image_id) { images_.emplace_back(std::move(region), std::move(image_id)); }
+void Compute::add_instance(Ec2Instance instance) {
+  instances_.push_back(std::move(instance));
+}
+void Compute::add_image(std::string region, std::string image_id) {
+  images_.emplace_back(std::move(region), std::move(image_id));
+}
 void Compute::add_load_balancer(LoadBalancer lb) {
-  if (lb.dns_name.empty()) lb.dns_name = fmt::format("{}-123456.{}.elb.amazonaws.com", lb.name, lb.region);
+  if (lb.dns_name.empty())
+    lb.dns_name = fmt::format("{}-123456.{}.elb.amazonaws.com", lb.name, lb.region);
   load_balancers_.push_back(std::move(lb));
 }
-void Compute::add_eks_cluster(EksCluster cluster) { eks_.push_back(std::move(cluster)); }
-void Compute::add_deployment(KubeDeployment deployment) { deployments_.push_back(std::move(deployment)); }
-void Compute::add_stack(Stack stack) { stacks_.push_back(std::move(stack)); }
+void Compute::add_eks_cluster(EksCluster cluster) {
+  eks_.push_back(std::move(cluster));
+}
+void Compute::add_deployment(KubeDeployment deployment) {
+  deployments_.push_back(std::move(deployment));
+}
+void Compute::add_stack(Stack stack) {
+  stacks_.push_back(std::move(stack));
+}
 
 void Compute::clear() {
   services_.clear();
@@ -67,14 +80,16 @@ void Compute::clear() {
   launched_ = 0;
 }
 
-const EcsService* Compute::service(std::string_view cluster, std::string_view name, std::string_view region) const {
+const EcsService* Compute::service(std::string_view cluster, std::string_view name,
+                                   std::string_view region) const {
   for (const EcsService& s : services_) {
     if (s.cluster == cluster && s.name == name && s.region == region) return &s;
   }
   return nullptr;
 }
 
-EcsService* Compute::find_service(std::string_view cluster, std::string_view name, std::string_view region) {
+EcsService* Compute::find_service(std::string_view cluster, std::string_view name,
+                                  std::string_view region) {
   return const_cast<EcsService*>(service(cluster, name, region));
 }
 
@@ -105,7 +120,8 @@ void Compute::launch(EcsService& s, int count, Time t) {
       bucket->last = at;
     }
     bucket->tokens -= 1;
-    const Time running = at + context_.draw(c.ecs_task_start, "ecs/task-start", s.cluster + "/" + s.name, launched_++);
+    const Time running = at + context_.draw(c.ecs_task_start, "ecs/task-start",
+                                            s.cluster + "/" + s.name, launched_++);
     s.tasks.push_back({running, kNever, s.deployment});
   }
 }
@@ -127,9 +143,12 @@ Value Compute::service_value(const EcsService& s, Time t) const {
     deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", d)},
                                   {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
   }
-  if (deps.empty()) deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", s.deployment)}, {"status", "PRIMARY"}}));
+  if (deps.empty())
+    deps.push_back(
+        Value::object({{"id", fmt::format("ecs-svc/{}", s.deployment)}, {"status", "PRIMARY"}}));
   return Value::object({{"serviceName", s.name},
-                        {"clusterArn", fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region, context_.account(), s.cluster)},
+                        {"clusterArn", fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region,
+                                                   context_.account(), s.cluster)},
                         {"status", "ACTIVE"},
                         {"desiredCount", s.desired},
                         {"runningCount", run},
@@ -178,9 +197,10 @@ Outcome Compute::handle(const Request& r) {
 Outcome Compute::ecs(const Request& r) {
   const Time t = context_.now();
   const std::string cluster = last_segment(r.text("cluster"));
-  const bool cluster_known = std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
-    return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
-  });
+  const bool cluster_known =
+      std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
+        return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
+      });
   if (r.operation == "describe-services") {
     if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     Array found, failures;
@@ -192,26 +212,31 @@ Outcome Compute::ecs(const Request& r) {
         failures.push_back(Value::object({{"arn", name}, {"reason", "MISSING"}}));
       }
     }
-    return Outcome::success(Value::object({{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
+    return Outcome::success(Value::object(
+        {{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
   }
   if (r.operation == "update-service") {
     if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     EcsService* s = find_service(cluster, last_segment(r.text("service")), r.region);
-    if (s == nullptr || s->exists_from > t) return fail(AwsErrorCode::kServiceNotFound, "Service not found.");
+    if (s == nullptr || s->exists_from > t)
+      return fail(AwsErrorCode::kServiceNotFound, "Service not found.");
     if (r.flag("force-new-deployment")) {
       // Replace every task: new ones start, old ones stop once the new ones run.
       ++s->deployment;
       const std::size_t old = s->tasks.size();
       launch(*s, s->desired, t);
       Time replaced = t;
-      for (std::size_t i = old; i < s->tasks.size(); ++i) replaced = std::max(replaced, s->tasks[i].running_from);
-      for (std::size_t i = 0; i < old; ++i) s->tasks[i].stopped_at = std::min(s->tasks[i].stopped_at, replaced);
+      for (std::size_t i = old; i < s->tasks.size(); ++i)
+        replaced = std::max(replaced, s->tasks[i].running_from);
+      for (std::size_t i = 0; i < old; ++i)
+        s->tasks[i].stopped_at = std::min(s->tasks[i].stopped_at, replaced);
     }
     if (const std::string desired = r.text("desired-count"); !desired.empty()) {
       const int want = std::atoi(desired.c_str());
-      int active = static_cast<int>(std::count_if(s->tasks.begin(), s->tasks.end(), [&](const EcsTask& task) {
-        return task.stopped_at > t && task.deployment == s->deployment;
-      }));
+      int active = static_cast<int>(
+          std::count_if(s->tasks.begin(), s->tasks.end(), [&](const EcsTask& task) {
+            return task.stopped_at > t && task.deployment == s->deployment;
+          }));
       s->desired = want;
       if (want > active) launch(*s, want - active, t);
       for (auto it = s->tasks.rbegin(); it != s->tasks.rend() && active > want; ++it) {
@@ -224,7 +249,8 @@ Outcome Compute::ecs(const Request& r) {
     return Outcome::success(Value::object({{"service", service_value(*s, t)}}));
   }
   if (r.operation == "describe-task-definition") {
-    return Outcome::success(Value::object({{"taskDefinition", Value::object({{"family", r.text("task-definition")}})}}));
+    return Outcome::success(Value::object(
+        {{"taskDefinition", Value::object({{"family", r.text("task-definition")}})}}));
   }
   return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ecs " + r.operation);
 }
@@ -238,7 +264,8 @@ Outcome Compute::ec2(const Request& r) {
     return i.running_from <= t ? "running" : "pending";
   };
   auto instance_value = [&](const Ec2Instance& i) {
-    return Value::object({{"InstanceId", i.id}, {"ImageId", i.image},
+    return Value::object({{"InstanceId", i.id},
+                          {"ImageId", i.image},
                           {"State", Value::object({{"Name", state(i)}})},
                           {"Placement", Value::object({{"AvailabilityZone", i.az}})}});
   };
@@ -249,7 +276,8 @@ Outcome Compute::ec2(const Request& r) {
       return i.id == id && i.region == r.region && i.exists_from <= t;
     });
     if (it == instances_.end()) {
-      return fail(AwsErrorCode::kInvalidInstanceIdNotFound, fmt::format("The instance ID '{}' does not exist", id));
+      return fail(AwsErrorCode::kInvalidInstanceIdNotFound,
+                  fmt::format("The instance ID '{}' does not exist", id));
     }
     selected.push_back(&*it);
   }
@@ -261,26 +289,34 @@ Outcome Compute::ec2(const Request& r) {
       if (!ids.empty() && std::find(ids.begin(), ids.end(), i.id) == ids.end()) continue;
       list.push_back(instance_value(i));
     }
-    if (op == "describe-instance-status") return Outcome::success(Value::object({{"InstanceStatuses", Value(std::move(list))}}));
-    return Outcome::success(Value::object({{"Reservations", Value(Array{Value::object({{"Instances", Value(std::move(list))}})})}}));
+    if (op == "describe-instance-status")
+      return Outcome::success(Value::object({{"InstanceStatuses", Value(std::move(list))}}));
+    return Outcome::success(Value::object(
+        {{"Reservations", Value(Array{Value::object({{"Instances", Value(std::move(list))}})})}}));
   }
   if (op == "start-instances" || op == "stop-instances") {
     Array changes;
     for (Ec2Instance* i : selected) {
       if (op == "start-instances" && i->stopped_at <= t) {
         i->stopped_at = kNever;
-        i->running_from = t + context_.draw(c.ec2_start, "ec2/start", i->id, static_cast<std::uint64_t>(t));
+        i->running_from =
+            t + context_.draw(c.ec2_start, "ec2/start", i->id, static_cast<std::uint64_t>(t));
       } else if (op == "stop-instances") {
         i->stopped_at = std::min(i->stopped_at, t);
       }
-      changes.push_back(Value::object({{"InstanceId", i->id}, {"CurrentState", Value::object({{"Name", state(*i)}})}}));
+      changes.push_back(Value::object(
+          {{"InstanceId", i->id}, {"CurrentState", Value::object({{"Name", state(*i)}})}}));
     }
-    return Outcome::success(Value::object({{op == "start-instances" ? "StartingInstances" : "StoppingInstances", Value(std::move(changes))}}));
+    return Outcome::success(
+        Value::object({{op == "start-instances" ? "StartingInstances" : "StoppingInstances",
+                        Value(std::move(changes))}}));
   }
   if (op == "run-instances") {
     const std::string image = r.text("image-id");
-    if (std::none_of(images_.begin(), images_.end(), [&](const auto& im) { return im.first == r.region && im.second == image; })) {
-      return fail(AwsErrorCode::kInvalidAmiIdNotFound, fmt::format("The image id '[{}]' does not exist", image));
+    if (std::none_of(images_.begin(), images_.end(),
+                     [&](const auto& im) { return im.first == r.region && im.second == image; })) {
+      return fail(AwsErrorCode::kInvalidAmiIdNotFound,
+                  fmt::format("The image id '[{}]' does not exist", image));
     }
     const int count = std::max(1, std::atoi(r.text("count").c_str()));
     Array launched;
@@ -300,12 +336,14 @@ Outcome Compute::ec2(const Request& r) {
   if (op == "describe-images") {
     Array list;
     for (const auto& [region, id] : images_) {
-      if (region == r.region) list.push_back(Value::object({{"ImageId", id}, {"State", "available"}}));
+      if (region == r.region)
+        list.push_back(Value::object({{"ImageId", id}, {"State", "available"}}));
     }
     return Outcome::success(Value::object({{"Images", Value(std::move(list))}}));
   }
   if (op == "create-image") {
-    if (selected.empty() && r.text("instance-id").empty()) return fail(AwsErrorCode::kMissingParameter, "--instance-id is required");
+    if (selected.empty() && r.text("instance-id").empty())
+      return fail(AwsErrorCode::kMissingParameter, "--instance-id is required");
     const std::string id = fmt::format("ami-{:017x}", sim::mix64(images_.size() + 7) >> 4);
     images_.emplace_back(r.region, id);
     return Outcome::success(Value::object({{"ImageId", id}}));
@@ -333,17 +371,19 @@ Outcome Compute::autoscaling(const Request& r) {
         continue;
       }
       seen.push_back(i.group);
-      groups.push_back(Value::object({{"AutoScalingGroupName", i.group},
-                                      {"DesiredCapacity", static_cast<std::int64_t>(members(i.group))}}));
+      groups.push_back(
+          Value::object({{"AutoScalingGroupName", i.group},
+                         {"DesiredCapacity", static_cast<std::int64_t>(members(i.group))}}));
     }
     return Outcome::success(Value::object({{"AutoScalingGroups", Value(std::move(groups))}}));
   }
   if (r.operation == "set-desired-capacity") {
-    const auto template_instance = std::find_if(instances_.begin(), instances_.end(), [&](const Ec2Instance& i) {
-      return i.group == group && i.region == r.region;
-    });
+    const auto template_instance = std::find_if(
+        instances_.begin(), instances_.end(),
+        [&](const Ec2Instance& i) { return i.group == group && i.region == r.region; });
     if (template_instance == instances_.end()) {
-      return fail(AwsErrorCode::kAutoScalingGroupNotFound, fmt::format("AutoScalingGroup name not found - {}", group));
+      return fail(AwsErrorCode::kAutoScalingGroupNotFound,
+                  fmt::format("AutoScalingGroup name not found - {}", group));
     }
     const Ec2Instance model = *template_instance;
     const int want = std::atoi(r.text("desired-capacity").c_str());
@@ -360,7 +400,8 @@ Outcome Compute::autoscaling(const Request& r) {
   if (r.operation == "start-instance-refresh") {
     return Outcome::success(Value::object({{"InstanceRefreshId", "refresh-1"}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model autoscaling " + r.operation);
+  return fail(AwsErrorCode::kUnknownOperation,
+              "the mock cloud does not model autoscaling " + r.operation);
 }
 
 Outcome Compute::eks(const Request& r) {
@@ -370,20 +411,32 @@ Outcome Compute::eks(const Request& r) {
     return c.name == name && c.region == r.region && c.exists_from <= t && c.deleted_at > t;
   });
   if (r.operation == "create-cluster") {
-    if (it != eks_.end()) return fail(AwsErrorCode::kInvalidParameterValue, fmt::format("Cluster already exists with name: {}", name));
-    eks_.push_back({name, r.region, t, t + context_.draw(context_.calibration().eks_create, "eks/create", name)});
-    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", "CREATING"}})}}));
+    if (it != eks_.end())
+      return fail(AwsErrorCode::kInvalidParameterValue,
+                  fmt::format("Cluster already exists with name: {}", name));
+    eks_.push_back({name, r.region, t,
+                    t + context_.draw(context_.calibration().eks_create, "eks/create", name)});
+    return Outcome::success(
+        Value::object({{"cluster", Value::object({{"name", name}, {"status", "CREATING"}})}}));
   }
-  if (it == eks_.end()) return fail(AwsErrorCode::kResourceNotFound, fmt::format("No cluster found for name: {}.", name));
-  const std::string status = !context_.data_plane_up(it->region, t) ? "FAILED" : t < it->active_from ? "CREATING" : "ACTIVE";
+  if (it == eks_.end())
+    return fail(AwsErrorCode::kResourceNotFound,
+                fmt::format("No cluster found for name: {}.", name));
+  const std::string status = !context_.data_plane_up(it->region, t) ? "FAILED"
+                             : t < it->active_from                  ? "CREATING"
+                                                                    : "ACTIVE";
   if (r.operation == "describe-cluster") {
-    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", status},
-                                                                      {"endpoint", fmt::format("https://{}.eks.{}.amazonaws.com", name, r.region)}})}}));
+    return Outcome::success(Value::object(
+        {{"cluster", Value::object({{"name", name},
+                                    {"status", status},
+                                    {"endpoint", fmt::format("https://{}.eks.{}.amazonaws.com",
+                                                             name, r.region)}})}}));
   }
   if (r.operation == "update-kubeconfig") return Outcome::success(Value(Members{}));
   if (r.operation == "delete-cluster") {
     it->deleted_at = t + 10 * sim::kMinute;
-    return Outcome::success(Value::object({{"cluster", Value::object({{"name", name}, {"status", "DELETING"}})}}));
+    return Outcome::success(
+        Value::object({{"cluster", Value::object({{"name", name}, {"status", "DELETING"}})}}));
   }
   return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model eks " + r.operation);
 }
@@ -391,39 +444,54 @@ Outcome Compute::eks(const Request& r) {
 Outcome Compute::elbv2(const Request& r) {
   const Time t = context_.now();
   if (r.operation == "describe-target-health") {
-    const std::string group = last_segment(r.text("target-group-arn"));
+    // "arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>" or a name.
+    std::string group = r.text("target-group-arn");
+    if (const auto at = group.find("targetgroup/"); at != std::string::npos) {
+      group = group.substr(at + 12);
+      group = group.substr(0, group.find('/'));
+    }
     const LoadBalancer* lb = load_balancer(group);
     if (lb == nullptr || lb->region != r.region) {
-      return fail(AwsErrorCode::kTargetGroupNotFound, fmt::format("Target groups '{}' not found", group));
+      return fail(AwsErrorCode::kTargetGroupNotFound,
+                  fmt::format("Target groups '{}' not found", group));
     }
     const bool healthy = load_balancer_healthy(lb->name, t);
-    return Outcome::success(Value::object({{"TargetHealthDescriptions",
-                                            Value(Array{Value::object({{"TargetHealth", Value::object({{"State", healthy ? "healthy" : "unhealthy"}})}})})}}));
+    return Outcome::success(Value::object(
+        {{"TargetHealthDescriptions",
+          Value(Array{Value::object(
+              {{"TargetHealth",
+                Value::object({{"State", healthy ? "healthy" : "unhealthy"}})}})})}}));
   }
   if (r.operation == "describe-load-balancers") {
     Array list;
     for (const LoadBalancer& lb : load_balancers_) {
       if (lb.region == r.region && lb.exists_from <= t) {
-        list.push_back(Value::object({{"LoadBalancerName", lb.name}, {"DNSName", lb.dns_name},
+        list.push_back(Value::object({{"LoadBalancerName", lb.name},
+                                      {"DNSName", lb.dns_name},
                                       {"State", Value::object({{"Code", "active"}})}}));
       }
     }
     return Outcome::success(Value::object({{"LoadBalancers", Value(std::move(list))}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model elbv2 " + r.operation);
+  return fail(AwsErrorCode::kUnknownOperation,
+              "the mock cloud does not model elbv2 " + r.operation);
 }
 
 Outcome Compute::apply_stack(const Request& r) {
   const Time t = context_.now();
   const std::string name = r.text("stack");
-  auto it = std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack& s) { return s.name == name; });
-  if (it == stacks_.end()) return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform: no stack named {}", name));
+  auto it =
+      std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack& s) { return s.name == name; });
+  if (it == stacks_.end())
+    return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform: no stack named {}", name));
   const Stack stack = *it;
   if (!context_.data_plane_up(stack.region, t)) {
-    return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform apply failed: region {} is not available", stack.region));
+    return fail(AwsErrorCode::kCommandFailed,
+                fmt::format("terraform apply failed: region {} is not available", stack.region));
   }
-  const sim::Duration d = context_.draw(stack.duration ? *stack.duration : context_.calibration().iac_apply,
-                                        "iac/apply", name, static_cast<std::uint64_t>(t));
+  const sim::Duration d =
+      context_.draw(stack.duration ? *stack.duration : context_.calibration().iac_apply,
+                    "iac/apply", name, static_cast<std::uint64_t>(t));
   const Time done = t + d;
   int created = 0;
   for (EcsService s : stack.services) {
@@ -439,8 +507,9 @@ Outcome Compute::apply_stack(const Request& r) {
     ++created;
   }
   for (const std::string& cluster : stack.eks_clusters) {
-    eks_.push_back({cluster, stack.region, done,
-                    done + context_.draw(context_.calibration().eks_create, "eks/create", cluster)});
+    eks_.push_back(
+        {cluster, stack.region, done,
+         done + context_.draw(context_.calibration().eks_create, "eks/create", cluster)});
     ++created;
   }
   Outcome out = Outcome::success(Value::object({{"Created", created}}));
@@ -455,8 +524,11 @@ Outcome Compute::kubectl(const Request& r) {
   auto it = std::find_if(deployments_.begin(), deployments_.end(), [&](const KubeDeployment& d) {
     return d.name == name && (cluster.empty() || d.cluster == cluster);
   });
-  if (it == deployments_.end()) return fail(AwsErrorCode::kCommandFailed, fmt::format("deployments.apps \"{}\" not found", name));
-  auto eks = std::find_if(eks_.begin(), eks_.end(), [&](const EksCluster& c) { return c.name == it->cluster; });
+  if (it == deployments_.end())
+    return fail(AwsErrorCode::kCommandFailed,
+                fmt::format("deployments.apps \"{}\" not found", name));
+  auto eks = std::find_if(eks_.begin(), eks_.end(),
+                          [&](const EksCluster& c) { return c.name == it->cluster; });
   if (eks != eks_.end() && (t < eks->active_from || !context_.data_plane_up(eks->region, t))) {
     return fail(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
   }
@@ -467,8 +539,8 @@ Outcome Compute::kubectl(const Request& r) {
     return out;
   }
   it->revision += op == "rollout-undo" ? -1 : 1;
-  it->ready_from = t + context_.draw(context_.calibration().kubectl_rollout, "kubectl/rollout", name,
-                                     static_cast<std::uint64_t>(t));
+  it->ready_from = t + context_.draw(context_.calibration().kubectl_rollout, "kubectl/rollout",
+                                     name, static_cast<std::uint64_t>(t));
   return Outcome::success(Value::object({{"revision", it->revision}}));
 }
 

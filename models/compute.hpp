@@ -30,17 +30,17 @@ struct EcsService {
 
 struct Ec2Instance {
   std::string id, region, az, image;
-  std::string group;  // the Auto Scaling group it belongs to, if any
-  sim::Time running_from = 0;           // pending until then
-  sim::Time stopped_at = sim::kNever;   // stopping/stopped from then
+  std::string group;                   // the Auto Scaling group it belongs to, if any
+  sim::Time running_from = 0;          // pending until then
+  sim::Time stopped_at = sim::kNever;  // stopping/stopped from then
   sim::Time exists_from = 0;
 };
 
 struct LoadBalancer {
   std::string name, region, dns_name;
-  std::string target_group;                    // name
-  std::vector<std::string> ecs_services;       // "cluster/service" behind it
-  std::vector<std::string> instances;          // EC2 ids behind it
+  std::string target_group;               // name
+  std::vector<std::string> ecs_services;  // "cluster/service" behind it
+  std::vector<std::string> instances;     // EC2 ids behind it
   sim::Time exists_from = 0;
 };
 
@@ -82,7 +82,8 @@ class Compute {
 
   Outcome handle(const Request& request);
 
-  const EcsService* service(std::string_view cluster, std::string_view name, std::string_view region) const;
+  const EcsService* service(std::string_view cluster, std::string_view name,
+                            std::string_view region) const;
   /// Tasks running at `t` (none while the region is down).
   int running(const EcsService& s, sim::Time t) const;
   /// Whether a load balancer (by name or DNS name) has a healthy target at `t`.
@@ -99,7 +100,8 @@ class Compute {
   Outcome kubectl(const Request& r);
   /// Launches `count` tasks of `s` from `t`, paced by the account's launch rate limit.
   void launch(EcsService& s, int count, sim::Time t);
-  EcsService* find_service(std::string_view cluster, std::string_view name, std::string_view region);
+  EcsService* find_service(std::string_view cluster, std::string_view name,
+                           std::string_view region);
   Value service_value(const EcsService& s, sim::Time t) const;
 
   CloudContext& context_;

@@ -54,7 +54,8 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
   InjectedFailure result;
   result.start = onset + f.offset;
   if (f.duration) {
-    result.end = result.start + context.draw(*f.duration, "failure/duration", failure_name(f.kind), index);
+    result.end =
+        result.start + context.draw(*f.duration, "failure/duration", failure_name(f.kind), index);
   }
   const sim::Time start = result.start;
   auto window = [&](Disruption kind) {
@@ -75,11 +76,13 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
       break;
     case FailureKind::kDbInstanceFailure:
     case FailureKind::kStorageFailure:
-      if (DbInstance* db = cloud.rds().mutable_instance(f.target)) db->failed_at = std::min(db->failed_at, start);
+      if (DbInstance* db = cloud.rds().mutable_instance(f.target))
+        db->failed_at = std::min(db->failed_at, start);
       break;
     case FailureKind::kDataCorruption:
     case FailureKind::kDbRowsDeleted:
-      if (DataStore* store = cloud.data_store(f.target)) store->corrupted_since = std::min(store->corrupted_since, start);
+      if (DataStore* store = cloud.data_store(f.target))
+        store->corrupted_since = std::min(store->corrupted_since, start);
       break;
     case FailureKind::kObjectsDeleted:
       for (const std::string& key : f.keys) cloud.s3().remove(f.target, key, start);
@@ -94,7 +97,8 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
       break;
     case FailureKind::kReplicationBroken:
       if (Bucket* b = cloud.s3().bucket(f.target)) {
-        for (ReplicationRule& rule : b->replication) rule.broken_since = std::min(rule.broken_since, start);
+        for (ReplicationRule& rule : b->replication)
+          rule.broken_since = std::min(rule.broken_since, start);
       } else {
         cloud.rds().break_copies(f.target, start);
       }
@@ -109,15 +113,17 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
       cloud.deny({f.service, f.operation, f.region});
       break;
     case FailureKind::kOperationFailure:
-      cloud.add_fault({f.service, f.operation, f.region, f.probability, f.error, start, result.end});
+      cloud.add_fault(
+          {f.service, f.operation, f.region, f.probability, f.error, start, result.end});
       break;
     case FailureKind::kPersonUnavailable:
       cloud.people().unavailable(f.role, start, result.end);
       break;
   }
-  result.description = fmt::format("{} {}{}{} from {}", failure_name(f.kind),
-                                    f.target.empty() ? f.region : f.target, f.az.empty() ? "" : " " + f.az,
-                                    f.role.empty() ? "" : " " + f.role, sim::format_duration(start - onset));
+  result.description =
+      fmt::format("{} {}{}{} from {}", failure_name(f.kind), f.target.empty() ? f.region : f.target,
+                  f.az.empty() ? "" : " " + f.az, f.role.empty() ? "" : " " + f.role,
+                  sim::format_duration(start - onset));
   return result;
 }
 

@@ -15,28 +15,28 @@
 namespace drsim::models {
 
 enum class FailureKind {
-  kRegionOutage,          // region: everything down for `duration`
-  kControlPlaneOutage,    // region: APIs fail, running resources serve
-  kSlowControlPlane,      // region: APIs slow and throttled
-  kAzOutage,              // region + az
-  kDbInstanceFailure,     // target: instance; it fails and stays failed
-  kStorageFailure,        // target: instance; like an instance failure, data not recoverable in place
-  kDataCorruption,        // target: data store; corrupt from `start`, noticed later
-  kDbRowsDeleted,         // target: data store; like corruption, from one bad statement
-  kObjectsDeleted,        // target: bucket; `keys` deleted (delete markers)
-  kBucketDeleted,         // target: bucket
-  kSecurityIncident,      // target: secret; its credentials must be rotated
-  kReplicationBroken,     // target: bucket (S3 CRR) or instance (snapshot copies); silently
-  kSnapshotCopyFailed,    // target: instance; copies started after `start` fail
-  kKmsKeyMissing,         // region + target key
-  kPermissionMissing,     // region + service + operation
-  kOperationFailure,      // service + operation fail with `probability` (a flaky step)
-  kPersonUnavailable,     // role does not answer for `duration`
+  kRegionOutage,        // region: everything down for `duration`
+  kControlPlaneOutage,  // region: APIs fail, running resources serve
+  kSlowControlPlane,    // region: APIs slow and throttled
+  kAzOutage,            // region + az
+  kDbInstanceFailure,   // target: instance; it fails and stays failed
+  kStorageFailure,      // target: instance; like an instance failure, data not recoverable in place
+  kDataCorruption,      // target: data store; corrupt from `start`, noticed later
+  kDbRowsDeleted,       // target: data store; like corruption, from one bad statement
+  kObjectsDeleted,      // target: bucket; `keys` deleted (delete markers)
+  kBucketDeleted,       // target: bucket
+  kSecurityIncident,    // target: secret; its credentials must be rotated
+  kReplicationBroken,   // target: bucket (S3 CRR) or instance (snapshot copies); silently
+  kSnapshotCopyFailed,  // target: instance; copies started after `start` fail
+  kKmsKeyMissing,       // region + target key
+  kPermissionMissing,   // region + service + operation
+  kOperationFailure,    // service + operation fail with `probability` (a flaky step)
+  kPersonUnavailable,   // role does not answer for `duration`
 };
 
 struct Failure {
   FailureKind kind;
-  sim::Duration offset = 0;  // start relative to the onset (negative: before it)
+  sim::Duration offset = 0;              // start relative to the onset (negative: before it)
   std::optional<Distribution> duration;  // outages, unavailability; none: until the end
   std::string region, az, target, role, service, operation;
   std::vector<std::string> keys;  // objects, for kObjectsDeleted
@@ -53,7 +53,8 @@ struct InjectedFailure {
 
 /// Applies `failure` to the current trial of `cloud`, for a disaster whose onset is `onset`.
 /// `index` tells failures of one scenario apart (their random streams).
-InjectedFailure inject(MockCloud& cloud, const Failure& failure, sim::Time onset, std::uint64_t index = 0);
+InjectedFailure inject(MockCloud& cloud, const Failure& failure, sim::Time onset,
+                       std::uint64_t index = 0);
 
 /// "region-outage", ... for messages; and the kind named so in a scenario file.
 std::string_view failure_name(FailureKind kind);

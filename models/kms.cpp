@@ -22,7 +22,8 @@ void Kms::add_key(std::string region, std::string key_id, std::string alias) {
 
 void Kms::remove_key(std::string_view region, std::string_view key) {
   key = strip_arn(key);
-  std::erase_if(keys_, [&](const Key& k) { return k.region == region && (k.id == key || k.alias == key); });
+  std::erase_if(
+      keys_, [&](const Key& k) { return k.region == region && (k.id == key || k.alias == key); });
 }
 
 bool Kms::accessible(std::string_view region, std::string_view key) const {
@@ -37,9 +38,9 @@ Value Kms::describe(std::string_view region, std::string_view key) const {
   key = strip_arn(key);
   for (const Key& k : keys_) {
     if (k.region == region && (k.id == key || k.alias == key)) {
-      return Value::object({{"KeyMetadata", Value::object({{"KeyId", k.id},
-                                                            {"KeyState", "Enabled"},
-                                                            {"Enabled", true}})}});
+      return Value::object(
+          {{"KeyMetadata",
+            Value::object({{"KeyId", k.id}, {"KeyState", "Enabled"}, {"Enabled", true}})}});
     }
   }
   return Value();

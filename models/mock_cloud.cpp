@@ -7,11 +7,14 @@
 namespace drsim::models {
 namespace {
 
-bool matches(const std::string& pattern, const std::string& value) { return pattern.empty() || pattern == value; }
+bool matches(const std::string& pattern, const std::string& value) {
+  return pattern.empty() || pattern == value;
+}
 
 }  // namespace
 
-MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed, std::uint64_t trial)
+MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed,
+                     std::uint64_t trial)
     : context_(std::make_unique<CloudContext>(env, calibration, seed, trial)),
       rds_(*context_, kms_),
       s3_(*context_),
@@ -20,7 +23,8 @@ MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std:
       compute_(*context_),
       people_(*context_),
       caches_(*context_) {
-  route53_.set_probe([this](std::string_view target, sim::Time t) { return endpoint_healthy(target, t); });
+  route53_.set_probe(
+      [this](std::string_view target, sim::Time t) { return endpoint_healthy(target, t); });
 }
 
 void MockCloud::reset(std::uint64_t seed, std::uint64_t trial) {
@@ -66,8 +70,9 @@ Outcome MockCloud::invoke(const Request& request) {
   const std::uint64_t call = calls_++;
   const OperationInfo* info = find_operation(request.service, request.operation);
   if (info == nullptr) {
-    return Outcome::failure(AwsErrorCode::kUnknownOperation,
-                            fmt::format("the mock cloud has no operation {} {}", request.service, request.operation));
+    return Outcome::failure(
+        AwsErrorCode::kUnknownOperation,
+        fmt::format("the mock cloud has no operation {} {}", request.service, request.operation));
   }
   sim::Duration latency = 0;
   if (auto error = context_->admit(request, latency)) {
@@ -75,10 +80,12 @@ Outcome MockCloud::invoke(const Request& request) {
     return out;
   }
   for (const PermissionDenial& d : denials_) {
-    if (matches(d.service, request.service) && matches(d.operation, request.operation) && matches(d.region, request.region)) {
-      Outcome out = Outcome::failure(AwsErrorCode::kAccessDenied,
-                                     fmt::format("User is not authorized to perform: {}:{} in {}", request.service,
-                                                 request.operation, request.region));
+    if (matches(d.service, request.service) && matches(d.operation, request.operation) &&
+        matches(d.region, request.region)) {
+      Outcome out =
+          Outcome::failure(AwsErrorCode::kAccessDenied,
+                           fmt::format("User is not authorized to perform: {}:{} in {}",
+                                       request.service, request.operation, request.region));
       out.latency = latency;
       return out;
     }
@@ -107,19 +114,24 @@ Outcome MockCloud::invoke(const Request& request) {
     out = secrets_.handle(request);
   } else if (s == "kms") {
     const Value key = kms_.describe(request.region, request.text("key-id"));
-    out = key.is_null() ? Outcome::failure(AwsErrorCode::kNotFound, fmt::format("Key '{}' does not exist", request.text("key-id")))
-                        : Outcome::success(key);
+    out = key.is_null()
+              ? Outcome::failure(AwsErrorCode::kNotFound,
+                                 fmt::format("Key '{}' does not exist", request.text("key-id")))
+              : Outcome::success(key);
   } else if (s == "elasticache") {
     out = caches_.handle(request);
   } else if (s == "sts") {
-    out = Outcome::success(Value::object({{"Account", context_->account()},
-                                          {"Arn", fmt::format("arn:aws:iam::{}:role/drsim-mock", context_->account())}}));
+    out = Outcome::success(Value::object(
+        {{"Account", context_->account()},
+         {"Arn", fmt::format("arn:aws:iam::{}:role/drsim-mock", context_->account())}}));
   } else if (s == "health") {
-    // The AWS Health Dashboard shows the injected regional events that have started.
+    // The AWS Health Dashboard shows the injected regional events that have started, in
+    // every region (its API is global; --region only picks the endpoint).
     Array events;
     for (const DisruptionWindow& w : context_->disruptions()) {
-      if (w.start <= now && (request.region.empty() || w.region == request.region)) {
-        events.push_back(Value::object({{"region", w.region}, {"eventTypeCategory", "issue"},
+      if (w.start <= now) {
+        events.push_back(Value::object({{"region", w.region},
+                                        {"eventTypeCategory", "issue"},
                                         {"statusCode", now < w.end ? "open" : "closed"},
                                         {"startTime", Timestamp{w.start}}}));
       }

@@ -28,7 +28,7 @@ namespace drsim::models {
 struct DataStore {
   std::string name;
   double writes_per_second = 0;
-  std::string unit = "writes";        // what a write is ("orders", "objects", "GB")
+  std::string unit = "writes";              // what a write is ("orders", "objects", "GB")
   sim::Time corrupted_since = sim::kNever;  // logical corruption: clean points precede it
 };
 
@@ -48,7 +48,8 @@ struct PermissionDenial {
 
 class MockCloud final : public Backend {
  public:
-  MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed = 1, std::uint64_t trial = 0);
+  MockCloud(sim::Environment& env, const Calibration& calibration, std::uint64_t seed = 1,
+            std::uint64_t trial = 0);
 
   Outcome invoke(const Request& request) override;
 

@@ -93,7 +93,9 @@ constexpr std::array kOperations = {
 
 }  // namespace
 
-std::span<const OperationInfo> operations() { return kOperations; }
+std::span<const OperationInfo> operations() {
+  return kOperations;
+}
 
 const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
   for (const OperationInfo& op : kOperations) {

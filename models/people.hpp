@@ -12,14 +12,14 @@
 namespace drsim::models {
 
 struct EscalationLevel {
-  std::string role;                   // "primary-oncall"
+  std::string role;                           // "primary-oncall"
   sim::Duration timeout = 15 * sim::kMinute;  // before the next level is paged
 };
 
 struct Team {
-  std::vector<EscalationLevel> escalation;  // paged in order
-  std::vector<std::pair<std::string, int>> headcount;  // role -> people
-  int utc_offset_hours = 0;          // the team's local time, for business hours
+  std::vector<EscalationLevel> escalation;              // paged in order
+  std::vector<std::pair<std::string, int>> headcount;   // role -> people
+  int utc_offset_hours = 0;                             // the team's local time, for business hours
   int business_start_hour = 9, business_end_hour = 18;  // local, Monday to Friday
 };
 

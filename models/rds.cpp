@@ -11,7 +11,9 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-Outcome fail(AwsErrorCode code, std::string message) { return Outcome::failure(code, std::move(message)); }
+Outcome fail(AwsErrorCode code, std::string message) {
+  return Outcome::failure(code, std::move(message));
+}
 
 /// "arn:aws:rds:us-west-2:123456789012:snapshot:rds:db-2026-01-05-03-00" -> region and id.
 struct Arn {
@@ -57,17 +59,28 @@ Time floor_to(Time t, Time phase, sim::Duration every) {
 
 std::string_view db_status_name(DbStatus s) {
   switch (s) {
-    case DbStatus::kCreating: return "creating";
-    case DbStatus::kBackingUp: return "backing-up";
-    case DbStatus::kAvailable: return "available";
-    case DbStatus::kModifying: return "modifying";
-    case DbStatus::kRebooting: return "rebooting";
-    case DbStatus::kRenaming: return "renaming";
-    case DbStatus::kDeleting: return "deleting";
-    case DbStatus::kDeleted: return "deleted";
-    case DbStatus::kFailed: return "failed";
-    case DbStatus::kStorageFailure: return "storage-failure";
-    case DbStatus::kInaccessible: return "inaccessible-encryption-credentials-recoverable";
+    case DbStatus::kCreating:
+      return "creating";
+    case DbStatus::kBackingUp:
+      return "backing-up";
+    case DbStatus::kAvailable:
+      return "available";
+    case DbStatus::kModifying:
+      return "modifying";
+    case DbStatus::kRebooting:
+      return "rebooting";
+    case DbStatus::kRenaming:
+      return "renaming";
+    case DbStatus::kDeleting:
+      return "deleting";
+    case DbStatus::kDeleted:
+      return "deleted";
+    case DbStatus::kFailed:
+      return "failed";
+    case DbStatus::kStorageFailure:
+      return "storage-failure";
+    case DbStatus::kInaccessible:
+      return "inaccessible-encryption-credentials-recoverable";
   }
   return "unknown";
 }
@@ -106,8 +119,9 @@ void Rds::add_instance(const DbInstanceConfig& config, Time exists_from) {
   db.exists_from = exists_from;
   db.status = Timeline(exists_from, DbStatus::kAvailable);
   // Logs upload every 5 min at a phase of their own: LatestRestorableTime lags 0-5 min.
-  db.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", config.id) *
-                                   static_cast<double>(context_.calibration().rds_log_upload_interval));
+  db.log_phase =
+      static_cast<Time>(context_.uniform("rds/log-phase", config.id) *
+                        static_cast<double>(context_.calibration().rds_log_upload_interval));
   instances_.push_back(std::move(db));
 }
 
@@ -123,26 +137,31 @@ void Rds::add_schedule(SnapshotSchedule schedule) {
   }
   // Start with the oldest snapshot still retained at the start of the trial.
   const Time first = context_.now() - schedule.retention;
-  const std::int64_t index = static_cast<std::int64_t>(
-      std::ceil(static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
+  const std::int64_t index = static_cast<std::int64_t>(std::ceil(
+      static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
   schedules_.push_back({std::move(schedule), index});
 }
 
 void Rds::add_cluster(DbCluster cluster) {
   if (cluster.data_store.empty()) cluster.data_store = cluster.id;
-  if (cluster.status.start() == kNever) cluster.status = Timeline(cluster.exists_from, DbStatus::kAvailable);
-  cluster.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", cluster.id) *
-                                        static_cast<double>(context_.calibration().rds_log_upload_interval));
+  if (cluster.status.start() == kNever)
+    cluster.status = Timeline(cluster.exists_from, DbStatus::kAvailable);
+  cluster.log_phase =
+      static_cast<Time>(context_.uniform("rds/log-phase", cluster.id) *
+                        static_cast<double>(context_.calibration().rds_log_upload_interval));
   clusters_.push_back(std::move(cluster));
 }
 
 void Rds::break_copies(std::string_view instance, Time since) {
   for (ScheduleState& s : schedules_) {
-    if (s.schedule.instance_id == instance) s.schedule.copies_broken_since = std::min(s.schedule.copies_broken_since, since);
+    if (s.schedule.instance_id == instance)
+      s.schedule.copies_broken_since = std::min(s.schedule.copies_broken_since, since);
   }
 }
 
-DbInstance* Rds::mutable_instance(std::string_view id) { return const_cast<DbInstance*>(instance(id)); }
+DbInstance* Rds::mutable_instance(std::string_view id) {
+  return const_cast<DbInstance*>(instance(id));
+}
 
 void Rds::clear() {
   instances_.clear();
@@ -170,7 +189,8 @@ const DbCluster* Rds::cluster(std::string_view id) const {
 DbInstance* Rds::find_instance(std::string_view id, std::string_view region) {
   const Time t = context_.now();
   for (DbInstance& db : instances_) {
-    if (db.config.id == id && db.config.region == region && db.exists_from <= t && db.deleted_at > t) {
+    if (db.config.id == id && db.config.region == region && db.exists_from <= t &&
+        db.deleted_at > t) {
       return &db;
     }
   }
@@ -203,9 +223,9 @@ DbStatus Rds::status(const DbInstance& db, Time t) const {
     for (const DisruptionWindow& w : context_.disruptions()) {
       if (w.kind == Disruption::kAzDown && w.region == db.config.region && w.az == db.config.az &&
           w.start <= t && t < w.end) {
-        const sim::Duration failover = context_.draw(context_.calibration().multi_az_failover,
-                                                     "rds/auto-failover", db.config.id,
-                                                     static_cast<std::uint64_t>(w.start));
+        const sim::Duration failover =
+            context_.draw(context_.calibration().multi_az_failover, "rds/auto-failover",
+                          db.config.id, static_cast<std::uint64_t>(w.start));
         if (t < w.start + failover) return DbStatus::kRebooting;
       }
     }
@@ -222,7 +242,8 @@ Time Rds::data_as_of(const DbInstance& db, Time t) const {
   if (db.data_as_of != kNever) return std::min(db.data_as_of, t);
   if (db.config.replica_of.empty()) {
     // A primary holds its own writes up to when it stopped taking them.
-    const Time stop = std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
+    const Time stop =
+        std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
     return stop;
   }
   // A replica holds its source's writes up to the instant replication stopped (promotion,
@@ -236,8 +257,8 @@ Time Rds::data_as_of(const DbInstance& db, Time t) const {
   const bool cross_region = source == nullptr || source->config.region != db.config.region;
   const Distribution& lag_model = cross_region ? context_.calibration().replica_lag_cross_region
                                                : context_.calibration().replica_lag_in_region;
-  const sim::Duration lag = context_.draw(lag_model, "rds/replica-lag", db.config.id,
-                                          static_cast<std::uint64_t>(stop));
+  const sim::Duration lag =
+      context_.draw(lag_model, "rds/replica-lag", db.config.id, static_cast<std::uint64_t>(stop));
   return stop - lag;
 }
 
@@ -258,7 +279,8 @@ Time Rds::data_as_of(const DbCluster& c, Time t) const {
 Time Rds::latest_restorable_time(const DbInstance& db, Time t) const {
   const sim::Duration every = context_.calibration().rds_log_upload_interval;
   // Logs stop being uploaded when the instance or its region goes down.
-  const Time stop = std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
+  const Time stop =
+      std::min({t, db.failed_at, context_.data_plane_fails(db.config.region, db.exists_from, t)});
   return std::max(db.exists_from, floor_to(stop, db.exists_from + db.log_phase, every));
 }
 
@@ -273,8 +295,7 @@ sim::Duration Rds::copy_duration(double gb, std::string_view from, std::string_v
   }
   // Throughput varies lognormally around the anchor (sigma 0.5).
   sim::Stream s = context_.stream("rds/copy-throughput", stream_name);
-  const double throughput =
-      mb_per_s * std::exp(c.copy_sigma * sim::normal_quantile(s.uniform01()));
+  const double throughput = mb_per_s * std::exp(c.copy_sigma * sim::normal_quantile(s.uniform01()));
   const auto transfer = static_cast<sim::Duration>(gb * 1024.0 / throughput * 1000.0);
   return context_.draw(c.copy_setup, "rds/copy-setup", stream_name) + transfer;
 }
@@ -307,7 +328,8 @@ void Rds::materialize(SnapshotSchedule& schedule, Time t) {
     snap.kms_key = db->config.kms_key;
     snap.size_gb = db->config.size_gb;
     snap.available_at = taken + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", id);
-    if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever) snap.failed = true;
+    if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever)
+      snap.failed = true;
     const Time ready = snap.available_at;
     const bool source_ok = !snap.failed;
     snapshots_.push_back(snap);
@@ -320,7 +342,8 @@ void Rds::materialize(SnapshotSchedule& schedule, Time t) {
     copy.type = "manual";  // a copy of an automated snapshot is a manual snapshot
     std::string base = snap.id;
     std::replace(base.begin(), base.end(), ':', '-');
-    copy.id = schedule.copy_id_prefix.empty() ? base + "-copy" : schedule.copy_id_prefix + stamp(taken, epoch);
+    copy.id = schedule.copy_id_prefix.empty() ? base + "-copy"
+                                              : schedule.copy_id_prefix + stamp(taken, epoch);
     copy.exists_from = ready;
     copy.kms_key = schedule.copy_kms_key;
     // Incremental after the first copy: only the data changed since the previous snapshot.
@@ -350,8 +373,9 @@ std::vector<const DbSnapshot*> Rds::snapshots(std::string_view region, Time t) {
   for (const DbSnapshot& s : snapshots_) {
     if (s.region == region && s.exists_from <= t && s.deleted_at > t) out.push_back(&s);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const DbSnapshot* a, const DbSnapshot* b) { return a->data_time < b->data_time; });
+  std::stable_sort(out.begin(), out.end(), [](const DbSnapshot* a, const DbSnapshot* b) {
+    return a->data_time < b->data_time;
+  });
   return out;
 }
 
@@ -361,7 +385,8 @@ Value Rds::instance_value(const DbInstance& db, Time t) const {
   const DbStatus s = status(db, t);
   Array replicas;
   for (const DbInstance& other : instances_) {
-    if (other.config.replica_of == db.config.id && other.promoted_at > t && other.exists_from <= t) {
+    if (other.config.replica_of == db.config.id && other.promoted_at > t &&
+        other.exists_from <= t) {
       replicas.emplace_back(other.config.id);
     }
   }
@@ -375,12 +400,16 @@ Value Rds::instance_value(const DbInstance& db, Time t) const {
       {"MultiAZ", db.config.multi_az},
       {"StorageEncrypted", db.config.encrypted},
       {"BackupRetentionPeriod", db.config.backup_retention_days},
-      {"DBInstanceArn", fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(), db.config.id)},
+      {"DBInstanceArn",
+       fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(), db.config.id)},
       {"ReadReplicaDBInstanceIdentifiers", Value(std::move(replicas))},
   };
   if (s != DbStatus::kCreating) {
-    m.emplace_back("Endpoint", Value::object({{"Address", endpoint(db.config.id, db.config.region)},
-                                              {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}}));
+    m.emplace_back(
+        "Endpoint",
+        Value::object(
+            {{"Address", endpoint(db.config.id, db.config.region)},
+             {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}}));
   }
   if (db.config.encrypted) m.emplace_back("KmsKeyId", db.config.kms_key);
   if (db.config.backup_retention_days > 0) {
@@ -402,9 +431,10 @@ Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
   } else if (t < s.available_at) {
     status = "creating";
     const double total = static_cast<double>(s.available_at - s.exists_from);
-    progress = s.available_at == kNever || total <= 0
-                   ? 0
-                   : static_cast<std::int64_t>(100.0 * static_cast<double>(t - s.exists_from) / total);
+    progress =
+        s.available_at == kNever || total <= 0
+            ? 0
+            : static_cast<std::int64_t>(100.0 * static_cast<double>(t - s.exists_from) / total);
   }
   Members m{
       {"DBSnapshotIdentifier", s.id},
@@ -415,13 +445,15 @@ Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
       {"SnapshotType", s.type},
       {"AllocatedStorage", static_cast<std::int64_t>(s.size_gb)},
       {"Encrypted", s.encrypted},
-      {"DBSnapshotArn", fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.region, context_.account(), s.id)},
+      {"DBSnapshotArn",
+       fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.region, context_.account(), s.id)},
   };
   if (s.encrypted) m.emplace_back("KmsKeyId", s.kms_key);
   if (!s.source_region.empty()) {
     m.emplace_back("SourceRegion", s.source_region);
     m.emplace_back("SourceDBSnapshotIdentifier",
-                   fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.source_region, context_.account(), s.source_id));
+                   fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.source_region, context_.account(),
+                               s.source_id));
   }
   return Value(std::move(m));
 }
@@ -432,15 +464,18 @@ Value Rds::cluster_value(const DbCluster& c, Time t) const {
       {"Status", std::string(db_status_name(status(c, t)))},
       {"Engine", c.engine},
       {"Endpoint", fmt::format("{}.cluster-c1x2y3z4.{}.rds.amazonaws.com", c.id, c.region)},
-      {"ReaderEndpoint", fmt::format("{}.cluster-ro-c1x2y3z4.{}.rds.amazonaws.com", c.id, c.region)},
-      {"DBClusterArn", fmt::format("arn:aws:rds:{}:{}:cluster:{}", c.region, context_.account(), c.id)},
+      {"ReaderEndpoint",
+       fmt::format("{}.cluster-ro-c1x2y3z4.{}.rds.amazonaws.com", c.id, c.region)},
+      {"DBClusterArn",
+       fmt::format("arn:aws:rds:{}:{}:cluster:{}", c.region, context_.account(), c.id)},
       {"MultiAZ", c.readers > 0},
   };
   Array members;
   int count = 0;
   for (const DbInstance& db : instances_) {
     if (db.config.cluster == c.id && db.exists_from <= t && db.deleted_at > t) {
-      members.push_back(Value::object({{"DBInstanceIdentifier", db.config.id}, {"IsClusterWriter", count++ == 0}}));
+      members.push_back(Value::object(
+          {{"DBInstanceIdentifier", db.config.id}, {"IsClusterWriter", count++ == 0}}));
     }
   }
   m.emplace_back("DBClusterMembers", Value(std::move(members)));
@@ -461,7 +496,8 @@ Outcome Rds::handle(const Request& r) {
   if (op == "restore-db-instance-from-db-snapshot") return restore_from_snapshot(r);
   if (op == "restore-db-instance-to-point-in-time") return restore_to_point_in_time(r);
   if (op == "create-db-instance-read-replica") return create_read_replica(r);
-  if (op == "promote-read-replica" || op == "promote-read-replica-db-cluster") return promote_read_replica(r);
+  if (op == "promote-read-replica" || op == "promote-read-replica-db-cluster")
+    return promote_read_replica(r);
   if (op == "reboot-db-instance") return reboot(r);
   if (op == "modify-db-instance") return modify(r);
   if (op == "delete-db-instance" || op == "delete-db-cluster") return delete_instance(r);
@@ -493,7 +529,8 @@ Outcome Rds::describe_instances(const Request& r) {
 Outcome Rds::describe_snapshots(const Request& r) {
   const Time t = context_.now();
   const bool clusters = r.operation == "describe-db-cluster-snapshots";
-  const std::string id = r.text(clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
+  const std::string id =
+      r.text(clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
   const std::string owner = r.text(clusters ? "db-cluster-identifier" : "db-instance-identifier");
   const std::string type = r.text("snapshot-type");
   Array out;
@@ -506,7 +543,8 @@ Outcome Rds::describe_snapshots(const Request& r) {
   if (!id.empty() && out.empty()) {
     return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
   }
-  return Outcome::success(Value::object({{clusters ? "DBClusterSnapshots" : "DBSnapshots", Value(std::move(out))}}));
+  return Outcome::success(
+      Value::object({{clusters ? "DBClusterSnapshots" : "DBSnapshots", Value(std::move(out))}}));
 }
 
 Outcome Rds::describe_clusters(const Request& r) {
@@ -524,11 +562,14 @@ Outcome Rds::describe_clusters(const Request& r) {
   return Outcome::success(Value::object({{"DBClusters", Value(std::move(out))}}));
 }
 
-std::optional<Outcome> Rds::check_kms(bool encrypted, const std::string& key, const std::string& region) {
+std::optional<Outcome> Rds::check_kms(bool encrypted, const std::string& key,
+                                      const std::string& region) {
   if (encrypted && !kms_.accessible(region, key)) {
-    return fail(AwsErrorCode::kKMSKeyNotAccessible,
-                fmt::format("The specified KMS key [{}] does not exist, is not enabled or you do not "
-                            "have permissions to access it in region {}.", key, region));
+    return fail(
+        AwsErrorCode::kKMSKeyNotAccessible,
+        fmt::format("The specified KMS key [{}] does not exist, is not enabled or you do not "
+                    "have permissions to access it in region {}.",
+                    key, region));
   }
   return std::nullopt;
 }
@@ -536,10 +577,16 @@ std::optional<Outcome> Rds::check_kms(bool encrypted, const std::string& key, co
 Outcome Rds::create_snapshot(const Request& r) {
   const Time t = context_.now();
   const bool cluster_op = r.operation == "create-db-cluster-snapshot";
-  const std::string snap_id = r.text(cluster_op ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
-  const std::string owner_id = r.text(cluster_op ? "db-cluster-identifier" : "db-instance-identifier");
+  const std::string snap_id =
+      r.text(cluster_op ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
+  const std::string owner_id =
+      r.text(cluster_op ? "db-cluster-identifier" : "db-instance-identifier");
   if (find_snapshot(snap_id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBSnapshotAlreadyExists, fmt::format("Cannot create the snapshot because a snapshot with the identifier {} already exists.", snap_id));
+    return fail(
+        AwsErrorCode::kDBSnapshotAlreadyExists,
+        fmt::format(
+            "Cannot create the snapshot because a snapshot with the identifier {} already exists.",
+            snap_id));
   }
   DbSnapshot s;
   s.id = snap_id;
@@ -549,15 +596,20 @@ Outcome Rds::create_snapshot(const Request& r) {
   s.exists_from = t;
   if (cluster_op) {
     DbCluster* c = find_cluster(owner_id, r.region);
-    if (c == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", owner_id));
+    if (c == nullptr)
+      return fail(AwsErrorCode::kDBClusterNotFound,
+                  fmt::format("DBCluster {} not found.", owner_id));
     if (status(*c, t) != DbStatus::kAvailable) {
-      return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not in available state.", owner_id));
+      return fail(AwsErrorCode::kInvalidDBClusterState,
+                  fmt::format("DBCluster {} is not in available state.", owner_id));
     }
     s.data_store = c->data_store;
     s.data_time = data_as_of(*c, t);
   } else {
     DbInstance* db = find_instance(owner_id, r.region);
-    if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", owner_id));
+    if (db == nullptr)
+      return fail(AwsErrorCode::kDBInstanceNotFound,
+                  fmt::format("DBInstance {} not found.", owner_id));
     if (status(*db, t) != DbStatus::kAvailable) {
       return fail(AwsErrorCode::kInvalidDBInstanceState,
                   fmt::format("DBInstance {} is not in available state.", owner_id));
@@ -568,9 +620,11 @@ Outcome Rds::create_snapshot(const Request& r) {
     s.kms_key = db->config.kms_key;
     s.size_gb = db->config.size_gb;
   }
-  s.available_at = t + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", s.id);
+  s.available_at =
+      t + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", s.id);
   snapshots_.push_back(s);
-  return Outcome::success(Value::object({{cluster_op ? "DBClusterSnapshot" : "DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
+  return Outcome::success(Value::object(
+      {{cluster_op ? "DBClusterSnapshot" : "DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
 }
 
 Outcome Rds::copy_snapshot(const Request& r) {
@@ -586,13 +640,16 @@ Outcome Rds::copy_snapshot(const Request& r) {
   }
   DbSnapshot* source = find_snapshot(source_id, source_region);
   if (source == nullptr) {
-    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found in {}.", source_id, source_region));
+    return fail(AwsErrorCode::kDBSnapshotNotFound,
+                fmt::format("DBSnapshot {} not found in {}.", source_id, source_region));
   }
   if (source->failed || t < source->available_at) {
-    return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("Snapshot {} is not available.", source_id));
+    return fail(AwsErrorCode::kInvalidDBSnapshotState,
+                fmt::format("Snapshot {} is not available.", source_id));
   }
   if (find_snapshot(target_id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBSnapshotAlreadyExists, fmt::format("Snapshot {} already exists.", target_id));
+    return fail(AwsErrorCode::kDBSnapshotAlreadyExists,
+                fmt::format("Snapshot {} already exists.", target_id));
   }
   const bool cross_region = source_region != r.region;
   std::string key = r.text("kms-key-id");
@@ -604,13 +661,15 @@ Outcome Rds::copy_snapshot(const Request& r) {
   if (auto error = check_kms(source->encrypted, key, r.region)) return *error;
   int in_progress = 0;
   for (const DbSnapshot& s : snapshots_) {
-    if (s.region == r.region && !s.source_region.empty() && s.exists_from <= t && t < s.available_at && !s.failed) {
+    if (s.region == r.region && !s.source_region.empty() && s.exists_from <= t &&
+        t < s.available_at && !s.failed) {
       ++in_progress;
     }
   }
   if (cross_region && in_progress >= context_.calibration().max_concurrent_copies) {
     return fail(AwsErrorCode::kSnapshotQuotaExceeded,
-                fmt::format("Cannot copy: {} snapshot copies are already in progress to {}.", in_progress, r.region));
+                fmt::format("Cannot copy: {} snapshot copies are already in progress to {}.",
+                            in_progress, r.region));
   }
   DbSnapshot copy = *source;
   copy.id = target_id;
@@ -621,8 +680,10 @@ Outcome Rds::copy_snapshot(const Request& r) {
   copy.deleted_at = kNever;
   copy.source_region = source_region;
   copy.source_id = source_id;
-  copy.available_at = t + (cross_region ? copy_duration(copy.size_gb, source_region, r.region, target_id)
-                                        : context_.draw(context_.calibration().copy_setup, "rds/copy-setup", target_id));
+  copy.available_at =
+      t + (cross_region
+               ? copy_duration(copy.size_gb, source_region, r.region, target_id)
+               : context_.draw(context_.calibration().copy_setup, "rds/copy-setup", target_id));
   snapshots_.push_back(copy);
   return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
 }
@@ -630,14 +691,16 @@ Outcome Rds::copy_snapshot(const Request& r) {
 Outcome Rds::delete_snapshot(const Request& r) {
   const std::string id = r.text("db-snapshot-identifier");
   DbSnapshot* s = find_snapshot(id, r.region);
-  if (s == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
+  if (s == nullptr)
+    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
   s->deleted_at = context_.now();
   return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(*s, context_.now())}}));
 }
 
 void Rds::add_restored(DbInstance db) {
-  db.log_phase = static_cast<Time>(context_.uniform("rds/log-phase", db.config.id, db.restores) *
-                                   static_cast<double>(context_.calibration().rds_log_upload_interval));
+  db.log_phase =
+      static_cast<Time>(context_.uniform("rds/log-phase", db.config.id, db.restores) *
+                        static_cast<double>(context_.calibration().rds_log_upload_interval));
   instances_.push_back(std::move(db));
 }
 
@@ -646,12 +709,16 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   const std::string id = r.text("db-instance-identifier");
   const std::string snap_id = r.text("db-snapshot-identifier");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
+                fmt::format("DB instance {} already exists.", id));
   }
   const DbSnapshot* snap = find_snapshot(snap_id, r.region);
-  if (snap == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", snap_id));
+  if (snap == nullptr)
+    return fail(AwsErrorCode::kDBSnapshotNotFound,
+                fmt::format("DBSnapshot {} not found.", snap_id));
   if (snap->failed || t < snap->available_at) {
-    return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("DBSnapshot {} is not in available state.", snap_id));
+    return fail(AwsErrorCode::kInvalidDBSnapshotState,
+                fmt::format("DBSnapshot {} is not in available state.", snap_id));
   }
   if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
   const DbInstance* source = instance(snap->instance_id);
@@ -660,8 +727,9 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   db.config.region = r.region;
   db.config.az = r.text("availability-zone").empty() ? r.region + "a" : r.text("availability-zone");
   db.config.engine = source ? source->config.engine : "postgres";
-  db.config.instance_class = r.text("db-instance-class").empty() ? (source ? source->config.instance_class : "db.r6g.large")
-                                                                 : r.text("db-instance-class");
+  db.config.instance_class = r.text("db-instance-class").empty()
+                                 ? (source ? source->config.instance_class : "db.r6g.large")
+                                 : r.text("db-instance-class");
   db.config.size_gb = snap->size_gb;
   db.config.multi_az = r.flag("multi-az");
   db.config.encrypted = snap->encrypted;
@@ -679,9 +747,11 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   db.status = Timeline(t, DbStatus::kCreating);
   Time available = restored;
   if (db.config.backup_retention_days > 0 &&
-      context_.uniform("rds/post-restore-backup", id, occurrence) < c.rds_post_restore_backup_probability) {
+      context_.uniform("rds/post-restore-backup", id, occurrence) <
+          c.rds_post_restore_backup_probability) {
     db.status.set(restored, DbStatus::kBackingUp);
-    available = restored + context_.draw(c.rds_post_restore_backup, "rds/post-restore-backup-duration", id, occurrence);
+    available = restored + context_.draw(c.rds_post_restore_backup,
+                                         "rds/post-restore-backup-duration", id, occurrence);
   }
   db.status.set(available, DbStatus::kAvailable);
   add_restored(std::move(db));
@@ -702,36 +772,48 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
   for (const DbInstance& db : instances_) {
     if (db.config.id == source_id && (replicated || db.config.region == r.region)) source = &db;
   }
-  if (source == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", source_id));
+  if (source == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound,
+                fmt::format("DBInstance {} not found.", source_id));
   if (find_instance(target, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", target));
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
+                fmt::format("DB instance {} already exists.", target));
   }
   if (source->config.backup_retention_days <= 0) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("Automated backups are not enabled for {}: point-in-time restore is not possible.", source_id));
+    return fail(
+        AwsErrorCode::kInvalidDBInstanceState,
+        fmt::format(
+            "Automated backups are not enabled for {}: point-in-time restore is not possible.",
+            source_id));
   }
   const Calibration& c = context_.calibration();
   Time latest = latest_restorable_time(*source, t);
   if (replicated) {
     // Replicated backups arrive in the destination region with a lag of their own.
-    const sim::Duration lag = context_.draw(c.backup_replication_lag, "rds/backup-replication-lag", source_id);
+    const sim::Duration lag =
+        context_.draw(c.backup_replication_lag, "rds/backup-replication-lag", source_id);
     latest = latest_restorable_time(*source, std::max(source->exists_from, t - lag));
   }
   Time restore_time = latest;
   if (!r.flag("use-latest-restorable-time")) {
     const Value* given = r.find("restore-time");
     if (given == nullptr) {
-      return fail(AwsErrorCode::kMissingParameter, "Either --restore-time or --use-latest-restorable-time is required.");
+      return fail(AwsErrorCode::kMissingParameter,
+                  "Either --restore-time or --use-latest-restorable-time is required.");
     }
     auto parsed = time_of(*given, context_.epoch_unix_ms());
-    if (!parsed) return fail(AwsErrorCode::kInvalidParameterValue, "--restore-time is not an ISO 8601 UTC time");
+    if (!parsed)
+      return fail(AwsErrorCode::kInvalidParameterValue,
+                  "--restore-time is not an ISO 8601 UTC time");
     restore_time = *parsed;
   }
-  const Time earliest = std::max(source->exists_from, t - source->config.backup_retention_days * sim::kDay);
+  const Time earliest =
+      std::max(source->exists_from, t - source->config.backup_retention_days * sim::kDay);
   if (restore_time > latest || restore_time < earliest) {
     return fail(AwsErrorCode::kInvalidRestore,
                 fmt::format("Restore time {} is outside the restorable window [{}, {}].",
-                            iso8601(restore_time, context_.epoch_unix_ms()), iso8601(earliest, context_.epoch_unix_ms()),
+                            iso8601(restore_time, context_.epoch_unix_ms()),
+                            iso8601(earliest, context_.epoch_unix_ms()),
                             iso8601(latest, context_.epoch_unix_ms())));
   }
   DbInstance db;
@@ -746,7 +828,8 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
   db.exists_from = t;
   db.data_as_of = restore_time;
   db.status = Timeline(t, DbStatus::kCreating);
-  db.status.set(t + context_.draw(c.rds_pitr, "rds/pitr", target, instances_.size()), DbStatus::kAvailable);
+  db.status.set(t + context_.draw(c.rds_pitr, "rds/pitr", target, instances_.size()),
+                DbStatus::kAvailable);
   add_restored(std::move(db));
   return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
 }
@@ -757,15 +840,20 @@ Outcome Rds::create_read_replica(const Request& r) {
   auto [source_id, source_region] = id_and_region(r, "source-db-instance-identifier");
   if (!r.text("source-region").empty()) source_region = r.text("source-region");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
+                fmt::format("DB instance {} already exists.", id));
   }
   DbInstance* source = find_instance(source_id, source_region);
-  if (source == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", source_id));
+  if (source == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound,
+                fmt::format("DBInstance {} not found.", source_id));
   if (status(*source, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DBInstance {} is not available.", source_id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DBInstance {} is not available.", source_id));
   }
   if (source->config.backup_retention_days <= 0) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, "Automated backups must be enabled on the source to create a read replica.");
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                "Automated backups must be enabled on the source to create a read replica.");
   }
   DbInstance db;
   db.config = source->config;
@@ -777,14 +865,16 @@ Outcome Rds::create_read_replica(const Request& r) {
   if (source_region != r.region) {
     const std::string key = r.text("kms-key-id");
     if (db.config.encrypted && key.empty()) {
-      return fail(AwsErrorCode::kInvalidParameterCombination, "KmsKeyId is required for a cross-region encrypted read replica.");
+      return fail(AwsErrorCode::kInvalidParameterCombination,
+                  "KmsKeyId is required for a cross-region encrypted read replica.");
     }
     if (!key.empty()) db.config.kms_key = key;
     if (auto error = check_kms(db.config.encrypted, db.config.kms_key, r.region)) return *error;
   }
   db.exists_from = t;
   db.status = Timeline(t, DbStatus::kCreating);
-  db.status.set(t + context_.draw(context_.calibration().replica_create, "rds/replica-create", id), DbStatus::kAvailable);
+  db.status.set(t + context_.draw(context_.calibration().replica_create, "rds/replica-create", id),
+                DbStatus::kAvailable);
   add_restored(std::move(db));
   return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
 }
@@ -795,9 +885,11 @@ Outcome Rds::promote_read_replica(const Request& r) {
   if (r.operation == "promote-read-replica-db-cluster") {
     const std::string id = r.text("db-cluster-identifier");
     DbCluster* cl = find_cluster(id, r.region);
-    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    if (cl == nullptr)
+      return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
     if (!cl->secondary || cl->promoted_at <= t) {
-      return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not a read replica.", id));
+      return fail(AwsErrorCode::kInvalidDBClusterState,
+                  fmt::format("DBCluster {} is not a read replica.", id));
     }
     cl->data_as_of = data_as_of(*cl, t);
     cl->promoted_at = t;
@@ -808,12 +900,15 @@ Outcome Rds::promote_read_replica(const Request& r) {
   }
   const std::string id = r.text("db-instance-identifier");
   DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
   if (db->config.replica_of.empty() || db->promoted_at <= t) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not a read replica.", id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DB instance {} is not a read replica.", id));
   }
   if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DB instance {} is not in available state.", id));
   }
   db->data_as_of = data_as_of(*db, t);  // replication stops now: freeze what it holds
   db->promoted_at = t;
@@ -826,17 +921,21 @@ Outcome Rds::reboot(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
   DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
   if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DB instance {} is not in available state.", id));
   }
   const bool failover = r.flag("force-failover");
   if (failover && !db->config.multi_az) {
-    return fail(AwsErrorCode::kInvalidParameterCombination, "Cannot force a failover of a Single-AZ instance.");
+    return fail(AwsErrorCode::kInvalidParameterCombination,
+                "Cannot force a failover of a Single-AZ instance.");
   }
   const Calibration& c = context_.calibration();
-  const sim::Duration d = failover ? context_.draw(c.multi_az_failover, "rds/failover", id, db->restores++)
-                                   : context_.draw(c.rds_reboot, "rds/reboot", id, db->restores++);
+  const sim::Duration d =
+      failover ? context_.draw(c.multi_az_failover, "rds/failover", id, db->restores++)
+               : context_.draw(c.rds_reboot, "rds/reboot", id, db->restores++);
   db->status.set(t, DbStatus::kRebooting);
   db->status.set(t + d, DbStatus::kAvailable);
   return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
@@ -846,23 +945,28 @@ Outcome Rds::modify(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
   DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
   if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is not in available state.", id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DB instance {} is not in available state.", id));
   }
   const Calibration& c = context_.calibration();
   if (const std::string new_id = r.text("new-db-instance-identifier"); !new_id.empty()) {
     if (find_instance(new_id, r.region) != nullptr) {
-      return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", new_id));
+      return fail(AwsErrorCode::kDBInstanceAlreadyExists,
+                  fmt::format("DB instance {} already exists.", new_id));
     }
     db->config.id = new_id;
     db->status.set(t, DbStatus::kRenaming);
     db->status.set(t + context_.draw(c.rds_rename, "rds/rename", new_id), DbStatus::kAvailable);
   } else {
-    if (!r.text("db-instance-class").empty()) db->config.instance_class = r.text("db-instance-class");
+    if (!r.text("db-instance-class").empty())
+      db->config.instance_class = r.text("db-instance-class");
     if (r.find("multi-az") != nullptr) db->config.multi_az = r.flag("multi-az");
     db->status.set(t, DbStatus::kModifying);
-    db->status.set(t + context_.draw(c.rds_rename, "rds/modify", id, db->restores++), DbStatus::kAvailable);
+    db->status.set(t + context_.draw(c.rds_rename, "rds/modify", id, db->restores++),
+                   DbStatus::kAvailable);
   }
   return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
 }
@@ -873,16 +977,19 @@ Outcome Rds::delete_instance(const Request& r) {
   if (r.operation == "delete-db-cluster") {
     const std::string id = r.text("db-cluster-identifier");
     DbCluster* cl = find_cluster(id, r.region);
-    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    if (cl == nullptr)
+      return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
     cl->status.set(t, DbStatus::kDeleting);
     cl->status.set(t + context_.draw(c.rds_delete, "rds/delete", id), DbStatus::kDeleted);
     return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
   }
   const std::string id = r.text("db-instance-identifier");
   DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr) return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  if (db == nullptr)
+    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
   if (db->status.at(t) == DbStatus::kDeleting) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState, fmt::format("DB instance {} is already being deleted.", id));
+    return fail(AwsErrorCode::kInvalidDBInstanceState,
+                fmt::format("DB instance {} is already being deleted.", id));
   }
   if (!r.flag("skip-final-snapshot")) {
     const std::string final_id = r.text("final-db-snapshot-identifier");
@@ -913,14 +1020,18 @@ Outcome Rds::failover_cluster(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-cluster-identifier");
   DbCluster* cl = find_cluster(id, r.region);
-  if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+  if (cl == nullptr)
+    return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
   if (status(*cl, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} is not in available state.", id));
+    return fail(AwsErrorCode::kInvalidDBClusterState,
+                fmt::format("DBCluster {} is not in available state.", id));
   }
   const Calibration& c = context_.calibration();
-  const Distribution& d = cl->readers > 0 ? c.aurora_failover_with_replica : c.aurora_failover_without_replica;
+  const Distribution& d =
+      cl->readers > 0 ? c.aurora_failover_with_replica : c.aurora_failover_without_replica;
   cl->status.set(t, DbStatus::kModifying);
-  cl->status.set(t + context_.draw(d, "rds/cluster-failover", id, cl->operations++), DbStatus::kAvailable);
+  cl->status.set(t + context_.draw(d, "rds/cluster-failover", id, cl->operations++),
+                 DbStatus::kAvailable);
   return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
 }
 
@@ -939,34 +1050,42 @@ Outcome Rds::failover_global(const Request& r, bool planned) {
     return fail(AwsErrorCode::kGlobalClusterNotFound,
                 fmt::format("Global cluster {} has no member {}.", global, target_id));
   }
-  if (!target->secondary) return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("{} is already the primary.", target_id));
+  if (!target->secondary)
+    return fail(AwsErrorCode::kInvalidDBClusterState,
+                fmt::format("{} is already the primary.", target_id));
   const Calibration& c = context_.calibration();
   if (planned) {
     // A switchover needs a healthy primary: it waits for replication to catch up (RPO 0).
     if (primary == nullptr || !context_.data_plane_up(primary->region, t)) {
       return fail(AwsErrorCode::kInvalidDBClusterState,
-                  "Switchover needs the primary cluster to be available; use failover-global-cluster --allow-data-loss.");
+                  "Switchover needs the primary cluster to be available; use "
+                  "failover-global-cluster --allow-data-loss.");
     }
-  } else if (!r.flag("allow-data-loss") && primary != nullptr && context_.data_plane_up(primary->region, t)) {
-    return fail(AwsErrorCode::kInvalidParameterCombination,
-                "failover-global-cluster without --allow-data-loss requires the primary to be unavailable");
+  } else if (!r.flag("allow-data-loss") && primary != nullptr &&
+             context_.data_plane_up(primary->region, t)) {
+    return fail(
+        AwsErrorCode::kInvalidParameterCombination,
+        "failover-global-cluster without --allow-data-loss requires the primary to be unavailable");
   }
-  const sim::Duration d = context_.draw(planned ? c.aurora_global_switchover : c.aurora_global_failover,
-                                        planned ? "rds/global-switchover" : "rds/global-failover", global, target->operations++);
+  const sim::Duration d = context_.draw(
+      planned ? c.aurora_global_switchover : c.aurora_global_failover,
+      planned ? "rds/global-switchover" : "rds/global-failover", global, target->operations++);
   target->data_as_of = planned ? kNever : data_as_of(*target, t);
   target->promoted_at = t;
   target->secondary = false;
   target->status.set(t, DbStatus::kModifying);
   target->status.set(t + d, DbStatus::kAvailable);
   if (primary != nullptr) primary->secondary = true;
-  return Outcome::success(Value::object({{"GlobalCluster", Value::object({{"GlobalClusterIdentifier", global}})}}));
+  return Outcome::success(
+      Value::object({{"GlobalCluster", Value::object({{"GlobalClusterIdentifier", global}})}}));
 }
 
 Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
   const Time t = context_.now();
   const std::string id = r.text("db-cluster-identifier");
   if (find_cluster(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kInvalidDBClusterState, fmt::format("DBCluster {} already exists.", id));
+    return fail(AwsErrorCode::kInvalidDBClusterState,
+                fmt::format("DBCluster {} already exists.", id));
   }
   DbCluster cl;
   cl.id = id;
@@ -977,20 +1096,27 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
   if (point_in_time) {
     const std::string source_id = r.text("source-db-cluster-identifier");
     const DbCluster* source = find_cluster(source_id, r.region);
-    if (source == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", source_id));
+    if (source == nullptr)
+      return fail(AwsErrorCode::kDBClusterNotFound,
+                  fmt::format("DBCluster {} not found.", source_id));
     const sim::Duration every = c.rds_log_upload_interval;
-    const Time stop = std::min(t, context_.data_plane_fails(source->region, source->exists_from, t));
-    const Time latest = std::max(source->exists_from, floor_to(stop, source->exists_from + source->log_phase, every));
+    const Time stop =
+        std::min(t, context_.data_plane_fails(source->region, source->exists_from, t));
+    const Time latest = std::max(source->exists_from,
+                                 floor_to(stop, source->exists_from + source->log_phase, every));
     Time restore_time = latest;
     if (!r.flag("use-latest-restorable-time")) {
       const Value* given = r.find("restore-to-time");
       auto parsed = given ? time_of(*given, context_.epoch_unix_ms()) : std::nullopt;
-      if (!parsed) return fail(AwsErrorCode::kMissingParameter, "--restore-to-time or --use-latest-restorable-time is required.");
+      if (!parsed)
+        return fail(AwsErrorCode::kMissingParameter,
+                    "--restore-to-time or --use-latest-restorable-time is required.");
       restore_time = *parsed;
     }
     if (restore_time > latest) {
-      return fail(AwsErrorCode::kInvalidRestore, fmt::format("Restore time is after the latest restorable time {}.",
-                                                             iso8601(latest, context_.epoch_unix_ms())));
+      return fail(AwsErrorCode::kInvalidRestore,
+                  fmt::format("Restore time is after the latest restorable time {}.",
+                              iso8601(latest, context_.epoch_unix_ms())));
     }
     cl.engine = source->engine;
     cl.data_store = source->data_store;
@@ -999,9 +1125,12 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
   } else {
     const std::string snap_id = r.text("snapshot-identifier");
     const DbSnapshot* snap = find_snapshot(snap_id, r.region);
-    if (snap == nullptr) return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBClusterSnapshot {} not found.", snap_id));
+    if (snap == nullptr)
+      return fail(AwsErrorCode::kDBSnapshotNotFound,
+                  fmt::format("DBClusterSnapshot {} not found.", snap_id));
     if (snap->failed || t < snap->available_at) {
-      return fail(AwsErrorCode::kInvalidDBSnapshotState, fmt::format("Snapshot {} is not available.", snap_id));
+      return fail(AwsErrorCode::kInvalidDBSnapshotState,
+                  fmt::format("Snapshot {} is not available.", snap_id));
     }
     if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
     cl.data_store = snap->data_store;
@@ -1019,20 +1148,25 @@ Outcome Rds::create_instance(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists, fmt::format("DB instance {} already exists.", id));
+    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
+                fmt::format("DB instance {} already exists.", id));
   }
   DbInstance db;
   db.config.id = id;
   db.config.region = r.region;
   db.config.az = r.region + "a";
-  db.config.instance_class = r.text("db-instance-class").empty() ? "db.r6g.large" : r.text("db-instance-class");
+  db.config.instance_class =
+      r.text("db-instance-class").empty() ? "db.r6g.large" : r.text("db-instance-class");
   db.config.engine = r.text("engine").empty() ? "postgres" : r.text("engine");
   db.config.cluster = r.text("db-cluster-identifier");
   db.exists_from = t;
-  const sim::Duration d = context_.draw(context_.calibration().rds_create_instance, "rds/create-instance", id);
+  const sim::Duration d =
+      context_.draw(context_.calibration().rds_create_instance, "rds/create-instance", id);
   if (!db.config.cluster.empty()) {
     DbCluster* cl = find_cluster(db.config.cluster, r.region);
-    if (cl == nullptr) return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", db.config.cluster));
+    if (cl == nullptr)
+      return fail(AwsErrorCode::kDBClusterNotFound,
+                  fmt::format("DBCluster {} not found.", db.config.cluster));
     db.config.data_store = cl->data_store;
     cl->readers += 1;
   } else {

@@ -198,7 +198,8 @@ class Rds {
   Value instance_value(const DbInstance& db, sim::Time t) const;
   Value snapshot_value(const DbSnapshot& s, sim::Time t) const;
   Value cluster_value(const DbCluster& c, sim::Time t) const;
-  std::optional<Outcome> check_kms(bool encrypted, const std::string& key, const std::string& region);
+  std::optional<Outcome> check_kms(bool encrypted, const std::string& key,
+                                   const std::string& region);
   void add_restored(DbInstance db);
 
   CloudContext& context_;

@@ -44,7 +44,9 @@ void Route53::add_record(std::string_view zone_id, DnsRecord record, Time from) 
   versions_.push_back({zone_id_of(std::string(zone_id)), std::move(record), from});
 }
 
-void Route53::add_health_check(HealthCheck check) { checks_.push_back(std::move(check)); }
+void Route53::add_health_check(HealthCheck check) {
+  checks_.push_back(std::move(check));
+}
 
 void Route53::clear() {
   zones_.clear();
@@ -88,7 +90,8 @@ std::string Route53::authoritative_answer(std::string_view name, Time t, double 
     if (r->failover == "SECONDARY") secondary = r;
   }
   if (primary || secondary) {
-    if (primary && (primary->health_check.empty() || health_check_healthy(primary->health_check, t))) {
+    if (primary &&
+        (primary->health_check.empty() || health_check_healthy(primary->health_check, t))) {
       return primary->target;
     }
     return secondary ? secondary->target : primary->target;
@@ -96,12 +99,14 @@ std::string Route53::authoritative_answer(std::string_view name, Time t, double 
   // Weighted records: healthy ones in proportion to their weights.
   double total = 0;
   for (const DnsRecord* r : records) {
-    if (r->weight > 0 && (r->health_check.empty() || health_check_healthy(r->health_check, t))) total += r->weight;
+    if (r->weight > 0 && (r->health_check.empty() || health_check_healthy(r->health_check, t)))
+      total += r->weight;
   }
   if (total > 0) {
     double cursor = pick * total;
     for (const DnsRecord* r : records) {
-      if (r->weight <= 0 || !(r->health_check.empty() || health_check_healthy(r->health_check, t))) continue;
+      if (r->weight <= 0 || !(r->health_check.empty() || health_check_healthy(r->health_check, t)))
+        continue;
       cursor -= r->weight;
       if (cursor < 0) return r->target;
     }
@@ -120,7 +125,8 @@ sim::Duration Route53::ttl(std::string_view name) const {
   sim::Duration longest = 0;
   const std::string n = dns_name(name);
   for (const Version& v : versions_) {
-    if (v.record.name == n) longest = std::max(longest, v.record.alias ? 60 * sim::kSecond : v.record.ttl);
+    if (v.record.name == n)
+      longest = std::max(longest, v.record.alias ? 60 * sim::kSecond : v.record.ttl);
   }
   return longest;
 }
@@ -139,7 +145,8 @@ Outcome Route53::handle(const Request& r) {
                                            {"SubmittedAt", Timestamp{c.submitted}}})}}));
       }
     }
-    return Outcome::failure(AwsErrorCode::kNoSuchChange, "A change with the specified change ID does not exist.");
+    return Outcome::failure(AwsErrorCode::kNoSuchChange,
+                            "A change with the specified change ID does not exist.");
   }
   if (r.operation == "list-hosted-zones" || r.operation == "list-hosted-zones-by-name") {
     Array zones;
@@ -150,8 +157,10 @@ Outcome Route53::handle(const Request& r) {
   }
   if (r.operation == "list-resource-record-sets") {
     const std::string zone = zone_id_of(r.text("hosted-zone-id"));
-    if (std::none_of(zones_.begin(), zones_.end(), [&](const auto& z) { return z.first == zone; })) {
-      return Outcome::failure(AwsErrorCode::kNoSuchHostedZone, fmt::format("No hosted zone found with ID: {}", zone));
+    if (std::none_of(zones_.begin(), zones_.end(),
+                     [&](const auto& z) { return z.first == zone; })) {
+      return Outcome::failure(AwsErrorCode::kNoSuchHostedZone,
+                              fmt::format("No hosted zone found with ID: {}", zone));
     }
     Array sets;
     for (const Version& v : versions_) {
@@ -163,7 +172,8 @@ Outcome Route53::handle(const Request& r) {
       if (!d.failover.empty()) m.emplace_back("Failover", d.failover);
       if (!d.health_check.empty()) m.emplace_back("HealthCheckId", d.health_check);
       if (d.alias) {
-        m.emplace_back("AliasTarget", Value::object({{"DNSName", d.target}, {"EvaluateTargetHealth", true}}));
+        m.emplace_back("AliasTarget",
+                       Value::object({{"DNSName", d.target}, {"EvaluateTargetHealth", true}}));
       } else {
         m.emplace_back("TTL", d.ttl / 1000);
         m.emplace_back("ResourceRecords", Value(Array{Value::object({{"Value", d.target}})}));
@@ -174,37 +184,47 @@ Outcome Route53::handle(const Request& r) {
   }
   if (r.operation == "get-health-check-status") {
     const std::string id = r.text("health-check-id");
-    if (std::none_of(checks_.begin(), checks_.end(), [&](const HealthCheck& c) { return c.id == id; })) {
-      return Outcome::failure(AwsErrorCode::kNoSuchHealthCheck, fmt::format("No health check exists with the ID {}", id));
+    if (std::none_of(checks_.begin(), checks_.end(),
+                     [&](const HealthCheck& c) { return c.id == id; })) {
+      return Outcome::failure(AwsErrorCode::kNoSuchHealthCheck,
+                              fmt::format("No health check exists with the ID {}", id));
     }
     const bool healthy = health_check_healthy(id, t);
     return Outcome::success(Value::object(
         {{"HealthCheckObservations",
-          Value(Array{Value::object({{"StatusReport", Value::object({{"Status", healthy ? "Success: HTTP Status Code 200"
-                                                                                        : "Failure: Connection timed out"}})}})})}}));
+          Value(Array{Value::object(
+              {{"StatusReport",
+                Value::object({{"Status", healthy ? "Success: HTTP Status Code 200"
+                                                  : "Failure: Connection timed out"}})}})})}}));
   }
-  return Outcome::failure(AwsErrorCode::kUnknownOperation, "the mock cloud does not model route53 " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model route53 " + r.operation);
 }
 
 Outcome Route53::change_records(const Request& r) {
   const Time t = context_.now();
   const std::string zone = zone_id_of(r.text("hosted-zone-id"));
   if (std::none_of(zones_.begin(), zones_.end(), [&](const auto& z) { return z.first == zone; })) {
-    return Outcome::failure(AwsErrorCode::kNoSuchHostedZone, fmt::format("No hosted zone found with ID: {}", zone));
+    return Outcome::failure(AwsErrorCode::kNoSuchHostedZone,
+                            fmt::format("No hosted zone found with ID: {}", zone));
   }
   const Value* batch = r.find("change-batch");
   if (batch == nullptr || !batch->is_object() || !batch->operator[]("Changes").is_array()) {
-    return Outcome::failure(AwsErrorCode::kInvalidChangeBatch, "--change-batch must hold a Changes array");
+    return Outcome::failure(AwsErrorCode::kInvalidChangeBatch,
+                            "--change-batch must hold a Changes array");
   }
   const std::string id = fmt::format("C{:012X}", changes_.size() + 1);
-  const Time insync = t + context_.draw(context_.calibration().route53_propagation, "route53/propagation", id);
+  const Time insync =
+      t + context_.draw(context_.calibration().route53_propagation, "route53/propagation", id);
   // Validate the whole batch first: Route 53 applies a batch all or nothing.
   std::vector<std::pair<std::string, DnsRecord>> parsed;
   for (const Value& change : batch->operator[]("Changes").as_array()) {
     const std::string action = change["Action"].is_string() ? change["Action"].as_string() : "";
     const Value& set = change["ResourceRecordSet"];
     if (!(action == "UPSERT" || action == "CREATE" || action == "DELETE") || !set.is_object()) {
-      return Outcome::failure(AwsErrorCode::kInvalidChangeBatch, "each change needs an Action (CREATE, UPSERT, DELETE) and a ResourceRecordSet");
+      return Outcome::failure(
+          AwsErrorCode::kInvalidChangeBatch,
+          "each change needs an Action (CREATE, UPSERT, DELETE) and a ResourceRecordSet");
     }
     DnsRecord d;
     d.name = dns_name(set["Name"].is_string() ? set["Name"].as_string() : "");
@@ -216,7 +236,9 @@ Outcome Route53::change_records(const Request& r) {
     if (set["TTL"].is_number()) d.ttl = static_cast<sim::Duration>(set["TTL"].as_double() * 1000);
     if (set["AliasTarget"].is_object()) {
       d.alias = true;
-      d.target = set["AliasTarget"]["DNSName"].is_string() ? set["AliasTarget"]["DNSName"].as_string() : "";
+      d.target = set["AliasTarget"]["DNSName"].is_string()
+                     ? set["AliasTarget"]["DNSName"].as_string()
+                     : "";
     } else if (set["ResourceRecords"].size() > 0) {
       d.target = set["ResourceRecords"].at(0)["Value"].to_text();
     }
@@ -224,25 +246,32 @@ Outcome Route53::change_records(const Request& r) {
       return v.zone == zone && same_set(v.record, d) && v.visible_until == kNever;
     });
     if (action == "CREATE" && exists) {
-      return Outcome::failure(AwsErrorCode::kInvalidChangeBatch,
-                              fmt::format("Tried to create resource record set {} type {}, but it already exists", d.name, d.type));
+      return Outcome::failure(
+          AwsErrorCode::kInvalidChangeBatch,
+          fmt::format("Tried to create resource record set {} type {}, but it already exists",
+                      d.name, d.type));
     }
     if (action == "DELETE" && !exists) {
-      return Outcome::failure(AwsErrorCode::kInvalidChangeBatch,
-                              fmt::format("Tried to delete resource record set {} type {}, but it was not found", d.name, d.type));
+      return Outcome::failure(
+          AwsErrorCode::kInvalidChangeBatch,
+          fmt::format("Tried to delete resource record set {} type {}, but it was not found",
+                      d.name, d.type));
     }
     parsed.emplace_back(action, std::move(d));
   }
   // Apply: the new answer becomes visible once propagated.
   for (auto& [action, d] : parsed) {
     for (Version& v : versions_) {
-      if (v.zone == zone && same_set(v.record, d) && v.visible_until == kNever) v.visible_until = insync;
+      if (v.zone == zone && same_set(v.record, d) && v.visible_until == kNever)
+        v.visible_until = insync;
     }
     if (action != "DELETE") versions_.push_back({zone, std::move(d), insync});
   }
   changes_.push_back({id, t, insync});
   return Outcome::success(Value::object(
-      {{"ChangeInfo", Value::object({{"Id", "/change/" + id}, {"Status", "PENDING"}, {"SubmittedAt", Timestamp{t}}})}}));
+      {{"ChangeInfo",
+        Value::object(
+            {{"Id", "/change/" + id}, {"Status", "PENDING"}, {"SubmittedAt", Timestamp{t}}})}}));
 }
 
 }  // namespace drsim::models

@@ -52,7 +52,8 @@ class Route53 {
   std::string authoritative_answer(std::string_view name, sim::Time t, double pick = 0.5) const;
   /// What a client holds at `t`: the answer it fetched at its last refresh. `phase` in
   /// [0, 1) places the client's refreshes within the TTL; `pick` as above.
-  std::string client_answer(std::string_view name, sim::Time t, double phase, double pick = 0.5) const;
+  std::string client_answer(std::string_view name, sim::Time t, double phase,
+                            double pick = 0.5) const;
   /// Whether health check `id` reports healthy at `t`.
   bool health_check_healthy(std::string_view id, sim::Time t) const;
   /// The TTL clients see for `name` (the longest among its records).

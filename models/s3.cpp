@@ -11,7 +11,9 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-bool readable_at(const ObjectVersion& v, Time t) { return v.visible_from <= t && t < v.removed_at; }
+bool readable_at(const ObjectVersion& v, Time t) {
+  return v.visible_from <= t && t < v.removed_at;
+}
 
 /// "s3://bucket/prefix" -> {"bucket", "prefix"}
 std::pair<std::string, std::string> split_s3_url(const std::string& url) {
@@ -23,9 +25,13 @@ std::pair<std::string, std::string> split_s3_url(const std::string& url) {
 
 }  // namespace
 
-std::string S3::next_version_id() { return fmt::format("v{:016x}", sim::mix64(++versions_made_)); }
+std::string S3::next_version_id() {
+  return fmt::format("v{:016x}", sim::mix64(++versions_made_));
+}
 
-void S3::add_bucket(Bucket bucket) { buckets_.push_back(std::move(bucket)); }
+void S3::add_bucket(Bucket bucket) {
+  buckets_.push_back(std::move(bucket));
+}
 
 Bucket* S3::bucket(std::string_view name) {
   for (Bucket& b : buckets_) {
@@ -35,14 +41,16 @@ Bucket* S3::bucket(std::string_view name) {
 }
 
 ObjectVersion& S3::add_version(Bucket& b, std::string_view key, ObjectVersion v) {
-  auto it = std::find_if(b.objects.begin(), b.objects.end(), [&](const S3Object& o) { return o.key == key; });
+  auto it = std::find_if(b.objects.begin(), b.objects.end(),
+                         [&](const S3Object& o) { return o.key == key; });
   if (it == b.objects.end()) {
     b.objects.push_back({std::string(key), {}});
     it = b.objects.end() - 1;
   }
   if (!b.versioning) {
     // Unversioned: the write replaces whatever was there.
-    for (ObjectVersion& old : it->versions) old.removed_at = std::min(old.removed_at, v.visible_from);
+    for (ObjectVersion& old : it->versions)
+      old.removed_at = std::min(old.removed_at, v.visible_from);
     v.version_id = "null";
   }
   it->versions.push_back(std::move(v));
@@ -56,11 +64,13 @@ void S3::replicate(const Bucket& source, std::string_view key, const ObjectVersi
     Bucket* dest = bucket(rule.destination);
     if (dest == nullptr) continue;
     const Calibration& c = context_.calibration();
-    Time arrives = v.visible_from + context_.draw(rule.replication_time_control ? c.s3_crr_lag_rtc : c.s3_crr_lag,
-                                                  "s3/crr-lag", source.name + "/" + v.version_id);
+    Time arrives = v.visible_from +
+                   context_.draw(rule.replication_time_control ? c.s3_crr_lag_rtc : c.s3_crr_lag,
+                                 "s3/crr-lag", source.name + "/" + v.version_id);
     if (rule.paused_from <= arrives && arrives < rule.paused_until) arrives = rule.paused_until;
     // The replica is written from the source region: an outage there holds it back.
-    if (const Time down = context_.data_plane_fails(source.region, v.visible_from, arrives); down != kNever) {
+    if (const Time down = context_.data_plane_fails(source.region, v.visible_from, arrives);
+        down != kNever) {
       arrives = context_.data_plane_back(source.region, down);
     }
     if (arrives == kNever) continue;
@@ -102,7 +112,8 @@ const ObjectVersion* S3::current(const Bucket& b, std::string_view key, Time t) 
     if (o.key != key) continue;
     const ObjectVersion* latest = nullptr;
     for (const ObjectVersion& v : o.versions) {
-      if (readable_at(v, t) && (latest == nullptr || v.visible_from >= latest->visible_from)) latest = &v;
+      if (readable_at(v, t) && (latest == nullptr || v.visible_from >= latest->visible_from))
+        latest = &v;
     }
     return latest == nullptr || latest->delete_marker ? nullptr : latest;
   }
@@ -124,16 +135,19 @@ Outcome S3::handle(const Request& r) {
   if (r.service == "s3" && r.operation == "ls") bucket_name = split_s3_url(r.text("path")).first;
   Bucket* b = bucket(bucket_name);
   if (b == nullptr || b->deleted_at <= t) {
-    return Outcome::failure(AwsErrorCode::kNoSuchBucket, fmt::format("The specified bucket does not exist: {}", bucket_name));
+    return Outcome::failure(AwsErrorCode::kNoSuchBucket,
+                            fmt::format("The specified bucket does not exist: {}", bucket_name));
   }
   if (!context_.data_plane_up(b->region, t)) {
     return Outcome::failure(AwsErrorCode::kEndpointConnectionError,
-                            fmt::format("Could not connect to the endpoint URL for bucket {} in {}", b->name, b->region));
+                            fmt::format("Could not connect to the endpoint URL for bucket {} in {}",
+                                        b->name, b->region));
   }
   const std::string key = r.text("key");
   const std::string& op = r.operation;
   if (op == "get-bucket-versioning") {
-    return Outcome::success(b->versioning ? Value::object({{"Status", "Enabled"}}) : Value(Members{}));
+    return Outcome::success(b->versioning ? Value::object({{"Status", "Enabled"}})
+                                          : Value(Members{}));
   }
   if (op == "put-bucket-versioning") {
     const Value* config = r.find("versioning-configuration");
@@ -143,7 +157,8 @@ Outcome S3::handle(const Request& r) {
   }
   if (op == "get-bucket-replication") {
     if (b->replication.empty()) {
-      return Outcome::failure(AwsErrorCode::kReplicationConfigurationNotFound, "The replication configuration was not found");
+      return Outcome::failure(AwsErrorCode::kReplicationConfigurationNotFound,
+                              "The replication configuration was not found");
     }
     Array rules;
     for (const ReplicationRule& rule : b->replication) {
@@ -151,14 +166,18 @@ Outcome S3::handle(const Request& r) {
       if (rule.replication_time_control) {
         dest.emplace_back("ReplicationTime", Value::object({{"Status", "Enabled"}}));
       }
-      const bool enabled = rule.broken_since > t && !(rule.paused_from <= t && t < rule.paused_until);
+      const bool enabled =
+          rule.broken_since > t && !(rule.paused_from <= t && t < rule.paused_until);
       // A silently broken rule still reads "Enabled": that is what makes it silent.
-      rules.push_back(Value::object({{"Status", enabled || rule.broken_since <= t ? "Enabled" : "Disabled"},
-                                     {"Destination", Value(std::move(dest))},
-                                     {"DeleteMarkerReplication",
-                                      Value::object({{"Status", rule.delete_marker_replication ? "Enabled" : "Disabled"}})}}));
+      rules.push_back(Value::object(
+          {{"Status", enabled || rule.broken_since <= t ? "Enabled" : "Disabled"},
+           {"Destination", Value(std::move(dest))},
+           {"DeleteMarkerReplication",
+            Value::object(
+                {{"Status", rule.delete_marker_replication ? "Enabled" : "Disabled"}})}}));
     }
-    return Outcome::success(Value::object({{"ReplicationConfiguration", Value::object({{"Rules", Value(std::move(rules))}})}}));
+    return Outcome::success(Value::object(
+        {{"ReplicationConfiguration", Value::object({{"Rules", Value(std::move(rules))}})}}));
   }
   if (op == "list-object-versions") {
     const std::string prefix = r.text("prefix");
@@ -167,11 +186,14 @@ Outcome S3::handle(const Request& r) {
       if (!o.key.starts_with(prefix)) continue;
       const ObjectVersion* latest = nullptr;
       for (const ObjectVersion& v : o.versions) {
-        if (readable_at(v, t) && (latest == nullptr || v.visible_from >= latest->visible_from)) latest = &v;
+        if (readable_at(v, t) && (latest == nullptr || v.visible_from >= latest->visible_from))
+          latest = &v;
       }
       for (const ObjectVersion& v : o.versions) {
         if (!readable_at(v, t)) continue;
-        Members m{{"Key", o.key}, {"VersionId", v.version_id}, {"IsLatest", &v == latest},
+        Members m{{"Key", o.key},
+                  {"VersionId", v.version_id},
+                  {"IsLatest", &v == latest},
                   {"LastModified", Timestamp{v.visible_from}}};
         if (v.delete_marker) {
           markers.push_back(Value(std::move(m)));
@@ -181,7 +203,8 @@ Outcome S3::handle(const Request& r) {
         }
       }
     }
-    return Outcome::success(Value::object({{"Versions", Value(std::move(versions))}, {"DeleteMarkers", Value(std::move(markers))}}));
+    return Outcome::success(Value::object(
+        {{"Versions", Value(std::move(versions))}, {"DeleteMarkers", Value(std::move(markers))}}));
   }
   if (op == "delete-object") {
     const std::string version = r.text("version-id");
@@ -196,7 +219,8 @@ Outcome S3::handle(const Request& r) {
       for (ObjectVersion& v : o.versions) {
         if (v.version_id == version && readable_at(v, t)) {
           v.removed_at = t;
-          return Outcome::success(Value::object({{"VersionId", version}, {"DeleteMarker", v.delete_marker}}));
+          return Outcome::success(
+              Value::object({{"VersionId", version}, {"DeleteMarker", v.delete_marker}}));
         }
       }
     }
@@ -210,14 +234,17 @@ Outcome S3::handle(const Request& r) {
     } else {
       for (const S3Object& o : b->objects) {
         for (const ObjectVersion& candidate : o.versions) {
-          if (o.key == key && candidate.version_id == version && readable_at(candidate, t)) v = &candidate;
+          if (o.key == key && candidate.version_id == version && readable_at(candidate, t))
+            v = &candidate;
         }
       }
     }
-    if (v == nullptr || v->delete_marker) return Outcome::failure(AwsErrorCode::kNoSuchKey, "The specified key does not exist.");
-    return Outcome::success(Value::object({{"VersionId", v->version_id},
-                                           {"ContentLength", static_cast<std::int64_t>(v->size_mb * 1024 * 1024)},
-                                           {"LastModified", Timestamp{v->visible_from}}}));
+    if (v == nullptr || v->delete_marker)
+      return Outcome::failure(AwsErrorCode::kNoSuchKey, "The specified key does not exist.");
+    return Outcome::success(
+        Value::object({{"VersionId", v->version_id},
+                       {"ContentLength", static_cast<std::int64_t>(v->size_mb * 1024 * 1024)},
+                       {"LastModified", Timestamp{v->visible_from}}}));
   }
   if (op == "put-object") {
     put(b->name, key, t);
@@ -235,17 +262,20 @@ Outcome S3::handle(const Request& r) {
     const std::string src_bucket = source.substr(0, slash);
     const std::string src_key = slash == std::string::npos ? "" : source.substr(slash + 1);
     Bucket* sb = bucket(src_bucket);
-    if (sb == nullptr || sb->deleted_at <= t) return Outcome::failure(AwsErrorCode::kNoSuchBucket, "The specified bucket does not exist");
+    if (sb == nullptr || sb->deleted_at <= t)
+      return Outcome::failure(AwsErrorCode::kNoSuchBucket, "The specified bucket does not exist");
     const ObjectVersion* from = nullptr;
     for (const S3Object& o : sb->objects) {
       if (o.key != src_key) continue;
       for (const ObjectVersion& v : o.versions) {
-        if (readable_at(v, t) && (version.empty() ? !v.delete_marker : v.version_id == version)) from = &v;
+        if (readable_at(v, t) && (version.empty() ? !v.delete_marker : v.version_id == version))
+          from = &v;
       }
     }
     if (from == nullptr || from->delete_marker) {
-      return Outcome::failure(version.empty() ? AwsErrorCode::kNoSuchKey : AwsErrorCode::kNoSuchVersion,
-                              "The specified copy source does not exist.");
+      return Outcome::failure(
+          version.empty() ? AwsErrorCode::kNoSuchKey : AwsErrorCode::kNoSuchVersion,
+          "The specified copy source does not exist.");
     }
     ObjectVersion v{next_version_id(), t, kNever, from->written_at, false, from->size_mb};
     const ObjectVersion written = add_version(*b, key, v);
@@ -258,7 +288,8 @@ Outcome S3::handle(const Request& r) {
     for (const std::string& k : keys(*b, t, prefix)) listed.emplace_back(k);
     return Outcome::success(Value::object({{"Keys", Value(std::move(listed))}}));
   }
-  return Outcome::failure(AwsErrorCode::kUnknownOperation, "the mock cloud does not model s3api " + op);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model s3api " + op);
 }
 
 Outcome S3::sync(const Request& r) {
@@ -271,7 +302,8 @@ Outcome S3::sync(const Request& r) {
     return Outcome::failure(AwsErrorCode::kNoSuchBucket, "The specified bucket does not exist");
   }
   if (!context_.data_plane_up(src->region, t) || !context_.data_plane_up(dst->region, t)) {
-    return Outcome::failure(AwsErrorCode::kEndpointConnectionError, "Could not connect to the endpoint URL");
+    return Outcome::failure(AwsErrorCode::kEndpointConnectionError,
+                            "Could not connect to the endpoint URL");
   }
   // Copy every readable source object missing or different in the destination; the copies
   // land when the transfer finishes.
@@ -283,15 +315,18 @@ Outcome S3::sync(const Request& r) {
     const ObjectVersion* d = current(*dst, dest_key, t);
     if (d != nullptr && d->written_at >= s->written_at) continue;
     mb += s->size_mb;
-    copies.emplace_back(dest_key, ObjectVersion{next_version_id(), 0, kNever, s->written_at, false, s->size_mb});
+    copies.emplace_back(
+        dest_key, ObjectVersion{next_version_id(), 0, kNever, s->written_at, false, s->size_mb});
   }
-  const auto duration = static_cast<sim::Duration>(mb / context_.calibration().s3_sync_mb_per_s * 1000.0);
+  const auto duration =
+      static_cast<sim::Duration>(mb / context_.calibration().s3_sync_mb_per_s * 1000.0);
   for (auto& [k, v] : copies) {
     v.visible_from = t + duration;
     const ObjectVersion written = add_version(*dst, k, v);
     replicate(*dst, k, written);
   }
-  Outcome out = Outcome::success(Value::object({{"Copied", static_cast<std::int64_t>(copies.size())}}));
+  Outcome out =
+      Outcome::success(Value::object({{"Copied", static_cast<std::int64_t>(copies.size())}}));
   out.latency = duration;  // `aws s3 sync` returns when the transfer is done
   return out;
 }

@@ -18,9 +18,9 @@ namespace drsim::models {
 
 struct ObjectVersion {
   std::string version_id;
-  sim::Time visible_from = 0;  // when it appears in this bucket
+  sim::Time visible_from = 0;          // when it appears in this bucket
   sim::Time removed_at = sim::kNever;  // permanently deleted
-  sim::Time written_at = 0;    // when it was written at its origin (for RPO)
+  sim::Time written_at = 0;            // when it was written at its origin (for RPO)
   bool delete_marker = false;
   double size_mb = 1;
 };

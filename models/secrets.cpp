@@ -22,7 +22,8 @@ const Secret* Secrets::find(std::string_view name, std::string_view region) cons
     // An ARN ends in the name plus a 6-character suffix ("-AbCdEf").
     if (!(s.name == n || (n.size() > 7 && s.name == n.substr(0, n.size() - 7)))) continue;
     if (s.region == region) return &s;
-    if (std::find(s.replica_regions.begin(), s.replica_regions.end(), region) != s.replica_regions.end()) {
+    if (std::find(s.replica_regions.begin(), s.replica_regions.end(), region) !=
+        s.replica_regions.end()) {
       replica = &s;
     }
   }
@@ -71,7 +72,8 @@ Outcome Secrets::handle(const Request& r) {
     Array list;
     for (const Secret& s : secrets_) {
       const bool here = s.region == r.region ||
-                        std::find(s.replica_regions.begin(), s.replica_regions.end(), r.region) != s.replica_regions.end();
+                        std::find(s.replica_regions.begin(), s.replica_regions.end(), r.region) !=
+                            s.replica_regions.end();
       if (!here || s.deleted_at <= t) continue;
       list.push_back(Value::object({{"Name", s.name}, {"PrimaryRegion", s.region}}));
     }
@@ -90,7 +92,8 @@ Outcome Secrets::handle(const Request& r) {
       if (visible_in(*s, v, r.region) <= t) seen = &v;
     }
     Members m{{"Name", s->name},
-              {"ARN", fmt::format("arn:aws:secretsmanager:{}:{}:secret:{}-AbCdEf", r.region, context_.account(), s->name)},
+              {"ARN", fmt::format("arn:aws:secretsmanager:{}:{}:secret:{}-AbCdEf", r.region,
+                                  context_.account(), s->name)},
               {"PrimaryRegion", s->region}};
     if (seen != nullptr) {
       m.emplace_back("VersionId", seen->version_id);
@@ -102,41 +105,50 @@ Outcome Secrets::handle(const Request& r) {
   }
   if (op == "update-secret" || op == "put-secret-value" || op == "rotate-secret") {
     if (is_replica) {
-      return Outcome::failure(AwsErrorCode::kInvalidParameterValue,
-                              fmt::format("Operation is not permitted on a replica secret in {}; its primary is in {}. "
-                                          "Promote it first with stop-replication-to-replica.",
-                                          r.region, s->region));
+      return Outcome::failure(
+          AwsErrorCode::kInvalidParameterValue,
+          fmt::format("Operation is not permitted on a replica secret in {}; its primary is in {}. "
+                      "Promote it first with stop-replication-to-replica.",
+                      r.region, s->region));
     }
     if (!context_.data_plane_up(s->region, t)) {
-      return Outcome::failure(AwsErrorCode::kEndpointConnectionError, "Could not connect to the endpoint URL");
+      return Outcome::failure(AwsErrorCode::kEndpointConnectionError,
+                              "Could not connect to the endpoint URL");
     }
-    const std::string label = op == "rotate-secret" ? fmt::format("rotated-{}", ++s->rotations) : r.text("secret-string");
+    const std::string label =
+        op == "rotate-secret" ? fmt::format("rotated-{}", ++s->rotations) : r.text("secret-string");
     s->versions.push_back({fmt::format("v{}", s->versions.size()), label, t});
-    return Outcome::success(Value::object({{"Name", s->name}, {"VersionId", s->versions.back().version_id}}));
+    return Outcome::success(
+        Value::object({{"Name", s->name}, {"VersionId", s->versions.back().version_id}}));
   }
   if (op == "stop-replication-to-replica") {
     if (!is_replica) {
-      return Outcome::failure(AwsErrorCode::kInvalidParameterValue, "The secret is not a replica in this region.");
+      return Outcome::failure(AwsErrorCode::kInvalidParameterValue,
+                              "The secret is not a replica in this region.");
     }
     // The replica becomes a standalone secret holding what had reached it.
     Secret promoted = *s;
     promoted.region = r.region;
     promoted.replica_regions.clear();
-    std::erase_if(promoted.versions, [&](const SecretVersion& v) { return visible_in(*s, v, r.region) > t; });
+    std::erase_if(promoted.versions,
+                  [&](const SecretVersion& v) { return visible_in(*s, v, r.region) > t; });
     for (SecretVersion& v : promoted.versions) v.written_at = std::min(v.written_at, t);
     std::erase(s->replica_regions, r.region);
     secrets_.push_back(std::move(promoted));
-    return Outcome::success(Value::object({{"ARN", fmt::format("arn:aws:secretsmanager:{}:{}:secret:{}", r.region,
-                                                               context_.account(), id)}}));
+    return Outcome::success(
+        Value::object({{"ARN", fmt::format("arn:aws:secretsmanager:{}:{}:secret:{}", r.region,
+                                           context_.account(), id)}}));
   }
   if (op == "replicate-secret-to-regions") {
     const std::string regions = r.text("add-replica-regions");  // "Region=us-east-1"
     const auto eq = regions.find('=');
-    const std::string region = eq == std::string::npos ? regions : regions.substr(eq + 1, regions.find(',') - eq - 1);
+    const std::string region =
+        eq == std::string::npos ? regions : regions.substr(eq + 1, regions.find(',') - eq - 1);
     s->replica_regions.push_back(region);
     return Outcome::success(Value::object({{"ARN", s->name}}));
   }
-  return Outcome::failure(AwsErrorCode::kUnknownOperation, "the mock cloud does not model secretsmanager " + op);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model secretsmanager " + op);
 }
 
 }  // namespace drsim::models

@@ -17,7 +17,8 @@ bool all_equal(const Value& list, std::string_view field, std::string_view expec
 }
 
 /// pathAny: some element of list[].field equals one of `expected`.
-bool any_equal(const Value& list, std::string_view field, std::span<const std::string_view> expected) {
+bool any_equal(const Value& list, std::string_view field,
+               std::span<const std::string_view> expected) {
   if (!list.is_array()) return false;
   for (const Value& e : list.as_array()) {
     if (!e[field].is_string()) continue;
@@ -72,7 +73,8 @@ State db_snapshot_available(const Outcome& o) {
 
 State db_snapshot_completed(const Outcome& o) {
   if (!o.ok()) return on_error(o, {AwsErrorCode::kDBSnapshotNotFound});
-  return all_equal(o.result["DBSnapshots"], "Status", "available") ? State::kSuccess : State::kRetry;
+  return all_equal(o.result["DBSnapshots"], "Status", "available") ? State::kSuccess
+                                                                   : State::kRetry;
 }
 
 State db_cluster_available(const Outcome& o) {
@@ -97,7 +99,8 @@ State services_stable(const Outcome& o) {
   if (!services.is_array() || services.size() == 0) return State::kRetry;
   // length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`
   for (const Value& s : services.as_array()) {
-    if (s["deployments"].size() != 1 || !(s["runningCount"] == s["desiredCount"])) return State::kRetry;
+    if (s["deployments"].size() != 1 || !(s["runningCount"] == s["desiredCount"]))
+      return State::kRetry;
   }
   return State::kSuccess;
 }
@@ -111,7 +114,8 @@ State instance_running(const Outcome& o) {
     for (const Value& i : reservation["Instances"].as_array()) {
       any = true;
       const std::string& state = i["State"]["Name"].as_string();
-      if (state == "shutting-down" || state == "terminated" || state == "stopping") return State::kFailure;
+      if (state == "shutting-down" || state == "terminated" || state == "stopping")
+        return State::kFailure;
       all_running = all_running && state == "running";
     }
   }
@@ -146,13 +150,19 @@ State target_in_service(const Outcome& o) {
 using sim::kSecond;
 constexpr std::array kWaiters = {
     // botocore data/rds/2014-10-31/waiters-2.json
-    WaiterSpec{"rds", "db-instance-available", "describe-db-instances", 30 * kSecond, 60, db_instance_available},
-    WaiterSpec{"rds", "db-instance-deleted", "describe-db-instances", 30 * kSecond, 60, db_instance_deleted},
-    WaiterSpec{"rds", "db-snapshot-available", "describe-db-snapshots", 30 * kSecond, 60, db_snapshot_available},
-    WaiterSpec{"rds", "db-snapshot-completed", "describe-db-snapshots", 15 * kSecond, 40, db_snapshot_completed},
-    WaiterSpec{"rds", "db-cluster-available", "describe-db-clusters", 30 * kSecond, 60, db_cluster_available},
+    WaiterSpec{"rds", "db-instance-available", "describe-db-instances", 30 * kSecond, 60,
+               db_instance_available},
+    WaiterSpec{"rds", "db-instance-deleted", "describe-db-instances", 30 * kSecond, 60,
+               db_instance_deleted},
+    WaiterSpec{"rds", "db-snapshot-available", "describe-db-snapshots", 30 * kSecond, 60,
+               db_snapshot_available},
+    WaiterSpec{"rds", "db-snapshot-completed", "describe-db-snapshots", 15 * kSecond, 40,
+               db_snapshot_completed},
+    WaiterSpec{"rds", "db-cluster-available", "describe-db-clusters", 30 * kSecond, 60,
+               db_cluster_available},
     // botocore data/route53/2013-04-01/waiters-2.json
-    WaiterSpec{"route53", "resource-record-sets-changed", "get-change", 30 * kSecond, 60, record_sets_changed},
+    WaiterSpec{"route53", "resource-record-sets-changed", "get-change", 30 * kSecond, 60,
+               record_sets_changed},
     // botocore data/ecs/2014-11-13/waiters-2.json
     WaiterSpec{"ecs", "services-stable", "describe-services", 15 * kSecond, 40, services_stable},
     // botocore data/ec2/2016-11-15/waiters-2.json
@@ -162,12 +172,15 @@ constexpr std::array kWaiters = {
     // botocore data/s3/2006-03-01/waiters-2.json
     WaiterSpec{"s3api", "object-exists", "head-object", 5 * kSecond, 20, object_exists},
     // botocore data/elbv2/2015-12-01/waiters-2.json
-    WaiterSpec{"elbv2", "target-in-service", "describe-target-health", 15 * kSecond, 40, target_in_service},
+    WaiterSpec{"elbv2", "target-in-service", "describe-target-health", 15 * kSecond, 40,
+               target_in_service},
 };
 
 }  // namespace
 
-std::span<const WaiterSpec> waiters() { return kWaiters; }
+std::span<const WaiterSpec> waiters() {
+  return kWaiters;
+}
 
 const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
   for (const WaiterSpec& w : kWaiters) {
@@ -176,8 +189,8 @@ const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
   return nullptr;
 }
 
-sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec, Request poll,
-                               sim::Duration delay, int max_attempts) {
+sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
+                               Request poll, sim::Duration delay, int max_attempts) {
   poll.service = std::string(spec.service);
   poll.operation = std::string(spec.operation);
   WaitResult result;

@@ -37,7 +37,7 @@ struct WaitResult {
 
 /// Polls `poll` (the waiter's operation with the wait command's parameters) until an
 /// acceptor decides or `max_attempts` polls were made, sleeping `delay` in between.
-sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec, Request poll,
-                               sim::Duration delay, int max_attempts);
+sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
+                               Request poll, sim::Duration delay, int max_attempts);
 
 }  // namespace drsim::models

@@ -1,7 +1,7 @@
 // End-to-end tests of the drsim command: the real binary, run with an argv.
 #include <fcntl.h>
-#include <signal.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>

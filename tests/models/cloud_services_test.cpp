@@ -1,0 +1,223 @@
+// People, secrets, compute, the control plane, faults and permissions.
+#include <gtest/gtest.h>
+
+#include "models/failures.hpp"
+#include "models/waiters.hpp"
+#include "sim/statistics.hpp"
+#include "tests/models/cloud_fixture.hpp"
+
+namespace drsim::models {
+namespace {
+
+using sim::kDay;
+using sim::kHour;
+using sim::kMinute;
+using sim::kSecond;
+using testing::CloudTest;
+using testing::req;
+
+class PeopleTest : public CloudTest {
+ protected:
+  PeopleTest() {
+    cloud_.people().set_team({.escalation = {{"primary", 15 * kMinute},
+                                             {"backup", 30 * kMinute},
+                                             {"manager", kHour},
+                                             {"cto", 2 * kHour}},
+                              .headcount = {{"primary", 1}, {"backup", 1}}});
+  }
+};
+
+TEST_F(PeopleTest, AnUnacknowledgedPageEscalatesAfterItsTimeout) {
+  cloud_.people().unavailable("primary", 0, kDay);
+  const PageResult r = cloud_.people().page(3 * kHour);
+  EXPECT_GE(r.levels_paged, 2);
+  EXPECT_NE(r.role, "primary");
+  // The backup is paged exactly when the primary's 15 minutes run out.
+  EXPECT_GE(r.acknowledged_at, 3 * kHour + 15 * kMinute);
+}
+
+TEST_F(PeopleTest, AcknowledgementIsSlowerOffHoursOverManyIncidents) {
+  // Epoch 2026-01-05 is a Monday: 10:00 is business hours, 03:00 is not.
+  ASSERT_TRUE(cloud_.people().business_hours(10 * kHour));
+  ASSERT_FALSE(cloud_.people().business_hours(3 * kHour));
+  ASSERT_FALSE(cloud_.people().business_hours(5 * kDay + 10 * kHour)) << "Saturday";
+  // One level with no escalation and everyone answering: the acknowledgement times are then
+  // exactly the calibrated distributions, not censored by the escalation timeout.
+  calibration_.page_no_answer_probability = 0;
+  cloud_.people().set_team({.escalation = {{"primary", 100 * kHour}}});
+  sim::Sample day, night;
+  for (std::uint64_t i = 0; i < 4000; ++i) {
+    day.add(cloud_.people().page(10 * kHour, i).acknowledged_at - 10 * kHour);
+    night.add(cloud_.people().page(3 * kHour, i).acknowledged_at - 3 * kHour);
+  }
+  EXPECT_NEAR(static_cast<double>(day.quantile(0.95)), 15.0 * kMinute, 0.1 * 15 * kMinute);
+  EXPECT_NEAR(static_cast<double>(night.quantile(0.95)), 30.0 * kMinute, 0.1 * 30 * kMinute);
+  EXPECT_NEAR(static_cast<double>(day.quantile(0.5)), 3.0 * kMinute, 0.1 * 3 * kMinute);
+  EXPECT_NEAR(static_cast<double>(night.quantile(0.5)), 5.0 * kMinute, 0.1 * 5 * kMinute);
+}
+
+TEST_F(CloudTest, ApiCallsToARegionWhoseControlPlaneIsDownFailWhileItsInstancesServe) {
+  add_primary();
+  cloud_.context().disrupt({Disruption::kControlPlaneDown, "us-west-2", "", kHour, 5 * kHour});
+  at(2 * kHour);
+  expect_error(call(req("rds", "describe-db-instances", "us-west-2")),
+               AwsErrorCode::kEndpointConnectionError);
+  expect_error(call(req("rds", "create-db-snapshot", "us-west-2",
+                        {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "x"}})),
+               AwsErrorCode::kEndpointConnectionError);
+  const DbInstance* db = cloud_.rds().instance("prod-db");
+  EXPECT_EQ(cloud_.rds().status(*db, now()), DbStatus::kAvailable)
+      << "the data plane keeps serving";
+  EXPECT_TRUE(cloud_.endpoint_healthy("prod-db.c1x2y3z4.us-west-2.rds.amazonaws.com", now()));
+  // A full outage takes the instance down too.
+  cloud_.context().disrupt({Disruption::kRegionDown, "us-west-2", "", 3 * kHour, 4 * kHour});
+  EXPECT_EQ(cloud_.rds().status(*db, 3 * kHour + 1), DbStatus::kInaccessible);
+  EXPECT_FALSE(cloud_.endpoint_healthy("prod-db", 3 * kHour + 1));
+  at(6 * kHour);
+  EXPECT_TRUE(call(req("rds", "describe-db-instances", "us-west-2")).ok());
+}
+
+TEST_F(CloudTest, ASlowControlPlaneThrottlesSomeCallsAndSlowsAll) {
+  cloud_.context().disrupt({Disruption::kControlPlaneImpaired, "us-east-1", "", 0, sim::kNever});
+  int throttled = 0;
+  sim::Sample latency;
+  for (int i = 0; i < 2000; ++i) {
+    const Outcome o = call(req("rds", "describe-db-instances", "us-east-1"));
+    throttled += !o.ok() && o.error->code == AwsErrorCode::kThrottling;
+    latency.add(o.latency);
+  }
+  EXPECT_NEAR(throttled / 2000.0, calibration_.impaired_throttle_probability, 0.04);
+  EXPECT_NEAR(static_cast<double>(latency.quantile(0.5)), 1500.0, 200.0) << "10x the 150 ms median";
+}
+
+TEST_F(CloudTest, MissingPermissionsAndInjectedFaultsFailMatchingCallsOnly) {
+  add_primary();
+  inject(cloud_,
+         {.kind = FailureKind::kPermissionMissing,
+          .region = "us-east-1",
+          .service = "rds",
+          .operation = "restore-db-instance-from-db-snapshot"},
+         0);
+  expect_error(call(req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
+                        {{"db-instance-identifier", "x"}, {"db-snapshot-identifier", "y"}})),
+               AwsErrorCode::kAccessDenied);
+  EXPECT_TRUE(call(req("rds", "describe-db-instances", "us-west-2")).ok());
+  inject(cloud_,
+         {.kind = FailureKind::kOperationFailure,
+          .service = "rds",
+          .operation = "describe-db-instances",
+          .probability = 0.5},
+         0);
+  int failed = 0;
+  for (int i = 0; i < 1000; ++i)
+    failed += !call(req("rds", "describe-db-instances", "us-west-2")).ok();
+  EXPECT_NEAR(failed, 500, 60);
+  expect_error(call(req("rds", "frobnicate-db", "us-west-2")), AwsErrorCode::kUnknownOperation);
+}
+
+TEST_F(CloudTest, ReplicaSecretsAreReadOnlyUntilPromoted) {
+  cloud_.secrets().add_secret({.name = "/mangu/production/DATABASE_URL",
+                               .region = "us-west-2",
+                               .replica_regions = {"us-east-1"}});
+  cloud_.context().disrupt({Disruption::kRegionDown, "us-west-2", "", kHour, sim::kNever});
+  at(2 * kHour);
+  const Request update =
+      req("secretsmanager", "update-secret", "us-east-1",
+          {{"secret-id", "/mangu/production/DATABASE_URL"}, {"secret-string", "db=prod-db-dr"}});
+  expect_error(call(update), AwsErrorCode::kInvalidParameterValue);
+  ok(req("secretsmanager", "stop-replication-to-replica", "us-east-1",
+         {{"secret-id", "/mangu/production/DATABASE_URL"}}));
+  ok(update);
+  EXPECT_EQ(ok(req("secretsmanager", "get-secret-value", "us-east-1",
+                   {{"secret-id", "/mangu/production/DATABASE_URL"}}))
+                .result["SecretString"]
+                .as_string(),
+            "db=prod-db-dr");
+}
+
+TEST_F(CloudTest, ASecurityIncidentLeavesTheSecretCompromisedUntilRotated) {
+  cloud_.secrets().add_secret({.name = "db-creds", .region = "us-east-1"});
+  inject(cloud_, {.kind = FailureKind::kSecurityIncident, .target = "db-creds"}, kHour);
+  EXPECT_FALSE(cloud_.secrets().compromised("db-creds", "us-east-1", kHour - 1));
+  EXPECT_TRUE(cloud_.secrets().compromised("db-creds", "us-east-1", kHour + 1));
+  at(2 * kHour);
+  ok(req("secretsmanager", "rotate-secret", "us-east-1", {{"secret-id", "db-creds"}}));
+  EXPECT_FALSE(cloud_.secrets().compromised("db-creds", "us-east-1", now()));
+}
+
+TEST_F(CloudTest, EcsLaunchesArePacedAndTheWaiterSeesTheServiceStabilize) {
+  cloud_.compute().add_service(
+      {.cluster = "dr", .name = "api", .region = "us-east-1", .desired = 0});
+  at(kHour);
+  ok(req("ecs", "update-service", "us-east-1",
+         {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "300"}}));
+  const EcsService* s = cloud_.compute().service("dr", "api", "us-east-1");
+  ASSERT_EQ(s->tasks.size(), 300u);
+  // Burst of 100, then 20 per second: the 300th launch is ~10 s after the first.
+  EXPECT_LT(cloud_.compute().running(*s, now() + 5 * kSecond), 300);
+  EXPECT_EQ(cloud_.compute().running(*s, now() + 30 * kMinute), 300);
+
+  const WaiterSpec* spec = find_waiter("ecs", "services-stable");
+  ASSERT_NE(spec, nullptr);
+  WaitResult result;
+  struct Run {
+    // (The request is built outside the coroutine: GCC 12 mishandles initializer lists in
+    // a co_await expression.)
+    static sim::Process go(sim::Environment& env, MockCloud& cloud, const WaiterSpec& spec,
+                           Request poll, WaitResult& out) {
+      out = co_await wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+    }
+  };
+  env_.start(Run::go(
+      env_, cloud_, *spec,
+      req("ecs", "describe-services", "us-east-1", {{"cluster", "dr"}, {"services", "api"}}),
+      result));
+  env_.run();
+  EXPECT_EQ(result.state, WaiterState::kSuccess);
+  EXPECT_GT(result.attempts, 1);
+  EXPECT_EQ(cloud_.compute().running(*s, now()), 300);
+}
+
+TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
+  calibration_.rds_post_restore_backup_probability = 1;  // stuck in backing-up for hours
+  add_primary();
+  ok(req("rds", "create-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s"}}));
+  at(2 * kHour);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}));
+  const WaiterSpec* spec = find_waiter("rds", "db-instance-available");
+  WaitResult result;
+  struct Run {
+    static sim::Process go(sim::Environment& env, MockCloud& cloud, const WaiterSpec& spec,
+                           Request poll, WaitResult& out) {
+      out = co_await wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+    }
+  };
+  const sim::Time started = now();
+  env_.start(Run::go(
+      env_, cloud_, *spec,
+      req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "r"}}), result));
+  env_.run();
+  EXPECT_EQ(result.state, WaiterState::kRetry) << "gave up";
+  EXPECT_EQ(result.attempts, 60);
+  EXPECT_GE(now() - started, 59 * 30 * kSecond);
+  EXPECT_LT(now() - started, 31 * kMinute + 60 * 5 * kSecond);
+}
+
+TEST_F(CloudTest, TheHealthDashboardShowsInjectedRegionalEvents) {
+  inject(cloud_,
+         {.kind = FailureKind::kRegionOutage,
+          .duration = Distribution::constant(3 * kHour),
+          .region = "us-west-2"},
+         kHour);
+  at(2 * kHour);
+  const Outcome events = ok(req("health", "describe-events", "us-east-1"));
+  ASSERT_EQ(events.result["events"].size(), 1u);
+  EXPECT_EQ(events.result["events"].at(0)["statusCode"].as_string(), "open");
+  EXPECT_FALSE(cloud_.context().data_plane_up("us-west-2", 3 * kHour));
+  EXPECT_TRUE(cloud_.context().data_plane_up("us-west-2", 4 * kHour));
+}
+
+}  // namespace
+}  // namespace drsim::models

@@ -1,0 +1,269 @@
+#include "models/rds.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/models/cloud_fixture.hpp"
+
+namespace drsim::models {
+namespace {
+
+using sim::kDay;
+using sim::kHour;
+using sim::kMinute;
+using testing::CloudTest;
+using testing::req;
+
+class RdsTest : public CloudTest {};
+
+TEST_F(RdsTest, RestoringASnapshotNeverCopiedToTheDrRegionFailsWithDBSnapshotNotFound) {
+  add_primary();
+  cloud_.rds().add_schedule({.instance_id = "prod-db"});  // daily, no cross-region copy
+  at(2 * kDay);
+  // The snapshot exists in us-west-2...
+  const Outcome listed =
+      ok(req("rds", "describe-db-snapshots", "us-west-2", {{"db-instance-identifier", "prod-db"}}));
+  ASSERT_GT(listed.result["DBSnapshots"].size(), 0u);
+  const std::string id = listed.result["DBSnapshots"].at(-1)["DBSnapshotIdentifier"].as_string();
+  // ...but a restore in us-east-1 cannot see it.
+  expect_error(
+      call(req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
+               {{"db-instance-identifier", "prod-db-dr"}, {"db-snapshot-identifier", id}})),
+      AwsErrorCode::kDBSnapshotNotFound);
+  EXPECT_TRUE(ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"].size() ==
+              0);
+}
+
+TEST_F(RdsTest, CopyingAnEncryptedSnapshotWithoutAKeyInTheTargetRegionFails) {
+  add_primary();
+  ok(req("rds", "create-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "before-dr"}}));
+  at(2 * kHour);  // creation done
+  const Request copy = req(
+      "rds", "copy-db-snapshot", "us-east-1",
+      {{"source-db-snapshot-identifier", "arn:aws:rds:us-west-2:123456789012:snapshot:before-dr"},
+       {"target-db-snapshot-identifier", "before-dr-copy"},
+       {"kms-key-id", "alias/prod-rds-dr"}});
+  expect_error(call(copy), AwsErrorCode::kKMSKeyNotAccessible);
+  // Without any key it is a parameter error; with the key in us-east-1 it succeeds.
+  Request no_key = copy;
+  no_key.params.pop_back();
+  expect_error(call(no_key), AwsErrorCode::kInvalidParameterCombination);
+  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+  const Outcome copied = ok(copy);
+  EXPECT_EQ(copied.result["DBSnapshot"]["Status"].as_string(), "creating");
+  EXPECT_EQ(copied.result["DBSnapshot"]["SourceRegion"].as_string(), "us-west-2");
+}
+
+TEST_F(RdsTest, ARestoredInstanceIsNotAvailableBeforeItsSampledRestoreTimeAndIsAfterwards) {
+  calibration_.rds_post_restore_backup_probability = 0;  // isolate the restore time
+  add_primary();
+  ok(req("rds", "create-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s1"}}));
+  at(2 * kHour);
+  const sim::Time started = now();
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "restored"}, {"db-snapshot-identifier", "s1"}}));
+  const DbInstance* db = cloud_.rds().instance("restored");
+  ASSERT_NE(db, nullptr);
+  const sim::Time available = db->status.when(DbStatus::kAvailable, started);
+  ASSERT_GT(available, started);
+  auto status_at = [&](sim::Time t) {
+    at(t);
+    return ok(req("rds", "describe-db-instances", "us-west-2",
+                  {{"db-instance-identifier", "restored"}}))
+        .result["DBInstances"]
+        .at(0)["DBInstanceStatus"]
+        .as_string();
+  };
+  EXPECT_EQ(status_at(available - 1), "creating");
+  EXPECT_EQ(status_at(available), "available");
+  // The restore duration is the calibrated draw for this instance in this trial.
+  EXPECT_EQ(available - started,
+            cloud_.context().draw(calibration_.rds_restore, "rds/restore", "restored", 1));
+  // And the restored data is as of the snapshot.
+  EXPECT_EQ(cloud_.rds().data_as_of(*db, now()), 0);
+}
+
+TEST_F(RdsTest, PostRestoreBackupKeepsTheInstanceBackingUpPastTheWaitersLimit) {
+  calibration_.rds_post_restore_backup_probability = 1;  // the 2025 behaviour, always
+  add_primary();
+  ok(req("rds", "create-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s1"}}));
+  at(2 * kHour);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "restored"}, {"db-snapshot-identifier", "s1"}}));
+  const DbInstance* db = cloud_.rds().instance("restored");
+  const sim::Time backing_up = db->status.when(DbStatus::kBackingUp, now());
+  const sim::Time available = db->status.when(DbStatus::kAvailable, now());
+  EXPECT_LT(backing_up, available);
+  EXPECT_GE(available - backing_up, 2 * kHour);
+  EXPECT_LE(available - backing_up, 3 * kHour);
+}
+
+TEST_F(RdsTest, PointInTimeRestoreAfterTheLatestRestorableTimeFails) {
+  add_primary();
+  at(10 * kDay + 17 * kMinute);
+  const DbInstance* db = cloud_.rds().instance("prod-db");
+  const sim::Time latest = cloud_.rds().latest_restorable_time(*db, now());
+  EXPECT_LE(latest, now());
+  EXPECT_GT(latest, now() - 5 * kMinute - 1) << "logs upload every 5 minutes";
+  const std::int64_t epoch = cloud_.context().epoch_unix_ms();
+  auto pitr = [&](sim::Time target, const std::string& name) {
+    return call(req("rds", "restore-db-instance-to-point-in-time", "us-west-2",
+                    {{"source-db-instance-identifier", "prod-db"},
+                     {"target-db-instance-identifier", name},
+                     {"restore-time", iso8601(target, epoch)}}));
+  };
+  expect_error(pitr(latest + 1000, "too-late"), AwsErrorCode::kInvalidRestore);
+  const Outcome good = pitr(latest - kMinute, "just-right");
+  ASSERT_TRUE(good.ok()) << good.error->describe();
+  EXPECT_EQ(cloud_.rds().instance("just-right")->data_as_of, latest - kMinute);
+  // Beyond the retention window is refused too.
+  expect_error(pitr(now() - 8 * kDay, "too-early"), AwsErrorCode::kInvalidRestore);
+}
+
+TEST_F(RdsTest, AReplicaPromotedDuringAnOutageHoldsDataUpToItsLagAtTheFailureInstant) {
+  add_primary();
+  DbInstanceConfig replica;
+  replica.id = "prod-db-replica";
+  replica.region = "us-east-1";
+  replica.replica_of = "prod-db";
+  replica.data_store = "prod-db";
+  cloud_.rds().add_instance(replica, -30 * kDay);
+  const sim::Time failure = 5 * kDay + 3 * kHour;
+  cloud_.context().disrupt(
+      {Disruption::kRegionDown, "us-west-2", "", failure, failure + 8 * kHour});
+  at(failure + 40 * kMinute);
+  ok(req("rds", "promote-read-replica", "us-east-1",
+         {{"db-instance-identifier", "prod-db-replica"}}));
+  const DbInstance* db = cloud_.rds().instance("prod-db-replica");
+  const sim::Duration lag =
+      cloud_.context().draw(calibration_.replica_lag_cross_region, "rds/replica-lag",
+                            "prod-db-replica", static_cast<std::uint64_t>(failure));
+  EXPECT_EQ(db->data_as_of, failure - lag);
+  EXPECT_GT(lag, 0);
+  // It keeps that data point: writes after the failure never reached it.
+  at(failure + 5 * kHour);
+  EXPECT_EQ(cloud_.rds().data_as_of(*db, now()), failure - lag);
+  // Promoting again is refused: it is no longer a replica.
+  expect_error(call(req("rds", "promote-read-replica", "us-east-1",
+                        {{"db-instance-identifier", "prod-db-replica"}})),
+               AwsErrorCode::kInvalidDBInstanceState);
+}
+
+TEST_F(RdsTest, ScheduledCopiesReachTheDrRegionAndRestoreThere) {
+  calibration_.rds_post_restore_backup_probability = 0;
+  add_primary(50);
+  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+  cloud_.rds().add_schedule({.instance_id = "prod-db",
+                             .every = 15 * kMinute,
+                             .offset = 0,
+                             .retention = 7 * kDay,
+                             .type = "manual",
+                             .id_prefix = "mangu-",
+                             .copy_to = "us-east-1",
+                             .copy_kms_key = "alias/prod-rds-dr"});
+  at(3 * kDay);
+  const Outcome listed = ok(req("rds", "describe-db-snapshots", "us-east-1"));
+  const Value& snaps = listed.result["DBSnapshots"];
+  ASSERT_GT(snaps.size(), 100u);
+  // The newest copies may still be in flight; the newest available one is recent.
+  sim::Time newest_available = -1;
+  std::string newest_id;
+  for (const Value& s : snaps.as_array()) {
+    if (s["Status"].as_string() == "available" &&
+        s["SnapshotCreateTime"].as_time().at > newest_available) {
+      newest_available = s["SnapshotCreateTime"].as_time().at;
+      newest_id = s["DBSnapshotIdentifier"].as_string();
+    }
+  }
+  EXPECT_GT(newest_available, now() - 2 * kHour);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
+         {{"db-instance-identifier", "prod-db-dr"}, {"db-snapshot-identifier", newest_id}}));
+  EXPECT_EQ(cloud_.rds().instance("prod-db-dr")->data_as_of, newest_available);
+}
+
+TEST_F(RdsTest, BrokenCopiesLeaveOnlyOlderSnapshotsInTheDrRegion) {
+  add_primary(50);
+  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+  cloud_.rds().add_schedule({.instance_id = "prod-db",
+                             .every = kHour,
+                             .offset = 0,
+                             .retention = 7 * kDay,
+                             .copy_to = "us-east-1",
+                             .copy_kms_key = "alias/prod-rds-dr"});
+  cloud_.rds().break_copies("prod-db", 2 * kDay);
+  at(4 * kDay);
+  const Outcome listed = ok(req("rds", "describe-db-snapshots", "us-east-1"));
+  ASSERT_GT(listed.result["DBSnapshots"].size(), 48u);
+  for (const Value& s : listed.result["DBSnapshots"].as_array()) {
+    const bool after = s["SnapshotCreateTime"].as_time().at >= 2 * kDay;
+    EXPECT_EQ(s["Status"].as_string() == "failed", after) << s.to_json();
+  }
+}
+
+TEST_F(RdsTest, MultiAzFailsOverOnAnAzOutageAndSingleAzDoesNot) {
+  add_primary(100, /*multi_az=*/true);
+  const sim::Time outage = kDay;
+  cloud_.context().disrupt(
+      {Disruption::kAzDown, "us-west-2", "us-west-2a", outage, outage + 2 * kHour});
+  const DbInstance* db = cloud_.rds().instance("prod-db");
+  EXPECT_EQ(cloud_.rds().status(*db, outage), DbStatus::kRebooting);
+  EXPECT_EQ(cloud_.rds().status(*db, outage + 20 * kMinute), DbStatus::kAvailable);
+
+  DbInstanceConfig single;
+  single.id = "single";
+  single.region = "us-west-2";
+  single.az = "us-west-2a";
+  cloud_.rds().add_instance(single, 0);
+  const DbInstance* s = cloud_.rds().instance("single");
+  EXPECT_EQ(cloud_.rds().status(*s, outage + 20 * kMinute), DbStatus::kInaccessible);
+  EXPECT_EQ(cloud_.rds().status(*s, outage + 3 * kHour), DbStatus::kAvailable);
+}
+
+TEST_F(RdsTest, RenamingToATakenIdAndDeletingTwiceAreRefused) {
+  add_primary();
+  at(kHour);
+  expect_error(
+      call(req("rds", "modify-db-instance", "us-west-2",
+               {{"db-instance-identifier", "prod-db"}, {"new-db-instance-identifier", "prod-db"}})),
+      AwsErrorCode::kDBInstanceAlreadyExists);
+  ok(req("rds", "delete-db-instance", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"skip-final-snapshot", true}}));
+  expect_error(call(req("rds", "delete-db-instance", "us-west-2",
+                        {{"db-instance-identifier", "prod-db"}, {"skip-final-snapshot", true}})),
+               AwsErrorCode::kInvalidDBInstanceState);
+}
+
+TEST_F(RdsTest, AuroraGlobalFailoverLosesOnlyTheReplicationLag) {
+  DbCluster primary;
+  primary.id = "lecture-primary";
+  primary.region = "us-west-2";
+  primary.global_cluster = "lecture-global";
+  cloud_.rds().add_cluster(primary);
+  DbCluster secondary;
+  secondary.id = "lecture-secondary";
+  secondary.region = "us-east-1";
+  secondary.global_cluster = "lecture-global";
+  secondary.secondary = true;
+  secondary.data_store = "lecture-primary";
+  cloud_.rds().add_cluster(secondary);
+  const sim::Time failure = 2 * kDay;
+  cloud_.context().disrupt({Disruption::kRegionDown, "us-west-2", "", failure, sim::kNever});
+  at(failure + 10 * kMinute);
+  // A planned switchover needs the primary.
+  expect_error(call(req("rds", "switchover-global-cluster", "us-east-1",
+                        {{"global-cluster-identifier", "lecture-global"},
+                         {"target-db-cluster-identifier", "lecture-secondary"}})),
+               AwsErrorCode::kInvalidDBClusterState);
+  ok(req("rds", "failover-global-cluster", "us-east-1",
+         {{"global-cluster-identifier", "lecture-global"},
+          {"target-db-cluster-identifier", "lecture-secondary"},
+          {"allow-data-loss", true}}));
+  const DbCluster* c = cloud_.rds().cluster("lecture-secondary");
+  EXPECT_LT(c->data_as_of, failure);
+  EXPECT_GT(c->data_as_of, failure - 10 * sim::kSecond) << "Aurora Global lag is about a second";
+}
+
+}  // namespace
+}  // namespace drsim::models

@@ -1,0 +1,234 @@
+#include <gtest/gtest.h>
+
+#include "tests/models/cloud_fixture.hpp"
+
+namespace drsim::models {
+namespace {
+
+using sim::kHour;
+using sim::kMinute;
+using sim::kSecond;
+using testing::CloudTest;
+using testing::req;
+
+class S3Test : public CloudTest {
+ protected:
+  void replicated_pair(bool delete_markers) {
+    Bucket source{.name = "assets", .region = "us-west-2", .versioning = true};
+    source.replication.push_back(
+        {.destination = "assets-dr", .delete_marker_replication = delete_markers});
+    cloud_.s3().add_bucket(source);
+    cloud_.s3().add_bucket({.name = "assets-dr", .region = "us-east-1", .versioning = true});
+  }
+};
+
+TEST_F(S3Test, AnObjectDeletedWhileDeleteMarkerReplicationIsOffIsStillInTheReplica) {
+  replicated_pair(/*delete_markers=*/false);
+  cloud_.s3().put("assets", "covers/1.jpg", 0);
+  at(100 * kHour);  // replicated by now: even the 1% tail of the CRR lag is over by 100 h
+  ASSERT_TRUE(ok(req("s3api", "head-object", "us-east-1",
+                     {{"bucket", "assets-dr"}, {"key", "covers/1.jpg"}}))
+                  .ok());
+  ok(req("s3api", "delete-object", "us-west-2", {{"bucket", "assets"}, {"key", "covers/1.jpg"}}));
+  at(now() + 100 * kHour);
+  expect_error(call(req("s3api", "get-object", "us-west-2",
+                        {{"bucket", "assets"}, {"key", "covers/1.jpg"}})),
+               AwsErrorCode::kNoSuchKey);
+  EXPECT_TRUE(call(req("s3api", "get-object", "us-east-1",
+                       {{"bucket", "assets-dr"}, {"key", "covers/1.jpg"}}))
+                  .ok());
+}
+
+TEST_F(S3Test, WithDeleteMarkerReplicationTheReplicaLosesItToo) {
+  replicated_pair(/*delete_markers=*/true);
+  cloud_.s3().put("assets", "covers/1.jpg", 0);
+  cloud_.s3().remove("assets", "covers/1.jpg", kHour);
+  at(200 * kHour);
+  expect_error(call(req("s3api", "get-object", "us-east-1",
+                        {{"bucket", "assets-dr"}, {"key", "covers/1.jpg"}})),
+               AwsErrorCode::kNoSuchKey);
+}
+
+TEST_F(S3Test, RemovingTheDeleteMarkerUndeletesAndPermanentDeletesAreFinal) {
+  replicated_pair(false);
+  cloud_.s3().put("assets", "a", 0);
+  cloud_.s3().put("assets", "a", kMinute);
+  cloud_.s3().remove("assets", "a", 2 * kMinute);
+  at(kHour);
+  const Outcome listed = ok(
+      req("s3api", "list-object-versions", "us-west-2", {{"bucket", "assets"}, {"prefix", "a"}}));
+  ASSERT_EQ(listed.result["DeleteMarkers"].size(), 1u);
+  ASSERT_EQ(listed.result["Versions"].size(), 2u);
+  const std::string marker = listed.result["DeleteMarkers"].at(0)["VersionId"].as_string();
+  ok(req("s3api", "delete-object", "us-west-2",
+         {{"bucket", "assets"}, {"key", "a"}, {"version-id", marker}}));
+  const Outcome back =
+      ok(req("s3api", "head-object", "us-west-2", {{"bucket", "assets"}, {"key", "a"}}));
+  EXPECT_EQ(back.result["VersionId"].as_string(),
+            listed.result["Versions"].at(1)["VersionId"].as_string());
+  // Permanently deleting both versions leaves nothing to recover.
+  for (const Value& v : listed.result["Versions"].as_array()) {
+    ok(req("s3api", "delete-object", "us-west-2",
+           {{"bucket", "assets"}, {"key", "a"}, {"version-id", v["VersionId"]}}));
+  }
+  expect_error(call(req("s3api", "head-object", "us-west-2", {{"bucket", "assets"}, {"key", "a"}})),
+               AwsErrorCode::kNoSuchKey);
+}
+
+TEST_F(S3Test, CopyingAPriorVersionRestoresItsContent) {
+  replicated_pair(false);
+  cloud_.s3().put("assets", "a", 0);
+  at(kMinute);
+  const std::string first =
+      ok(req("s3api", "list-object-versions", "us-west-2", {{"bucket", "assets"}}))
+          .result["Versions"]
+          .at(0)["VersionId"]
+          .as_string();
+  cloud_.s3().put("assets", "a", 2 * kMinute);  // overwritten by a bad deploy
+  at(3 * kMinute);
+  ok(req("s3api", "copy-object", "us-west-2",
+         {{"bucket", "assets"}, {"key", "a"}, {"copy-source", "assets/a?versionId=" + first}}));
+  const ObjectVersion* current = cloud_.s3().current(*cloud_.s3().bucket("assets"), "a", now());
+  ASSERT_NE(current, nullptr);
+  EXPECT_EQ(current->written_at, 0) << "the content is the first version's";
+}
+
+TEST_F(S3Test, SilentlyBrokenReplicationStillReportsEnabled) {
+  replicated_pair(false);
+  cloud_.s3().bucket("assets")->replication[0].broken_since = kHour;
+  cloud_.s3().put("assets", "early", 0);
+  cloud_.s3().put("assets", "late", 2 * kHour);
+  at(30 * kHour);
+  const Outcome config =
+      ok(req("s3api", "get-bucket-replication", "us-west-2", {{"bucket", "assets"}}));
+  EXPECT_EQ(config.result["ReplicationConfiguration"]["Rules"].at(0)["Status"].as_string(),
+            "Enabled");
+  EXPECT_TRUE(
+      call(req("s3api", "head-object", "us-east-1", {{"bucket", "assets-dr"}, {"key", "early"}}))
+          .ok());
+  expect_error(
+      call(req("s3api", "head-object", "us-east-1", {{"bucket", "assets-dr"}, {"key", "late"}})),
+      AwsErrorCode::kNoSuchKey);
+}
+
+TEST_F(S3Test, SyncFromTheReplicaTakesTimeBySizeAndLandsAtTheEnd) {
+  replicated_pair(false);
+  cloud_.s3().bucket("assets-dr")->other_data_gb = 10;
+  cloud_.s3().put("assets", "a", 0, 5);
+  at(20 * kHour);
+  cloud_.s3().delete_bucket("assets", now());
+  expect_error(call(req("s3api", "head-object", "us-west-2", {{"bucket", "assets"}, {"key", "a"}})),
+               AwsErrorCode::kNoSuchBucket);
+  cloud_.s3().add_bucket({.name = "assets-new", .region = "us-west-2", .versioning = true});
+  const Outcome sync = ok(req("s3", "sync", "us-west-2",
+                              {{"source", "s3://assets-dr"}, {"destination", "s3://assets-new"}}));
+  // 10 GB + 5 MB at 100 MB/s is about 102 s, plus the API latency.
+  EXPECT_GE(sync.latency, 102 * kSecond);
+  EXPECT_LT(sync.latency, 120 * kSecond);
+  EXPECT_EQ(cloud_.s3().current(*cloud_.s3().bucket("assets-new"), "a", now()), nullptr);
+  EXPECT_NE(cloud_.s3().current(*cloud_.s3().bucket("assets-new"), "a", now() + sync.latency),
+            nullptr);
+}
+
+class Route53Test : public CloudTest {
+ protected:
+  Route53Test() {
+    cloud_.route53().add_zone("Z123", "mangu-publishing.com");
+    cloud_.route53().add_record("Z123", {.name = "api.mangu-publishing.com",
+                                         .type = "CNAME",
+                                         .target = "alb-us-west-2",
+                                         .ttl = 60 * kSecond});
+  }
+  Value upsert_to(const std::string& target) {
+    return Value::object(
+        {{"Changes", Value(Array{Value::object(
+                         {{"Action", "UPSERT"},
+                          {"ResourceRecordSet",
+                           Value::object({{"Name", "api.mangu-publishing.com"},
+                                          {"Type", "CNAME"},
+                                          {"TTL", 60},
+                                          {"ResourceRecords", Value(Array{Value::object(
+                                                                  {{"Value", target}})})}})}})})}});
+  }
+};
+
+TEST_F(Route53Test, AChangeGoesFromPendingToInSyncAfterPropagation) {
+  at(kHour);
+  const Outcome change = ok(
+      req("route53", "change-resource-record-sets", "us-east-1",
+          {{"hosted-zone-id", "/hostedzone/Z123"}, {"change-batch", upsert_to("alb-us-east-1")}}));
+  const std::string id = change.result["ChangeInfo"]["Id"].as_string();
+  EXPECT_EQ(change.result["ChangeInfo"]["Status"].as_string(), "PENDING");
+  EXPECT_EQ(cloud_.route53().authoritative_answer("api.mangu-publishing.com", now()),
+            "alb-us-west-2");
+  at(now() + 30 * kMinute);
+  EXPECT_EQ(ok(req("route53", "get-change", "us-east-1", {{"id", id}}))
+                .result["ChangeInfo"]["Status"]
+                .as_string(),
+            "INSYNC");
+  EXPECT_EQ(cloud_.route53().authoritative_answer("api.mangu-publishing.com", now()),
+            "alb-us-east-1");
+}
+
+TEST_F(Route53Test, AClientKeepsResolvingTheOldAddressUntilItsTtlExpires) {
+  at(kHour);
+  ok(req("route53", "change-resource-record-sets", "us-east-1",
+         {{"hosted-zone-id", "Z123"}, {"change-batch", upsert_to("alb-us-east-1")}}));
+  // Find when the change became authoritative.
+  sim::Time switched = now();
+  while (cloud_.route53().authoritative_answer("api.mangu-publishing.com", switched) !=
+         "alb-us-east-1")
+    switched += 100;
+  // A client whose cache was refreshed just before the switch holds the old answer for a
+  // full TTL; one refreshed just after sees the new one at once.
+  for (double phase : {0.0, 0.25, 0.5, 0.9}) {
+    const sim::Time refresh_period = 60 * kSecond;
+    sim::Time t = switched;
+    while (cloud_.route53().client_answer("api.mangu-publishing.com", t, phase) != "alb-us-east-1")
+      t += 100;
+    EXPECT_GE(t, switched);
+    EXPECT_LE(t - switched, refresh_period) << "phase " << phase;
+    EXPECT_EQ(cloud_.route53().client_answer("api.mangu-publishing.com", t - 100, phase),
+              "alb-us-west-2");
+  }
+}
+
+TEST_F(Route53Test, FailoverRecordsFollowTheHealthCheckWithItsThreshold) {
+  cloud_.route53().add_zone("Z9", "example.com");
+  cloud_.route53().add_health_check(
+      {.id = "hc-west", .target = "web-west", .interval = 30 * kSecond, .failure_threshold = 3});
+  cloud_.route53().add_record("Z9", {.name = "www.example.com",
+                                     .set_identifier = "west",
+                                     .failover = "PRIMARY",
+                                     .health_check = "hc-west",
+                                     .target = "web-west"});
+  cloud_.route53().add_record("Z9", {.name = "www.example.com",
+                                     .set_identifier = "east",
+                                     .failover = "SECONDARY",
+                                     .target = "web-east"});
+  cloud_.add_static_endpoint("web-west", "us-west-2");
+  cloud_.add_static_endpoint("web-east", "us-east-1");
+  const sim::Time outage = 2 * kHour;
+  cloud_.context().disrupt({Disruption::kRegionDown, "us-west-2", "", outage, outage + kHour});
+  EXPECT_EQ(cloud_.route53().authoritative_answer("www.example.com", outage + 10 * kSecond),
+            "web-west")
+      << "three failed checks are needed first";
+  EXPECT_EQ(cloud_.route53().authoritative_answer("www.example.com", outage + 2 * kMinute),
+            "web-east");
+  EXPECT_EQ(cloud_.route53().authoritative_answer("www.example.com", outage + kHour + 3 * kMinute),
+            "web-west");
+}
+
+TEST_F(Route53Test, TheRecordApiFailsWhenUsEast1sControlPlaneIsDownWhileDnsKeepsAnswering) {
+  cloud_.context().disrupt({Disruption::kControlPlaneDown, "us-east-1", "", 0, sim::kNever});
+  at(kHour);
+  expect_error(
+      call(req("route53", "change-resource-record-sets", "us-west-2",
+               {{"hosted-zone-id", "Z123"}, {"change-batch", upsert_to("alb-us-east-1")}})),
+      AwsErrorCode::kEndpointConnectionError);
+  EXPECT_EQ(cloud_.route53().authoritative_answer("api.mangu-publishing.com", now()),
+            "alb-us-west-2");
+}
+
+}  // namespace
+}  // namespace drsim::models
