@@ -5,7 +5,7 @@
 namespace drsim::models {
 namespace {
 
-constexpr std::array<std::string_view, 40> kNames{
+constexpr std::array<std::string_view, 43> kNames{
     "DBInstanceNotFound",
     "DBInstanceAlreadyExists",
     "DBSnapshotNotFound",
@@ -30,6 +30,9 @@ constexpr std::array<std::string_view, 40> kNames{
     "ServiceNotFoundException",
     "InvalidInstanceID.NotFound",
     "InvalidAMIID.NotFound",
+    "InvalidVolume.NotFound",
+    "InvalidSnapshot.NotFound",
+    "IncorrectState",
     "ResourceNotFoundException",
     "NotFoundException",
     "TargetGroupNotFound",

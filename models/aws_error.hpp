@@ -40,6 +40,9 @@ enum class AwsErrorCode : std::uint8_t {
   kServiceNotFound,
   kInvalidInstanceIdNotFound,
   kInvalidAmiIdNotFound,
+  kInvalidVolumeNotFound,
+  kInvalidSnapshotNotFound,
+  kIncorrectState,
   kResourceNotFound,  // EKS, Secrets Manager, ElastiCache: ResourceNotFoundException
   kNotFound,          // KMS: NotFoundException
   kTargetGroupNotFound,

@@ -4,6 +4,9 @@
 // docs/models.md lists the same table for users.
 #pragma once
 
+#include <span>
+#include <string_view>
+
 #include "sim/distribution.hpp"
 #include "sim/time.hpp"
 
@@ -37,6 +40,16 @@ struct Calibration {
   // How often it happens is not published: the 25% here is assumed.
   double rds_post_restore_backup_probability = 0.25;
   Distribution rds_post_restore_backup = Distribution::uniform(2.0 * kHour, 3.0 * kHour);
+  // A restore that ends in `incompatible-restore` instead of `available` (and must be
+  // retried): 0 by default, set per scenario to model a flaky restore. Assumed.
+  double rds_restore_failure_probability = 0;
+  // Automated backups run in a 30-minute window chosen at random within an 8-hour block of
+  // the region; RDS guide USER_WorkingWithAutomatedBackups.
+  sim::Duration automated_backup_block = 8 * kHour;
+  // EBS snapshot of a volume: LN(10m, 1h) assumed; volume from snapshot: LN(1m, 5m)
+  // assumed (lazy loading after creation, like RDS).
+  Distribution ebs_snapshot = ln(10 * kMinute, 1 * kHour);
+  Distribution ebs_volume_create = ln(1 * kMinute, 5 * kMinute);
   // Transaction logs are uploaded every 5 min; RDS guide USER_PIT.
   sim::Duration rds_log_upload_interval = 5 * kMinute;
   // Point-in-time restore: "10 minutes to hours": LN(30m, 3h), assumed; re:Post
@@ -161,5 +174,23 @@ struct Calibration {
   Distribution decision_manual = ln(45 * kMinute, 3 * kHour);
   Distribution decision_pre_agreed = ln(5 * kMinute, 20 * kMinute);
 };
+
+}  // namespace drsim::models
+
+namespace drsim::models {
+
+/// A calibration default addressed by name, so a scenario can override it
+/// (`"calibration": {"rds_restore": {"lognormal": {"p50": "25m", "p95": "1h"}}}`).
+struct CalibrationField {
+  std::string_view name;
+  enum class Kind { kDistribution, kDuration, kNumber } kind;
+  Distribution Calibration::*distribution = nullptr;
+  sim::Duration Calibration::*duration = nullptr;
+  double Calibration::*number = nullptr;
+};
+
+/// Every overridable default.
+std::span<const CalibrationField> calibration_fields();
+const CalibrationField* find_calibration_field(std::string_view name);
 
 }  // namespace drsim::models

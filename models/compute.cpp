@@ -68,7 +68,16 @@ void Compute::add_stack(Stack stack) {
   stacks_.push_back(std::move(stack));
 }
 
+const EbsVolume* Compute::volume(std::string_view id) const {
+  for (const EbsVolume& v : volumes_) {
+    if (v.id == id) return &v;
+  }
+  return nullptr;
+}
+
 void Compute::clear() {
+  volumes_.clear();
+  ebs_snapshots_.clear();
   services_.clear();
   instances_.clear();
   images_.clear();
@@ -255,8 +264,116 @@ Outcome Compute::ecs(const Request& r) {
   return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ecs " + r.operation);
 }
 
+Outcome Compute::ebs(const Request& r) {
+  const Time t = context_.now();
+  const Calibration& c = context_.calibration();
+  const std::string& op = r.operation;
+  if (op == "create-snapshot") {
+    const std::string id = r.text("volume-id");
+    auto v = std::find_if(volumes_.begin(), volumes_.end(),
+                          [&](const EbsVolume& x) { return x.id == id && x.region == r.region; });
+    if (v == volumes_.end())
+      return fail(AwsErrorCode::kInvalidVolumeNotFound,
+                  fmt::format("The volume '{}' does not exist.", id));
+    EbsSnapshot s{fmt::format("snap-{:017x}", sim::mix64(ebs_snapshots_.size() + 3) >> 4),
+                  r.region,
+                  id,
+                  v->size_gb,
+                  std::min(t, v->data_as_of),
+                  0};
+    s.available_at = t + context_.draw(c.ebs_snapshot, "ebs/snapshot", s.id);
+    ebs_snapshots_.push_back(s);
+    return Outcome::success(
+        Value::object({{"SnapshotId", s.id}, {"State", "pending"}, {"StartTime", Timestamp{t}}}));
+  }
+  if (op == "describe-snapshots") {
+    const std::vector<std::string> ids = names(r.find("snapshot-ids"));
+    Array list;
+    for (const EbsSnapshot& s : ebs_snapshots_) {
+      if (s.region != r.region ||
+          (!ids.empty() && std::find(ids.begin(), ids.end(), s.id) == ids.end()))
+        continue;
+      list.push_back(Value::object({{"SnapshotId", s.id},
+                                    {"VolumeId", s.volume},
+                                    {"StartTime", Timestamp{s.data_time}},
+                                    {"State", t >= s.available_at ? "completed" : "pending"},
+                                    {"VolumeSize", static_cast<std::int64_t>(s.size_gb)}}));
+    }
+    if (!ids.empty() && list.empty()) {
+      return fail(AwsErrorCode::kInvalidSnapshotNotFound,
+                  fmt::format("The snapshot '{}' does not exist.", ids.front()));
+    }
+    return Outcome::success(Value::object({{"Snapshots", Value(std::move(list))}}));
+  }
+  if (op == "create-volume") {
+    const std::string snap_id = r.text("snapshot-id");
+    auto s = std::find_if(ebs_snapshots_.begin(), ebs_snapshots_.end(), [&](const EbsSnapshot& x) {
+      return x.id == snap_id && x.region == r.region;
+    });
+    if (s == ebs_snapshots_.end()) {
+      return fail(AwsErrorCode::kInvalidSnapshotNotFound,
+                  fmt::format("The snapshot '{}' does not exist.", snap_id));
+    }
+    if (t < s->available_at)
+      return fail(AwsErrorCode::kIncorrectState,
+                  fmt::format("Snapshot '{}' is not completed.", snap_id));
+    EbsVolume v{fmt::format("vol-{:017x}", sim::mix64(volumes_.size() + 5) >> 4),
+                r.region,
+                r.text("availability-zone").empty() ? r.region + "a" : r.text("availability-zone"),
+                s->size_gb,
+                0,
+                s->data_time};
+    v.available_at = t + context_.draw(c.ebs_volume_create, "ebs/volume", v.id);
+    volumes_.push_back(v);
+    return Outcome::success(
+        Value::object({{"VolumeId", v.id}, {"State", "creating"}, {"AvailabilityZone", v.az}}));
+  }
+  if (op == "attach-volume") {
+    const std::string id = r.text("volume-id");
+    auto v = std::find_if(volumes_.begin(), volumes_.end(),
+                          [&](const EbsVolume& x) { return x.id == id && x.region == r.region; });
+    if (v == volumes_.end())
+      return fail(AwsErrorCode::kInvalidVolumeNotFound,
+                  fmt::format("The volume '{}' does not exist.", id));
+    if (t < v->available_at || !v->attached_to.empty()) {
+      return fail(AwsErrorCode::kIncorrectState,
+                  fmt::format("Volume '{}' is not 'available'.", id));
+    }
+    const std::string instance = r.text("instance-id");
+    auto i = std::find_if(instances_.begin(), instances_.end(),
+                          [&](const Ec2Instance& x) { return x.id == instance; });
+    if (i == instances_.end())
+      return fail(AwsErrorCode::kInvalidInstanceIdNotFound,
+                  fmt::format("The instance ID '{}' does not exist", instance));
+    if (i->az != v->az) {
+      return fail(
+          AwsErrorCode::kInvalidParameterValue,
+          fmt::format("Volume {} is in {}, instance {} in {}.", id, v->az, instance, i->az));
+    }
+    v->attached_to = instance;
+    return Outcome::success(
+        Value::object({{"VolumeId", id}, {"InstanceId", instance}, {"State", "attaching"}}));
+  }
+  // describe-volumes
+  Array list;
+  for (const EbsVolume& v : volumes_) {
+    if (v.region != r.region) continue;
+    list.push_back(Value::object({{"VolumeId", v.id},
+                                  {"AvailabilityZone", v.az},
+                                  {"State", t < v.available_at      ? "creating"
+                                            : v.attached_to.empty() ? "available"
+                                                                    : "in-use"}}));
+  }
+  return Outcome::success(Value::object({{"Volumes", Value(std::move(list))}}));
+}
+
 Outcome Compute::ec2(const Request& r) {
   const Time t = context_.now();
+  if (r.operation == "create-snapshot" || r.operation == "describe-snapshots" ||
+      r.operation == "create-volume" || r.operation == "attach-volume" ||
+      r.operation == "describe-volumes") {
+    return ebs(r);
+  }
   const Calibration& c = context_.calibration();
   auto state = [&](const Ec2Instance& i) -> std::string {
     if (!context_.data_plane_up(i.region, t, i.az)) return "stopped";

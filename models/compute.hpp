@@ -36,6 +36,22 @@ struct Ec2Instance {
   sim::Time exists_from = 0;
 };
 
+/// An EBS volume: usable from `available_at`; holds data as of `data_as_of`.
+struct EbsVolume {
+  std::string id, region, az;
+  double size_gb = 100;
+  sim::Time available_at = 0;
+  sim::Time data_as_of = sim::kNever;  // kNever: live (attached to a running instance)
+  std::string attached_to;
+};
+
+struct EbsSnapshot {
+  std::string id, region, volume;
+  double size_gb = 100;
+  sim::Time data_time = 0;
+  sim::Time available_at = 0;
+};
+
 struct LoadBalancer {
   std::string name, region, dns_name;
   std::string target_group;               // name
@@ -74,6 +90,9 @@ class Compute {
   void add_service(EcsService service);  // tasks: `desired` of them running from the start
   void add_instance(Ec2Instance instance);
   void add_image(std::string region, std::string image_id);
+  void add_volume(EbsVolume volume) { volumes_.push_back(std::move(volume)); }
+  void add_ebs_snapshot(EbsSnapshot snapshot) { ebs_snapshots_.push_back(std::move(snapshot)); }
+  const EbsVolume* volume(std::string_view id) const;
   void add_load_balancer(LoadBalancer lb);
   void add_eks_cluster(EksCluster cluster);
   void add_deployment(KubeDeployment deployment);
@@ -93,6 +112,7 @@ class Compute {
  private:
   Outcome ecs(const Request& r);
   Outcome ec2(const Request& r);
+  Outcome ebs(const Request& r);
   Outcome eks(const Request& r);
   Outcome elbv2(const Request& r);
   Outcome autoscaling(const Request& r);
@@ -108,6 +128,8 @@ class Compute {
   std::vector<EcsService> services_;
   std::vector<Ec2Instance> instances_;
   std::vector<std::pair<std::string, std::string>> images_;  // region, id
+  std::vector<EbsVolume> volumes_;
+  std::vector<EbsSnapshot> ebs_snapshots_;
   std::vector<LoadBalancer> load_balancers_;
   std::vector<EksCluster> eks_;
   std::vector<KubeDeployment> deployments_;

@@ -53,6 +53,11 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
   CloudContext& context = cloud.context();
   InjectedFailure result;
   result.start = onset + f.offset;
+  if (f.window > 0) {
+    result.start +=
+        static_cast<sim::Time>(context.uniform("failure/start", failure_name(f.kind), index) *
+                               static_cast<double>(f.window));
+  }
   if (f.duration) {
     result.end =
         result.start + context.draw(*f.duration, "failure/duration", failure_name(f.kind), index);

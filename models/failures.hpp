@@ -36,7 +36,8 @@ enum class FailureKind {
 
 struct Failure {
   FailureKind kind;
-  sim::Duration offset = 0;              // start relative to the onset (negative: before it)
+  sim::Duration offset = 0;  // start relative to the onset (negative: before it)
+  sim::Duration window = 0;  // > 0: the start is drawn uniformly in [offset, offset + window)
   std::optional<Distribution> duration;  // outages, unavailability; none: until the end
   std::string region, az, target, role, service, operation;
   std::vector<std::string> keys;  // objects, for kObjectsDeleted

@@ -32,6 +32,11 @@ struct DataStore {
   sim::Time corrupted_since = sim::kNever;  // logical corruption: clean points precede it
 };
 
+/// Data lost for a recovery point `rpo_ms` old: writes in that span, in the store's unit.
+inline double data_lost(const DataStore& store, sim::Duration rpo_ms) {
+  return store.writes_per_second * static_cast<double>(rpo_ms) / 1000.0;
+}
+
 /// An injected fault on matching calls: they fail with `error`, with `probability`.
 struct OperationFault {
   std::string service, operation;  // operation empty: every operation of the service

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace drsim::models {
 
 void People::unavailable(std::string role, sim::Time from, sim::Time to) {
@@ -27,6 +29,16 @@ int People::headcount(std::string_view role) const {
     if (r == role) return n;
   }
   return 0;
+}
+
+sim::Resource& People::staff(std::string_view role) {
+  for (auto& [name, resource] : staff_) {
+    if (name == role) return *resource;
+  }
+  const int count = std::max(1, headcount(role));
+  staff_.emplace_back(std::string(role), std::make_unique<sim::Resource>(
+                                             context_.env(), static_cast<std::uint32_t>(count)));
+  return *staff_.back().second;
 }
 
 PageResult People::page(sim::Time t, std::uint64_t incident) const {

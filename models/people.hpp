@@ -4,10 +4,12 @@
 // once (the runbook engine turns it into a sim::Resource).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/cloud_context.hpp"
+#include "sim/resource.hpp"
 
 namespace drsim::models {
 
@@ -39,6 +41,7 @@ class People {
   void clear() {
     team_ = Team{};
     away_.clear();
+    staff_.clear();
   }
 
   /// Pages the escalation path at `t` for incident number `incident` (for its streams).
@@ -46,6 +49,10 @@ class People {
   /// Monday-Friday within business hours, in the team's local time.
   bool business_hours(sim::Time t) const;
   int headcount(std::string_view role) const;
+  /// The people of `role` as a resource: a manual step holds one of them while it runs, so
+  /// two engineers cannot do five steps at once. Created on first use with the headcount
+  /// (at least one); lives until clear().
+  sim::Resource& staff(std::string_view role);
 
  private:
   CloudContext& context_;
@@ -55,6 +62,7 @@ class People {
     sim::Time from, to;
   };
   std::vector<Away> away_;
+  std::vector<std::pair<std::string, std::unique_ptr<sim::Resource>>> staff_;
 };
 
 }  // namespace drsim::models

@@ -77,6 +77,8 @@ std::string_view db_status_name(DbStatus s) {
       return "deleted";
     case DbStatus::kFailed:
       return "failed";
+    case DbStatus::kIncompatibleRestore:
+      return "incompatible-restore";
     case DbStatus::kStorageFailure:
       return "storage-failure";
     case DbStatus::kInaccessible:
@@ -134,6 +136,12 @@ void Rds::add_schedule(SnapshotSchedule schedule) {
   if (schedule.id_prefix.empty()) {
     schedule.id_prefix = schedule.type == "automated" ? "rds:" + schedule.instance_id + "-"
                                                       : schedule.instance_id + "-";
+  }
+  if (schedule.random_window) {
+    // Automated backups run in a 30-minute window drawn within the region's 8-hour block.
+    const sim::Duration span = context_.calibration().automated_backup_block - 30 * sim::kMinute;
+    schedule.offset += static_cast<sim::Duration>(
+        context_.uniform("rds/backup-window", schedule.instance_id) * static_cast<double>(span));
   }
   // Start with the oldest snapshot still retained at the start of the trial.
   const Time first = context_.now() - schedule.retention;
@@ -753,7 +761,11 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
     available = restored + context_.draw(c.rds_post_restore_backup,
                                          "rds/post-restore-backup-duration", id, occurrence);
   }
-  db.status.set(available, DbStatus::kAvailable);
+  // A restore can also fail on its own and must then be retried (flaky-step injection).
+  const bool fails =
+      context_.uniform("rds/restore-fails", id, occurrence) < c.rds_restore_failure_probability;
+  db.status.set(fails ? restored : available,
+                fails ? DbStatus::kIncompatibleRestore : DbStatus::kAvailable);
   add_restored(std::move(db));
   return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
 }

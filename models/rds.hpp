@@ -34,6 +34,7 @@ enum class DbStatus : std::uint8_t {
   kDeleting,
   kDeleted,
   kFailed,
+  kIncompatibleRestore,  // a restore that failed and must be retried
   kStorageFailure,
   kInaccessible,  // its region or AZ is down
 };
@@ -118,6 +119,7 @@ struct SnapshotSchedule {
   std::string copy_kms_key;    // key in the destination region for encrypted copies
   sim::Time copies_broken_since = sim::kNever;  // injected: copies started after this fail
   double change_gb_per_day = 0;  // data changed per day (incremental copy size); 0: 2% of size
+  bool random_window = false;    // automated backups: offset is the start of the 8-hour block
 };
 
 struct DbCluster {

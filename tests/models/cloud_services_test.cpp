@@ -1,6 +1,8 @@
 // People, secrets, compute, the control plane, faults and permissions.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "models/failures.hpp"
 #include "models/waiters.hpp"
 #include "sim/statistics.hpp"
@@ -217,6 +219,132 @@ TEST_F(CloudTest, TheHealthDashboardShowsInjectedRegionalEvents) {
   EXPECT_EQ(events.result["events"].at(0)["statusCode"].as_string(), "open");
   EXPECT_FALSE(cloud_.context().data_plane_up("us-west-2", 3 * kHour));
   EXPECT_TRUE(cloud_.context().data_plane_up("us-west-2", 4 * kHour));
+}
+
+TEST_F(CloudTest, CalibrationDefaultsCanBeOverriddenByName) {
+  const CalibrationField* field = find_calibration_field("rds_restore");
+  ASSERT_NE(field, nullptr);
+  ASSERT_EQ(field->kind, CalibrationField::Kind::kDistribution);
+  calibration_.*(field->distribution) = Distribution::constant(static_cast<double>(kHour));
+  calibration_.rds_post_restore_backup_probability = 0;
+  add_primary();
+  cloud_.rds().add_snapshot({.id = "s",
+                             .region = "us-west-2",
+                             .instance_id = "prod-db",
+                             .available_at = 0,
+                             .kms_key = "alias/prod-rds",
+                             .size_gb = 10});
+  at(kMinute);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}));
+  EXPECT_EQ(cloud_.rds().instance("r")->status.when(DbStatus::kAvailable, now()), now() + kHour);
+  // Every field names a member of the right kind, once.
+  std::set<std::string_view> names;
+  for (const CalibrationField& f : calibration_fields()) {
+    EXPECT_TRUE(names.insert(f.name).second) << f.name;
+    EXPECT_EQ(f.distribution != nullptr, f.kind == CalibrationField::Kind::kDistribution) << f.name;
+    EXPECT_EQ(f.duration != nullptr, f.kind == CalibrationField::Kind::kDuration) << f.name;
+    EXPECT_EQ(f.number != nullptr, f.kind == CalibrationField::Kind::kNumber) << f.name;
+  }
+  EXPECT_GT(names.size(), 40u);
+  EXPECT_EQ(find_calibration_field("rds_restor"), nullptr);
+}
+
+TEST_F(CloudTest, AFlakyRestoreEndsIncompatibleAndTheWaiterFails) {
+  calibration_.rds_restore_failure_probability = 1;
+  add_primary();
+  cloud_.rds().add_snapshot({.id = "s",
+                             .region = "us-west-2",
+                             .instance_id = "prod-db",
+                             .available_at = 0,
+                             .kms_key = "alias/prod-rds",
+                             .size_gb = 10});
+  at(kMinute);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}));
+  at(now() + 10 * kHour);
+  const Outcome d =
+      ok(req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "r"}}));
+  EXPECT_EQ(d.result["DBInstances"].at(0)["DBInstanceStatus"].as_string(), "incompatible-restore");
+  EXPECT_EQ(find_waiter("rds", "db-instance-available")->evaluate(d), WaiterState::kFailure);
+}
+
+TEST_F(CloudTest, FailuresDrawnInAWindowStartUniformlyInsideIt) {
+  sim::Sample starts;
+  for (std::uint64_t trial = 0; trial < 4000; ++trial) {
+    cloud_.reset(3, trial);
+    const InjectedFailure f = inject(cloud_,
+                                     {.kind = FailureKind::kAzOutage,
+                                      .offset = -kHour,
+                                      .window = 2 * kHour,
+                                      .region = "us-west-2",
+                                      .az = "us-west-2a"},
+                                     10 * kHour);
+    starts.add(f.start);
+  }
+  EXPECT_GE(starts.min(), 9 * kHour);
+  EXPECT_LT(starts.max(), 11 * kHour);
+  EXPECT_NEAR(static_cast<double>(starts.quantile(0.5)), 10.0 * kHour, 0.05 * kHour);
+  EXPECT_NEAR(static_cast<double>(starts.quantile(0.25)), 9.5 * kHour, 0.05 * kHour);
+}
+
+TEST_F(CloudTest, AutomatedBackupWindowsAreDrawnWithinTheEightHourBlock) {
+  add_primary();
+  sim::Sample offsets;
+  for (std::uint64_t trial = 0; trial < 500; ++trial) {
+    cloud_.reset(5, trial);
+    add_primary();
+    cloud_.rds().add_schedule(
+        {.instance_id = "prod-db", .offset = 2 * kHour, .random_window = true});
+    const auto snaps = cloud_.rds().snapshots("us-west-2", 2 * kDay);
+    ASSERT_FALSE(snaps.empty());
+    offsets.add(snaps.back()->data_time % kDay);
+  }
+  EXPECT_GE(offsets.min(), 2 * kHour);
+  EXPECT_LT(offsets.max(), 2 * kHour + 7 * kHour + 30 * kMinute + 1);
+  EXPECT_GT(offsets.max() - offsets.min(), 6 * kHour) << "windows vary from trial to trial";
+}
+
+TEST_F(PeopleTest, StaffBoundHowManyManualStepsRunAtOnce) {
+  sim::Resource& primary = cloud_.people().staff("primary");
+  EXPECT_EQ(primary.capacity(), 1u);
+  EXPECT_EQ(&cloud_.people().staff("primary"), &primary);
+  EXPECT_EQ(cloud_.people().staff("nobody-listed").capacity(), 1u) << "at least one person";
+}
+
+TEST_F(CloudTest, RpoBecomesDataLostThroughTheStoresWriteRate) {
+  cloud_.add_data_store({.name = "orders", .writes_per_second = 2.5, .unit = "orders"});
+  EXPECT_DOUBLE_EQ(data_lost(*cloud_.data_store("orders"), 4 * kMinute), 600.0);
+}
+
+TEST_F(CloudTest, AnEbsVolumeRestoresFromItsSnapshotOnlyInTheSameAz) {
+  cloud_.compute().add_instance(
+      {.id = "i-a", .region = "us-west-2", .az = "us-west-2a", .image = "ami"});
+  cloud_.compute().add_instance(
+      {.id = "i-b", .region = "us-west-2", .az = "us-west-2b", .image = "ami"});
+  cloud_.compute().add_volume(
+      {.id = "vol-data", .region = "us-west-2", .az = "us-west-2a", .attached_to = "i-a"});
+  at(kHour);
+  const std::string snap =
+      ok(req("ec2", "create-snapshot", "us-west-2", {{"volume-id", "vol-data"}}))
+          .result["SnapshotId"]
+          .as_string();
+  expect_error(call(req("ec2", "create-volume", "us-west-2", {{"snapshot-id", snap}})),
+               AwsErrorCode::kIncorrectState);
+  at(now() + 10 * kHour);
+  const std::string vol = ok(req("ec2", "create-volume", "us-west-2",
+                                 {{"snapshot-id", snap}, {"availability-zone", "us-west-2a"}}))
+                              .result["VolumeId"]
+                              .as_string();
+  at(now() + kHour);
+  expect_error(
+      call(req("ec2", "attach-volume", "us-west-2", {{"volume-id", vol}, {"instance-id", "i-b"}})),
+      AwsErrorCode::kInvalidParameterValue);
+  ok(req("ec2", "attach-volume", "us-west-2", {{"volume-id", vol}, {"instance-id", "i-a"}}));
+  EXPECT_EQ(cloud_.compute().volume(vol)->data_as_of, kHour)
+      << "the data of the snapshot's instant";
+  expect_error(call(req("ec2", "create-volume", "us-west-2", {{"snapshot-id", "snap-missing"}})),
+               AwsErrorCode::kInvalidSnapshotNotFound);
 }
 
 }  // namespace

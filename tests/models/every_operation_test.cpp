@@ -65,6 +65,11 @@ class EveryOperation : public CloudTest {
     cloud_.compute().add_instance(
         {.id = "i-1", .region = "us-west-2", .az = "us-west-2a", .image = "ami-1", .group = "asg"});
     cloud_.compute().add_image("us-west-2", "ami-1");
+    cloud_.compute().add_volume(
+        {.id = "vol-1", .region = "us-west-2", .az = "us-west-2a", .attached_to = "i-1"});
+    cloud_.compute().add_volume({.id = "vol-spare", .region = "us-west-2", .az = "us-west-2a"});
+    cloud_.compute().add_ebs_snapshot(
+        {.id = "snap-base", .region = "us-west-2", .volume = "vol-1", .data_time = -kDay});
     cloud_.compute().add_load_balancer({.name = "lb-west",
                                         .region = "us-west-2",
                                         .target_group = "tg-west",
@@ -210,6 +215,15 @@ class EveryOperation : public CloudTest {
         {req("ec2", "start-instances", w, {{"instance-ids", "i-1"}}), "StartingInstances"},
         {req("ec2", "run-instances", w, {{"image-id", "ami-1"}, {"count", "2"}}), "Instances"},
         {req("ec2", "describe-images", w), "Images"},
+        {req("ec2", "create-snapshot", w, {{"volume-id", "vol-1"}}), "SnapshotId"},
+        {req("ec2", "describe-snapshots", w), "Snapshots"},
+        {req("ec2", "create-volume", w,
+             {{"snapshot-id", "snap-base"}, {"availability-zone", "us-west-2a"}}),
+         "VolumeId"},
+        {req("ec2", "describe-volumes", w), "Volumes"},
+        {req("ec2", "attach-volume", w,
+             {{"volume-id", "vol-spare"}, {"instance-id", "i-1"}, {"device", "/dev/sdf"}}),
+         "VolumeId"},
         {req("ec2", "create-image", w, {{"instance-id", "i-1"}}), "ImageId"},
         {req("autoscaling", "describe-auto-scaling-groups", w), "AutoScalingGroups"},
         {req("autoscaling", "set-desired-capacity", w,
