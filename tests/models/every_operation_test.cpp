@@ -5,11 +5,11 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "models/operations.hpp"
+#include "models/waiters.hpp"
 #include "tests/models/cloud_fixture.hpp"
 
 namespace drsim::models {
@@ -282,13 +282,24 @@ TEST(ModelReference, DocumentsExactlyTheRegisteredOperations) {
   std::stringstream text;
   text << in.rdbuf();
   // Operations are listed as table rows starting with | `service operation` |
-  const std::regex row(R"(\n\| `([a-z0-9]+) ([a-z0-9-]+)` \|)");
-  std::set<std::pair<std::string, std::string>> documented;
-  const std::string doc = text.str();
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator();
-       ++it) {
-    documented.emplace((*it)[1], (*it)[2]);
+  std::set<std::pair<std::string, std::string>> documented, documented_waiters;
+  std::string line;
+  while (std::getline(text, line)) {
+    if (!line.starts_with("| `")) continue;
+    const std::size_t end = line.find('`', 3);
+    const std::string cell = line.substr(3, end - 3);
+    const std::size_t space = cell.find(' ');
+    if (end == std::string::npos || space == std::string::npos || line.compare(end, 3, "` |") != 0) continue;
+    std::string rest = cell.substr(space + 1);
+    if (rest.starts_with("wait ")) {
+      documented_waiters.emplace(cell.substr(0, space), rest.substr(5));
+    } else {
+      documented.emplace(cell.substr(0, space), std::move(rest));
+    }
   }
+  std::set<std::pair<std::string, std::string>> waiter_names;
+  for (const WaiterSpec& w : waiters()) waiter_names.emplace(w.service, w.name);
+  EXPECT_EQ(documented_waiters, waiter_names) << "the waiter table and models/waiters.cpp differ";
   std::set<std::pair<std::string, std::string>> registered;
   for (const OperationInfo& op : operations()) registered.emplace(op.service, op.operation);
   for (const auto& op : registered)
