@@ -1,0 +1,136 @@
+#include "scenarios/query.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/input_error.hpp"
+#include "sim/time.hpp"
+
+namespace drsim::scenarios {
+namespace {
+
+using models::Array;
+using models::Timestamp;
+using models::Value;
+
+Value snapshots() {
+  auto snap = [](const char* id, sim::Time t, const char* status) {
+    return Value::object({{"DBSnapshotIdentifier", id},
+                          {"SnapshotCreateTime", Timestamp{t}},
+                          {"Status", status},
+                          {"PercentProgress", 100}});
+  };
+  return Value::object(
+      {{"DBSnapshots", Value(Array{snap("mangu-b", 2 * sim::kHour, "available"),
+                                   snap("rds:other-a", 5 * sim::kHour, "available"),
+                                   snap("mangu-c", 3 * sim::kHour, "creating"),
+                                   snap("mangu-a", 1 * sim::kHour, "available")})}});
+}
+
+Value run(const char* query, const Value& input) {
+  return Query::compile(query).evaluate(input, 0);
+}
+
+TEST(Query, TheMangusLatestSnapshotQuery) {
+  const Value out =
+      run("DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | sort_by(@, "
+          "&SnapshotCreateTime) | [-1].DBSnapshotIdentifier",
+          snapshots());
+  EXPECT_EQ(out, Value("mangu-c"));
+  // With a filter on status too, as a careful runbook would write it.
+  EXPECT_EQ(
+      run("DBSnapshots[?starts_with(DBSnapshotIdentifier, 'mangu') && Status == 'available'] | "
+          "sort_by(@, &SnapshotCreateTime)[-1].DBSnapshotIdentifier",
+          snapshots()),
+      Value("mangu-b"));
+}
+
+TEST(Query, FieldsIndexesAndMultiSelect) {
+  const Value instances = Value::object(
+      {{"DBInstances",
+        Value(Array{Value::object(
+            {{"DBInstanceIdentifier", "db"},
+             {"Endpoint", Value::object({{"Address", "db.x.us-east-1.rds.amazonaws.com"},
+                                         {"Port", 5432}})}})})}});
+  EXPECT_EQ(run("DBInstances[0].Endpoint.Address", instances),
+            Value("db.x.us-east-1.rds.amazonaws.com"));
+  EXPECT_EQ(run("DBInstances[1].Endpoint.Address", instances), Value());
+  const Value picked =
+      run("DBSnapshots[0].{Status:Status,Progress:PercentProgress,Time:SnapshotCreateTime}",
+          snapshots());
+  EXPECT_EQ(picked["Status"], Value("available"));
+  EXPECT_EQ(picked["Progress"], Value(100));
+  EXPECT_EQ(picked["Time"].as_time().at, 2 * sim::kHour);
+  EXPECT_EQ(run("DBSnapshots[].DBSnapshotIdentifier | length(@)", snapshots()), Value(4));
+  EXPECT_EQ(run("DBSnapshots[*].Status | [0]", snapshots()), Value("available"));
+  EXPECT_EQ(run("[DBSnapshots[0].Status, DBSnapshots[2].Status]", snapshots()),
+            Value(Array{Value("available"), Value("creating")}));
+}
+
+TEST(Query, FiltersComparisonsAndTimestamps) {
+  EXPECT_EQ(run("length(DBSnapshots[?SnapshotCreateTime > '1970-01-01T02:00:00Z'])", snapshots()),
+            Value(2))
+      << "a timestamp compares with an ISO string as an instant (epoch 0 here)";
+  EXPECT_EQ(run("length(DBSnapshots[?Status != 'available'])", snapshots()), Value(1));
+  EXPECT_EQ(
+      run("length(DBSnapshots[?!(Status == 'available') || PercentProgress < `50`])", snapshots()),
+      Value(1));
+  EXPECT_EQ(run("max_by(DBSnapshots, &SnapshotCreateTime).DBSnapshotIdentifier", snapshots()),
+            Value("rds:other-a"));
+  EXPECT_EQ(run("min_by(DBSnapshots, &SnapshotCreateTime).DBSnapshotIdentifier", snapshots()),
+            Value("mangu-a"));
+  EXPECT_EQ(run("contains(DBSnapshots[].Status, 'creating')", snapshots()), Value(true));
+  EXPECT_EQ(run("DBSnapshots[?contains(DBSnapshotIdentifier, ':')].DBSnapshotIdentifier | [0]",
+                snapshots()),
+            Value("rds:other-a"));
+}
+
+TEST(Query, SlicesFlattenPipesAndFunctions) {
+  const Value nested = Value::object(
+      {{"Reservations",
+        Value(
+            Array{Value::object({{"Instances", Value(Array{Value::object({{"Id", "i-1"}}),
+                                                           Value::object({{"Id", "i-2"}})})}}),
+                  Value::object({{"Instances", Value(Array{Value::object({{"Id", "i-3"}})})}})})}});
+  EXPECT_EQ(run("Reservations[].Instances[].Id", nested),
+            Value(Array{Value("i-1"), Value("i-2"), Value("i-3")}));
+  EXPECT_EQ(run("Reservations[].Instances[].Id | [::-1] | [0]", nested), Value("i-3"));
+  EXPECT_EQ(run("Reservations[].Instances[].Id | [1:]", nested),
+            Value(Array{Value("i-2"), Value("i-3")}));
+  EXPECT_EQ(run("join(',', Reservations[].Instances[].Id)", nested), Value("i-1,i-2,i-3"));
+  EXPECT_EQ(run("reverse(sort(Reservations[].Instances[].Id))[0]", nested), Value("i-3"));
+  EXPECT_EQ(run("`{\"a\": [1, 2]}`.a[1]", Value()), Value(2));
+  EXPECT_EQ(run("keys(@)", Value::object({{"x", 1}, {"y", 2}})),
+            Value(Array{Value("x"), Value("y")}));
+  EXPECT_EQ(run("*.Status | sort(@)", Value::object({{"a", Value::object({{"Status", "b"}})},
+                                                     {"c", Value::object({{"Status", "a"}})}})),
+            Value(Array{Value("a"), Value("b")}));
+  EXPECT_EQ(run("not_null(Missing, DBSnapshots[0].Status)", snapshots()), Value("available"));
+  EXPECT_EQ(run("\"DBSnapshots\"[0].Status", snapshots()), Value("available"));
+}
+
+TEST(Query, BadQueriesNameTheColumnAndWhatWasExpected) {
+  auto error_of = [](const char* q) {
+    try {
+      Query::compile(q);
+    } catch (const sim::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(
+      error_of("DBSnapshots[?Status == 'x'").find("column 27: expected `]` to close the filter"),
+      std::string::npos)
+      << error_of("DBSnapshots[?Status == 'x'");
+  EXPECT_NE(error_of("sort_bi(@, &x)").find("unknown function `sort_bi` (did you mean `sort_by`?)"),
+            std::string::npos)
+      << error_of("sort_bi(@, &x)");
+  EXPECT_NE(error_of("length(a, b)").find("length() takes 1 argument, got 2"), std::string::npos);
+  EXPECT_NE(error_of("DBSnapshots[0").find("column 14"), std::string::npos)
+      << error_of("DBSnapshots[0");
+  EXPECT_NE(error_of("a = b").find("expected `==`"), std::string::npos);
+  EXPECT_NE(error_of("a.'b'").find("after `.`"), std::string::npos) << error_of("a.'b'");
+  EXPECT_NE(error_of("DBSnapshots[?Status == 'x]").find("unterminated"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
