@@ -28,6 +28,7 @@ TEST(ClosestName, FindsPlausibleTyposOnly) {
   EXPECT_EQ(closest_name("retension", known), "retention");
   EXPECT_EQ(closest_name("evry", known), "every");
   EXPECT_EQ(closest_name("copy-to", known), "copy_to");
+  EXPECT_EQ(closest_name("evrey", known), "every") << "a swap of two letters is one edit";
   EXPECT_EQ(closest_name("banana", known), "");
   EXPECT_EQ(suggest("banana", known), "expected one of: retention, every, copy_to, window");
   EXPECT_EQ(suggest("windw", known), "did you mean `window`?");

@@ -1,0 +1,110 @@
+#include "scenarios/command.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/input_error.hpp"
+
+namespace drsim::scenarios {
+namespace {
+
+using models::Value;
+using Variables = std::map<std::string, Value, std::less<>>;
+
+TEST(Command, ParsesASeedRunbooksRestoreWithVariablesAndFlags) {
+  const CommandTemplate c = parse_command(
+      "aws rds restore-db-instance-from-db-snapshot \\\n"
+      "  --db-instance-identifier mangu-publishing-db-dr-production \\\n"
+      "  --db-snapshot-identifier \"$LATEST_SNAPSHOT\" \\\n"
+      "  --vpc-security-group-ids sg-DR_SECURITY_GROUP \\\n"
+      "  --publicly-accessible false --multi-az --no-copy-tags-to-snapshot \\\n"
+      "  --db-instance-class db.r6g.xlarge --region us-east-1");
+  EXPECT_EQ(c.service, "rds");
+  EXPECT_EQ(c.operation, "restore-db-instance-from-db-snapshot");
+  EXPECT_TRUE(c.mutating());
+  EXPECT_EQ(c.variables(), std::vector<std::string>{"LATEST_SNAPSHOT"});
+  const models::Request r =
+      c.resolve({{"LATEST_SNAPSHOT", Value("mangu-2026-01-05-03-00")}}, "us-west-2");
+  EXPECT_EQ(r.region, "us-east-1");
+  EXPECT_EQ(r.text("db-snapshot-identifier"), "mangu-2026-01-05-03-00");
+  EXPECT_EQ(r.text("publicly-accessible"), "false");
+  EXPECT_TRUE(r.flag("multi-az"));
+  EXPECT_FALSE(r.flag("copy-tags-to-snapshot", true)) << "--no-x is x = false";
+  EXPECT_EQ(r.text("db-instance-class"), "db.r6g.xlarge");
+}
+
+TEST(Command, QueryOutputAndDefaultRegion) {
+  const CommandTemplate c = parse_command(
+      "rds describe-db-snapshots --query 'DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] "
+      "| [-1]' --output text");
+  EXPECT_FALSE(c.mutating());
+  EXPECT_EQ(c.query, "DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | [-1]");
+  EXPECT_EQ(c.output, "text");
+  EXPECT_EQ(c.resolve({}, "us-west-2").region, "us-west-2");
+}
+
+TEST(Command, WaitersAndPositionalS3Arguments) {
+  const CommandTemplate w =
+      parse_command("rds wait db-instance-available --db-instance-identifier x --region us-east-1");
+  EXPECT_EQ(w.operation, "wait");
+  EXPECT_EQ(w.waiter, "db-instance-available");
+  const CommandTemplate s = parse_command("s3 sync s3://mangu-assets-dr s3://${BUCKET}/restored");
+  const models::Request r = s.resolve({{"BUCKET", Value("mangu-assets")}}, "us-west-2");
+  EXPECT_EQ(r.text("source"), "s3://mangu-assets-dr");
+  EXPECT_EQ(r.text("destination"), "s3://mangu-assets/restored");
+}
+
+TEST(Command, ALoneVariableKeepsItsType) {
+  const CommandTemplate c = parse_command(
+      "rds restore-db-instance-to-point-in-time --source-db-instance-identifier a "
+      "--target-db-instance-identifier b --restore-time $CLEAN_POINT");
+  const models::Request r =
+      c.resolve({{"CLEAN_POINT", Value(models::Timestamp{1234})}}, "us-east-1");
+  ASSERT_NE(r.find("restore-time"), nullptr);
+  EXPECT_EQ(r.find("restore-time")->type(), Value::Type::kTime);
+  // Single quotes keep $ literal.
+  const CommandTemplate q =
+      parse_command("secretsmanager update-secret --secret-id s --secret-string 'pa$$word'");
+  EXPECT_EQ(q.resolve({}, "r").text("secret-string"), "pa$$word");
+}
+
+std::string error_of(const char* text) {
+  try {
+    parse_command(text);
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(Command, MistakesAreExplainedWithSuggestions) {
+  EXPECT_NE(error_of("rds restore-db-instance-from-db-snapshots --x y")
+                .find("unknown operation `rds restore-db-instance-from-db-snapshots` (did you mean "
+                      "`restore-db-instance-from-db-snapshot`?)"),
+            std::string::npos)
+      << error_of("rds restore-db-instance-from-db-snapshots --x y");
+  EXPECT_NE(
+      error_of("rsd describe-db-instances").find("unknown service `rsd` (did you mean `rds`?)"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("rds wait db-instance-availabel").find("did you mean `db-instance-available`?"),
+      std::string::npos);
+  EXPECT_NE(error_of("rds describe-db-instances | jq .")
+                .find("column 27: shell syntax `|` is not supported"),
+            std::string::npos)
+      << error_of("rds describe-db-instances | jq .");
+  EXPECT_NE(error_of("rds describe-db-snapshots --db-snapshot-identifier $(date +%F)")
+                .find("command substitution"),
+            std::string::npos);
+  EXPECT_NE(error_of("rds describe-db-instances --db-instance-identifier 'x")
+                .find("unterminated ' quote"),
+            std::string::npos);
+  EXPECT_NE(error_of("rds describe-db-instances stray").find("unexpected argument `stray`"),
+            std::string::npos);
+  EXPECT_NE(error_of("s3 sync s3://only-one").find("needs 2 arguments"), std::string::npos);
+  EXPECT_NE(error_of("rds").find("expected `<service> <operation>"), std::string::npos);
+  EXPECT_NE(error_of("rds describe-db-instances --region").find("--region needs a value"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
