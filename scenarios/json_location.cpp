@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace drsim::scenarios {
 
 sim::Location location_of_offset(std::string_view text, std::size_t offset,
@@ -47,6 +49,113 @@ std::string json_type_name(const nlohmann::json& value) {
     default:
       return "a number";
   }
+}
+
+namespace {
+
+/// Escapes a key for a JSON pointer: ~ -> ~0, / -> ~1 (RFC 6901).
+std::string escape_pointer(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, std::vector<std::pair<std::string, std::size_t>>& out)
+      : text_(text), out_(out) {}
+  void value(const std::string& pointer) {
+    skip_space();
+    out_.emplace_back(pointer, pos_);
+    if (pos_ >= text_.size()) return;
+    const char c = text_[pos_];
+    if (c == '{') {
+      ++pos_;
+      for (skip_space(); pos_ < text_.size() && text_[pos_] != '}';) {
+        const std::string key = string();
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == ':') ++pos_;
+        value(pointer + "/" + escape_pointer(key));
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
+        skip_space();
+      }
+      ++pos_;
+    } else if (c == '[') {
+      ++pos_;
+      std::size_t index = 0;
+      for (skip_space(); pos_ < text_.size() && text_[pos_] != ']';) {
+        value(pointer + "/" + std::to_string(index++));
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == ',') ++pos_;
+        skip_space();
+      }
+      ++pos_;
+    } else if (c == '"') {
+      string();
+    } else {
+      while (pos_ < text_.size() &&
+             std::string_view(",]} \t\r\n").find(text_[pos_]) == std::string_view::npos)
+        ++pos_;
+    }
+  }
+
+ private:
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  std::string string() {
+    std::string out;
+    ++pos_;  // opening quote
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) {
+        ++pos_;
+        out += text_[pos_] == 'n' ? '\n' : text_[pos_];  // enough for keys; values are not decoded
+      } else {
+        out += text_[pos_];
+      }
+      ++pos_;
+    }
+    ++pos_;  // closing quote
+    return out;
+  }
+  std::string_view text_;
+  std::vector<std::pair<std::string, std::size_t>>& out_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+JsonLocations::JsonLocations(std::string_view text, std::string file)
+    : file_(std::move(file)), text_(text) {
+  Scanner(text, offsets_).value("");
+}
+
+sim::Location JsonLocations::locate(const std::string& pointer) const {
+  // The value itself, else its nearest ancestor that exists (a missing member's object).
+  for (std::string p = pointer;; p = p.substr(0, p.rfind('/'))) {
+    for (const auto& [candidate, offset] : offsets_) {
+      if (candidate == p) {
+        sim::Location where = location_of_offset(text_, offset, file_);
+        where.pointer = pointer;
+        return where;
+      }
+    }
+    if (p.empty()) break;
+  }
+  return sim::Location{file_, 0, 0, pointer};
+}
+
+sim::InputError JsonLocations::locate(const sim::InputError& error) const {
+  return error.located(locate(error.where().pointer));
 }
 
 }  // namespace drsim::scenarios

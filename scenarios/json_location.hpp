@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/input_error.hpp"
 
@@ -19,5 +21,23 @@ sim::Location location_of_offset(std::string_view text, std::size_t offset,
 
 /// A human name for a JSON value's type: "a string", "an object", ...
 std::string json_type_name(const nlohmann::json& value);
+
+/// Where each value of a JSON text starts, by JSON pointer, so that an error found while
+/// interpreting the parsed document ("/runbook/3/after/0") can name its line and column.
+/// Built by one scan of text that already parsed; object keys map to their value's start.
+class JsonLocations {
+ public:
+  JsonLocations(std::string_view text, std::string file);
+  /// The file, line and column of the value at `pointer` (or of its nearest existing
+  /// ancestor), with the pointer itself filled in.
+  sim::Location locate(const std::string& pointer) const;
+  /// `error` with its file, line and column filled from its JSON pointer.
+  sim::InputError locate(const sim::InputError& error) const;
+
+ private:
+  std::string file_;
+  std::string_view text_;
+  std::vector<std::pair<std::string, std::size_t>> offsets_;  // pointer -> byte offset
+};
 
 }  // namespace drsim::scenarios

@@ -102,3 +102,39 @@ TEST(ParseJson, SyntaxErrorsGiveLineAndColumn) {
 
 }  // namespace
 }  // namespace drsim::scenarios
+
+namespace drsim::scenarios {
+namespace {
+
+TEST(JsonLocations, PointersMapToTheLineAndColumnOfTheirValue) {
+  const std::string text =
+      "{\n"
+      "  \"name\": \"mangu\",\n"
+      "  \"runbook\": [\n"
+      "    {\"id\": \"assess\"},\n"
+      "    {\"id\": \"restore\", \"after\": [\"asses\"]}\n"
+      "  ],\n"
+      "  \"a/b\": {\"x~y\": 1}\n"
+      "}\n";
+  const JsonLocations where(text, "scenario.json");
+  sim::Location l = where.locate("/runbook/1/after/0");
+  EXPECT_EQ(l.line, 5);
+  EXPECT_EQ(l.column, 33);
+  EXPECT_EQ(l.pointer, "/runbook/1/after/0");
+  EXPECT_EQ(where.locate("/name").line, 2);
+  EXPECT_EQ(where.locate("/name").column, 11);
+  EXPECT_EQ(where.locate("/a~1b/x~0y").line, 7) << "RFC 6901 escapes";
+  // A missing member points at its parent, keeping the pointer the error is about.
+  l = where.locate("/runbook/0/owner");
+  EXPECT_EQ(l.line, 4);
+  EXPECT_EQ(l.column, 5);
+  EXPECT_EQ(l.pointer, "/runbook/0/owner");
+  const sim::InputError located = where.locate(sim::InputError(
+      {{}, 0, 0, "/runbook/1/after/0"}, "unknown step `asses`", "did you mean `assess`?"));
+  EXPECT_STREQ(
+      located.what(),
+      "scenario.json:5:33: at /runbook/1/after/0: unknown step `asses` (did you mean `assess`?)");
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
