@@ -11,10 +11,6 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-Outcome fail(AwsErrorCode code, std::string message) {
-  return Outcome::failure(code, std::move(message));
-}
-
 /// "--services a b" arrives as an array or a space-separated string.
 std::vector<std::string> names(const Value* v) {
   std::vector<std::string> out;
@@ -200,7 +196,8 @@ Outcome Compute::handle(const Request& r) {
   if (r.service == "autoscaling") return autoscaling(r);
   if (r.service == "terraform") return apply_stack(r);
   if (r.service == "kubectl") return kubectl(r);
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model " + r.service);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model " + r.service);
 }
 
 Outcome Compute::ecs(const Request& r) {
@@ -211,7 +208,8 @@ Outcome Compute::ecs(const Request& r) {
         return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
       });
   if (r.operation == "describe-services") {
-    if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
+    if (!cluster_known)
+      return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     Array found, failures;
     for (const std::string& name : names(r.find("services"))) {
       const EcsService* s = service(cluster, last_segment(name), r.region);
@@ -225,10 +223,11 @@ Outcome Compute::ecs(const Request& r) {
         {{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
   }
   if (r.operation == "update-service") {
-    if (!cluster_known) return fail(AwsErrorCode::kClusterNotFound, "Cluster not found.");
+    if (!cluster_known)
+      return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     EcsService* s = find_service(cluster, last_segment(r.text("service")), r.region);
     if (s == nullptr || s->exists_from > t)
-      return fail(AwsErrorCode::kServiceNotFound, "Service not found.");
+      return Outcome::failure(AwsErrorCode::kServiceNotFound, "Service not found.");
     if (r.flag("force-new-deployment")) {
       // Replace every task: new ones start, old ones stop once the new ones run.
       ++s->deployment;
@@ -261,7 +260,15 @@ Outcome Compute::ecs(const Request& r) {
     return Outcome::success(Value::object(
         {{"taskDefinition", Value::object({{"family", r.text("task-definition")}})}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ecs " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model ecs " + r.operation);
+}
+
+EbsVolume* Compute::find_volume(std::string_view id, std::string_view region) {
+  for (EbsVolume& v : volumes_) {
+    if (v.id == id && v.region == region) return &v;
+  }
+  return nullptr;
 }
 
 Outcome Compute::ebs(const Request& r) {
@@ -270,11 +277,11 @@ Outcome Compute::ebs(const Request& r) {
   const std::string& op = r.operation;
   if (op == "create-snapshot") {
     const std::string id = r.text("volume-id");
-    auto v = std::find_if(volumes_.begin(), volumes_.end(),
-                          [&](const EbsVolume& x) { return x.id == id && x.region == r.region; });
-    if (v == volumes_.end())
-      return fail(AwsErrorCode::kInvalidVolumeNotFound,
-                  fmt::format("The volume '{}' does not exist.", id));
+    EbsVolume* v = find_volume(id, r.region);
+    if (v == nullptr) {
+      return Outcome::failure(AwsErrorCode::kInvalidVolumeNotFound,
+                              fmt::format("The volume '{}' does not exist.", id));
+    }
     EbsSnapshot s{fmt::format("snap-{:017x}", sim::mix64(ebs_snapshots_.size() + 3) >> 4),
                   r.region,
                   id,
@@ -300,8 +307,8 @@ Outcome Compute::ebs(const Request& r) {
                                     {"VolumeSize", static_cast<std::int64_t>(s.size_gb)}}));
     }
     if (!ids.empty() && list.empty()) {
-      return fail(AwsErrorCode::kInvalidSnapshotNotFound,
-                  fmt::format("The snapshot '{}' does not exist.", ids.front()));
+      return Outcome::failure(AwsErrorCode::kInvalidSnapshotNotFound,
+                              fmt::format("The snapshot '{}' does not exist.", ids.front()));
     }
     return Outcome::success(Value::object({{"Snapshots", Value(std::move(list))}}));
   }
@@ -311,12 +318,12 @@ Outcome Compute::ebs(const Request& r) {
       return x.id == snap_id && x.region == r.region;
     });
     if (s == ebs_snapshots_.end()) {
-      return fail(AwsErrorCode::kInvalidSnapshotNotFound,
-                  fmt::format("The snapshot '{}' does not exist.", snap_id));
+      return Outcome::failure(AwsErrorCode::kInvalidSnapshotNotFound,
+                              fmt::format("The snapshot '{}' does not exist.", snap_id));
     }
     if (t < s->available_at)
-      return fail(AwsErrorCode::kIncorrectState,
-                  fmt::format("Snapshot '{}' is not completed.", snap_id));
+      return Outcome::failure(AwsErrorCode::kIncorrectState,
+                              fmt::format("Snapshot '{}' is not completed.", snap_id));
     EbsVolume v{fmt::format("vol-{:017x}", sim::mix64(volumes_.size() + 5) >> 4),
                 r.region,
                 r.text("availability-zone").empty() ? r.region + "a" : r.text("availability-zone"),
@@ -330,23 +337,23 @@ Outcome Compute::ebs(const Request& r) {
   }
   if (op == "attach-volume") {
     const std::string id = r.text("volume-id");
-    auto v = std::find_if(volumes_.begin(), volumes_.end(),
-                          [&](const EbsVolume& x) { return x.id == id && x.region == r.region; });
-    if (v == volumes_.end())
-      return fail(AwsErrorCode::kInvalidVolumeNotFound,
-                  fmt::format("The volume '{}' does not exist.", id));
+    EbsVolume* v = find_volume(id, r.region);
+    if (v == nullptr) {
+      return Outcome::failure(AwsErrorCode::kInvalidVolumeNotFound,
+                              fmt::format("The volume '{}' does not exist.", id));
+    }
     if (t < v->available_at || !v->attached_to.empty()) {
-      return fail(AwsErrorCode::kIncorrectState,
-                  fmt::format("Volume '{}' is not 'available'.", id));
+      return Outcome::failure(AwsErrorCode::kIncorrectState,
+                              fmt::format("Volume '{}' is not 'available'.", id));
     }
     const std::string instance = r.text("instance-id");
     auto i = std::find_if(instances_.begin(), instances_.end(),
                           [&](const Ec2Instance& x) { return x.id == instance; });
     if (i == instances_.end())
-      return fail(AwsErrorCode::kInvalidInstanceIdNotFound,
-                  fmt::format("The instance ID '{}' does not exist", instance));
+      return Outcome::failure(AwsErrorCode::kInvalidInstanceIdNotFound,
+                              fmt::format("The instance ID '{}' does not exist", instance));
     if (i->az != v->az) {
-      return fail(
+      return Outcome::failure(
           AwsErrorCode::kInvalidParameterValue,
           fmt::format("Volume {} is in {}, instance {} in {}.", id, v->az, instance, i->az));
     }
@@ -393,8 +400,8 @@ Outcome Compute::ec2(const Request& r) {
       return i.id == id && i.region == r.region && i.exists_from <= t;
     });
     if (it == instances_.end()) {
-      return fail(AwsErrorCode::kInvalidInstanceIdNotFound,
-                  fmt::format("The instance ID '{}' does not exist", id));
+      return Outcome::failure(AwsErrorCode::kInvalidInstanceIdNotFound,
+                              fmt::format("The instance ID '{}' does not exist", id));
     }
     selected.push_back(&*it);
   }
@@ -432,8 +439,8 @@ Outcome Compute::ec2(const Request& r) {
     const std::string image = r.text("image-id");
     if (std::none_of(images_.begin(), images_.end(),
                      [&](const auto& im) { return im.first == r.region && im.second == image; })) {
-      return fail(AwsErrorCode::kInvalidAmiIdNotFound,
-                  fmt::format("The image id '[{}]' does not exist", image));
+      return Outcome::failure(AwsErrorCode::kInvalidAmiIdNotFound,
+                              fmt::format("The image id '[{}]' does not exist", image));
     }
     const int count = std::max(1, std::atoi(r.text("count").c_str()));
     Array launched;
@@ -460,12 +467,13 @@ Outcome Compute::ec2(const Request& r) {
   }
   if (op == "create-image") {
     if (selected.empty() && r.text("instance-id").empty())
-      return fail(AwsErrorCode::kMissingParameter, "--instance-id is required");
+      return Outcome::failure(AwsErrorCode::kMissingParameter, "--instance-id is required");
     const std::string id = fmt::format("ami-{:017x}", sim::mix64(images_.size() + 7) >> 4);
     images_.emplace_back(r.region, id);
     return Outcome::success(Value::object({{"ImageId", id}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model ec2 " + op);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model ec2 " + op);
 }
 
 Outcome Compute::autoscaling(const Request& r) {
@@ -499,8 +507,8 @@ Outcome Compute::autoscaling(const Request& r) {
         instances_.begin(), instances_.end(),
         [&](const Ec2Instance& i) { return i.group == group && i.region == r.region; });
     if (template_instance == instances_.end()) {
-      return fail(AwsErrorCode::kAutoScalingGroupNotFound,
-                  fmt::format("AutoScalingGroup name not found - {}", group));
+      return Outcome::failure(AwsErrorCode::kAutoScalingGroupNotFound,
+                              fmt::format("AutoScalingGroup name not found - {}", group));
     }
     const Ec2Instance model = *template_instance;
     const int want = std::atoi(r.text("desired-capacity").c_str());
@@ -517,8 +525,8 @@ Outcome Compute::autoscaling(const Request& r) {
   if (r.operation == "start-instance-refresh") {
     return Outcome::success(Value::object({{"InstanceRefreshId", "refresh-1"}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation,
-              "the mock cloud does not model autoscaling " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model autoscaling " + r.operation);
 }
 
 Outcome Compute::eks(const Request& r) {
@@ -529,16 +537,16 @@ Outcome Compute::eks(const Request& r) {
   });
   if (r.operation == "create-cluster") {
     if (it != eks_.end())
-      return fail(AwsErrorCode::kInvalidParameterValue,
-                  fmt::format("Cluster already exists with name: {}", name));
+      return Outcome::failure(AwsErrorCode::kInvalidParameterValue,
+                              fmt::format("Cluster already exists with name: {}", name));
     eks_.push_back({name, r.region, t,
                     t + context_.draw(context_.calibration().eks_create, "eks/create", name)});
     return Outcome::success(
         Value::object({{"cluster", Value::object({{"name", name}, {"status", "CREATING"}})}}));
   }
   if (it == eks_.end())
-    return fail(AwsErrorCode::kResourceNotFound,
-                fmt::format("No cluster found for name: {}.", name));
+    return Outcome::failure(AwsErrorCode::kResourceNotFound,
+                            fmt::format("No cluster found for name: {}.", name));
   const std::string status = !context_.data_plane_up(it->region, t) ? "FAILED"
                              : t < it->active_from                  ? "CREATING"
                                                                     : "ACTIVE";
@@ -555,7 +563,8 @@ Outcome Compute::eks(const Request& r) {
     return Outcome::success(
         Value::object({{"cluster", Value::object({{"name", name}, {"status", "DELETING"}})}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model eks " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model eks " + r.operation);
 }
 
 Outcome Compute::elbv2(const Request& r) {
@@ -569,8 +578,8 @@ Outcome Compute::elbv2(const Request& r) {
     }
     const LoadBalancer* lb = load_balancer(group);
     if (lb == nullptr || lb->region != r.region) {
-      return fail(AwsErrorCode::kTargetGroupNotFound,
-                  fmt::format("Target groups '{}' not found", group));
+      return Outcome::failure(AwsErrorCode::kTargetGroupNotFound,
+                              fmt::format("Target groups '{}' not found", group));
     }
     const bool healthy = load_balancer_healthy(lb->name, t);
     return Outcome::success(Value::object(
@@ -590,8 +599,8 @@ Outcome Compute::elbv2(const Request& r) {
     }
     return Outcome::success(Value::object({{"LoadBalancers", Value(std::move(list))}}));
   }
-  return fail(AwsErrorCode::kUnknownOperation,
-              "the mock cloud does not model elbv2 " + r.operation);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model elbv2 " + r.operation);
 }
 
 Outcome Compute::apply_stack(const Request& r) {
@@ -600,11 +609,13 @@ Outcome Compute::apply_stack(const Request& r) {
   auto it =
       std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack& s) { return s.name == name; });
   if (it == stacks_.end())
-    return fail(AwsErrorCode::kCommandFailed, fmt::format("terraform: no stack named {}", name));
+    return Outcome::failure(AwsErrorCode::kCommandFailed,
+                            fmt::format("terraform: no stack named {}", name));
   const Stack stack = *it;
   if (!context_.data_plane_up(stack.region, t)) {
-    return fail(AwsErrorCode::kCommandFailed,
-                fmt::format("terraform apply failed: region {} is not available", stack.region));
+    return Outcome::failure(
+        AwsErrorCode::kCommandFailed,
+        fmt::format("terraform apply failed: region {} is not available", stack.region));
   }
   const sim::Duration d =
       context_.draw(stack.duration ? *stack.duration : context_.calibration().iac_apply,
@@ -642,12 +653,12 @@ Outcome Compute::kubectl(const Request& r) {
     return d.name == name && (cluster.empty() || d.cluster == cluster);
   });
   if (it == deployments_.end())
-    return fail(AwsErrorCode::kCommandFailed,
-                fmt::format("deployments.apps \"{}\" not found", name));
+    return Outcome::failure(AwsErrorCode::kCommandFailed,
+                            fmt::format("deployments.apps \"{}\" not found", name));
   auto eks = std::find_if(eks_.begin(), eks_.end(),
                           [&](const EksCluster& c) { return c.name == it->cluster; });
   if (eks != eks_.end() && (t < eks->active_from || !context_.data_plane_up(eks->region, t))) {
-    return fail(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
+    return Outcome::failure(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
   }
   const std::string& op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
   if (op == "rollout-status") {

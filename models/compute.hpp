@@ -113,6 +113,7 @@ class Compute {
   Outcome ecs(const Request& r);
   Outcome ec2(const Request& r);
   Outcome ebs(const Request& r);
+  EbsVolume* find_volume(std::string_view id, std::string_view region);
   Outcome eks(const Request& r);
   Outcome elbv2(const Request& r);
   Outcome autoscaling(const Request& r);

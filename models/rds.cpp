@@ -11,10 +11,6 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-Outcome fail(AwsErrorCode code, std::string message) {
-  return Outcome::failure(code, std::move(message));
-}
-
 /// "arn:aws:rds:us-west-2:123456789012:snapshot:rds:db-2026-01-05-03-00" -> region and id.
 struct Arn {
   std::string region, id;
@@ -192,6 +188,34 @@ const DbCluster* Rds::cluster(std::string_view id) const {
     if (c.id == id) return &c;
   }
   return nullptr;
+}
+
+std::optional<Outcome> Rds::require_instance(std::string_view id, std::string_view region,
+                                             bool available, DbInstance*& out) {
+  out = find_instance(id, region);
+  if (out == nullptr) {
+    return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
+                            fmt::format("DBInstance {} not found.", id));
+  }
+  if (available && status(*out, context_.now()) != DbStatus::kAvailable) {
+    return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                            fmt::format("DB instance {} is not in available state.", id));
+  }
+  return std::nullopt;
+}
+
+std::optional<Outcome> Rds::require_cluster(std::string_view id, std::string_view region,
+                                            bool available, DbCluster*& out) {
+  out = find_cluster(id, region);
+  if (out == nullptr) {
+    return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
+                            fmt::format("DBCluster {} not found.", id));
+  }
+  if (available && status(*out, context_.now()) != DbStatus::kAvailable) {
+    return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                            fmt::format("DBCluster {} is not in available state.", id));
+  }
+  return std::nullopt;
 }
 
 DbInstance* Rds::find_instance(std::string_view id, std::string_view region) {
@@ -516,7 +540,8 @@ Outcome Rds::handle(const Request& r) {
   if (op == "restore-db-cluster-to-point-in-time") return restore_cluster(r, true);
   if (op == "create-db-instance") return create_instance(r);
   if (op == "describe-db-cluster-snapshots") return describe_snapshots(r);
-  return fail(AwsErrorCode::kUnknownOperation, "the mock cloud does not model rds " + op);
+  return Outcome::failure(AwsErrorCode::kUnknownOperation,
+                          "the mock cloud does not model rds " + op);
 }
 
 Outcome Rds::describe_instances(const Request& r) {
@@ -529,7 +554,8 @@ Outcome Rds::describe_instances(const Request& r) {
     out.push_back(instance_value(db, t));
   }
   if (!id.empty() && out.empty()) {
-    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
+                            fmt::format("DBInstance {} not found.", id));
   }
   return Outcome::success(Value::object({{"DBInstances", Value(std::move(out))}}));
 }
@@ -549,7 +575,8 @@ Outcome Rds::describe_snapshots(const Request& r) {
     out.push_back(snapshot_value(*s, t));
   }
   if (!id.empty() && out.empty()) {
-    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
+    return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
+                            fmt::format("DBSnapshot {} not found.", id));
   }
   return Outcome::success(
       Value::object({{clusters ? "DBClusterSnapshots" : "DBSnapshots", Value(std::move(out))}}));
@@ -565,7 +592,8 @@ Outcome Rds::describe_clusters(const Request& r) {
     out.push_back(cluster_value(c, t));
   }
   if (!id.empty() && out.empty()) {
-    return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
+                            fmt::format("DBCluster {} not found.", id));
   }
   return Outcome::success(Value::object({{"DBClusters", Value(std::move(out))}}));
 }
@@ -573,7 +601,7 @@ Outcome Rds::describe_clusters(const Request& r) {
 std::optional<Outcome> Rds::check_kms(bool encrypted, const std::string& key,
                                       const std::string& region) {
   if (encrypted && !kms_.accessible(region, key)) {
-    return fail(
+    return Outcome::failure(
         AwsErrorCode::kKMSKeyNotAccessible,
         fmt::format("The specified KMS key [{}] does not exist, is not enabled or you do not "
                     "have permissions to access it in region {}.",
@@ -590,7 +618,7 @@ Outcome Rds::create_snapshot(const Request& r) {
   const std::string owner_id =
       r.text(cluster_op ? "db-cluster-identifier" : "db-instance-identifier");
   if (find_snapshot(snap_id, r.region) != nullptr) {
-    return fail(
+    return Outcome::failure(
         AwsErrorCode::kDBSnapshotAlreadyExists,
         fmt::format(
             "Cannot create the snapshot because a snapshot with the identifier {} already exists.",
@@ -605,22 +633,22 @@ Outcome Rds::create_snapshot(const Request& r) {
   if (cluster_op) {
     DbCluster* c = find_cluster(owner_id, r.region);
     if (c == nullptr)
-      return fail(AwsErrorCode::kDBClusterNotFound,
-                  fmt::format("DBCluster {} not found.", owner_id));
+      return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
+                              fmt::format("DBCluster {} not found.", owner_id));
     if (status(*c, t) != DbStatus::kAvailable) {
-      return fail(AwsErrorCode::kInvalidDBClusterState,
-                  fmt::format("DBCluster {} is not in available state.", owner_id));
+      return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                              fmt::format("DBCluster {} is not in available state.", owner_id));
     }
     s.data_store = c->data_store;
     s.data_time = data_as_of(*c, t);
   } else {
     DbInstance* db = find_instance(owner_id, r.region);
     if (db == nullptr)
-      return fail(AwsErrorCode::kDBInstanceNotFound,
-                  fmt::format("DBInstance {} not found.", owner_id));
+      return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
+                              fmt::format("DBInstance {} not found.", owner_id));
     if (status(*db, t) != DbStatus::kAvailable) {
-      return fail(AwsErrorCode::kInvalidDBInstanceState,
-                  fmt::format("DBInstance {} is not in available state.", owner_id));
+      return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                              fmt::format("DBInstance {} is not in available state.", owner_id));
     }
     s.data_store = db->config.data_store;
     s.data_time = data_as_of(*db, t);
@@ -643,27 +671,30 @@ Outcome Rds::copy_snapshot(const Request& r) {
   }
   const std::string target_id = r.text("target-db-snapshot-identifier");
   if (!context_.data_plane_up(source_region, t)) {
-    return fail(AwsErrorCode::kInvalidDBSnapshotState,
-                fmt::format("The source snapshot's region {} is not available.", source_region));
+    return Outcome::failure(
+        AwsErrorCode::kInvalidDBSnapshotState,
+        fmt::format("The source snapshot's region {} is not available.", source_region));
   }
   DbSnapshot* source = find_snapshot(source_id, source_region);
   if (source == nullptr) {
-    return fail(AwsErrorCode::kDBSnapshotNotFound,
-                fmt::format("DBSnapshot {} not found in {}.", source_id, source_region));
+    return Outcome::failure(
+        AwsErrorCode::kDBSnapshotNotFound,
+        fmt::format("DBSnapshot {} not found in {}.", source_id, source_region));
   }
   if (source->failed || t < source->available_at) {
-    return fail(AwsErrorCode::kInvalidDBSnapshotState,
-                fmt::format("Snapshot {} is not available.", source_id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBSnapshotState,
+                            fmt::format("Snapshot {} is not available.", source_id));
   }
   if (find_snapshot(target_id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBSnapshotAlreadyExists,
-                fmt::format("Snapshot {} already exists.", target_id));
+    return Outcome::failure(AwsErrorCode::kDBSnapshotAlreadyExists,
+                            fmt::format("Snapshot {} already exists.", target_id));
   }
   const bool cross_region = source_region != r.region;
   std::string key = r.text("kms-key-id");
   if (source->encrypted && cross_region && key.empty()) {
-    return fail(AwsErrorCode::kInvalidParameterCombination,
-                "KmsKeyId is required to copy an encrypted snapshot to another region.");
+    return Outcome::failure(
+        AwsErrorCode::kInvalidParameterCombination,
+        "KmsKeyId is required to copy an encrypted snapshot to another region.");
   }
   if (key.empty()) key = source->kms_key;
   if (auto error = check_kms(source->encrypted, key, r.region)) return *error;
@@ -675,9 +706,10 @@ Outcome Rds::copy_snapshot(const Request& r) {
     }
   }
   if (cross_region && in_progress >= context_.calibration().max_concurrent_copies) {
-    return fail(AwsErrorCode::kSnapshotQuotaExceeded,
-                fmt::format("Cannot copy: {} snapshot copies are already in progress to {}.",
-                            in_progress, r.region));
+    return Outcome::failure(
+        AwsErrorCode::kSnapshotQuotaExceeded,
+        fmt::format("Cannot copy: {} snapshot copies are already in progress to {}.", in_progress,
+                    r.region));
   }
   DbSnapshot copy = *source;
   copy.id = target_id;
@@ -700,7 +732,8 @@ Outcome Rds::delete_snapshot(const Request& r) {
   const std::string id = r.text("db-snapshot-identifier");
   DbSnapshot* s = find_snapshot(id, r.region);
   if (s == nullptr)
-    return fail(AwsErrorCode::kDBSnapshotNotFound, fmt::format("DBSnapshot {} not found.", id));
+    return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
+                            fmt::format("DBSnapshot {} not found.", id));
   s->deleted_at = context_.now();
   return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(*s, context_.now())}}));
 }
@@ -717,16 +750,16 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   const std::string id = r.text("db-instance-identifier");
   const std::string snap_id = r.text("db-snapshot-identifier");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
-                fmt::format("DB instance {} already exists.", id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
+                            fmt::format("DB instance {} already exists.", id));
   }
   const DbSnapshot* snap = find_snapshot(snap_id, r.region);
   if (snap == nullptr)
-    return fail(AwsErrorCode::kDBSnapshotNotFound,
-                fmt::format("DBSnapshot {} not found.", snap_id));
+    return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
+                            fmt::format("DBSnapshot {} not found.", snap_id));
   if (snap->failed || t < snap->available_at) {
-    return fail(AwsErrorCode::kInvalidDBSnapshotState,
-                fmt::format("DBSnapshot {} is not in available state.", snap_id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBSnapshotState,
+                            fmt::format("DBSnapshot {} is not in available state.", snap_id));
   }
   if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
   const DbInstance* source = instance(snap->instance_id);
@@ -785,14 +818,14 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
     if (db.config.id == source_id && (replicated || db.config.region == r.region)) source = &db;
   }
   if (source == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound,
-                fmt::format("DBInstance {} not found.", source_id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
+                            fmt::format("DBInstance {} not found.", source_id));
   if (find_instance(target, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
-                fmt::format("DB instance {} already exists.", target));
+    return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
+                            fmt::format("DB instance {} already exists.", target));
   }
   if (source->config.backup_retention_days <= 0) {
-    return fail(
+    return Outcome::failure(
         AwsErrorCode::kInvalidDBInstanceState,
         fmt::format(
             "Automated backups are not enabled for {}: point-in-time restore is not possible.",
@@ -810,23 +843,24 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
   if (!r.flag("use-latest-restorable-time")) {
     const Value* given = r.find("restore-time");
     if (given == nullptr) {
-      return fail(AwsErrorCode::kMissingParameter,
-                  "Either --restore-time or --use-latest-restorable-time is required.");
+      return Outcome::failure(AwsErrorCode::kMissingParameter,
+                              "Either --restore-time or --use-latest-restorable-time is required.");
     }
     auto parsed = time_of(*given, context_.epoch_unix_ms());
     if (!parsed)
-      return fail(AwsErrorCode::kInvalidParameterValue,
-                  "--restore-time is not an ISO 8601 UTC time");
+      return Outcome::failure(AwsErrorCode::kInvalidParameterValue,
+                              "--restore-time is not an ISO 8601 UTC time");
     restore_time = *parsed;
   }
   const Time earliest =
       std::max(source->exists_from, t - source->config.backup_retention_days * sim::kDay);
   if (restore_time > latest || restore_time < earliest) {
-    return fail(AwsErrorCode::kInvalidRestore,
-                fmt::format("Restore time {} is outside the restorable window [{}, {}].",
-                            iso8601(restore_time, context_.epoch_unix_ms()),
-                            iso8601(earliest, context_.epoch_unix_ms()),
-                            iso8601(latest, context_.epoch_unix_ms())));
+    return Outcome::failure(
+        AwsErrorCode::kInvalidRestore,
+        fmt::format("Restore time {} is outside the restorable window [{}, {}].",
+                    iso8601(restore_time, context_.epoch_unix_ms()),
+                    iso8601(earliest, context_.epoch_unix_ms()),
+                    iso8601(latest, context_.epoch_unix_ms())));
   }
   DbInstance db;
   db.config = source->config;
@@ -852,20 +886,21 @@ Outcome Rds::create_read_replica(const Request& r) {
   auto [source_id, source_region] = id_and_region(r, "source-db-instance-identifier");
   if (!r.text("source-region").empty()) source_region = r.text("source-region");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
-                fmt::format("DB instance {} already exists.", id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
+                            fmt::format("DB instance {} already exists.", id));
   }
   DbInstance* source = find_instance(source_id, source_region);
   if (source == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound,
-                fmt::format("DBInstance {} not found.", source_id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
+                            fmt::format("DBInstance {} not found.", source_id));
   if (status(*source, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DBInstance {} is not available.", source_id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                            fmt::format("DBInstance {} is not available.", source_id));
   }
   if (source->config.backup_retention_days <= 0) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                "Automated backups must be enabled on the source to create a read replica.");
+    return Outcome::failure(
+        AwsErrorCode::kInvalidDBInstanceState,
+        "Automated backups must be enabled on the source to create a read replica.");
   }
   DbInstance db;
   db.config = source->config;
@@ -877,8 +912,8 @@ Outcome Rds::create_read_replica(const Request& r) {
   if (source_region != r.region) {
     const std::string key = r.text("kms-key-id");
     if (db.config.encrypted && key.empty()) {
-      return fail(AwsErrorCode::kInvalidParameterCombination,
-                  "KmsKeyId is required for a cross-region encrypted read replica.");
+      return Outcome::failure(AwsErrorCode::kInvalidParameterCombination,
+                              "KmsKeyId is required for a cross-region encrypted read replica.");
     }
     if (!key.empty()) db.config.kms_key = key;
     if (auto error = check_kms(db.config.encrypted, db.config.kms_key, r.region)) return *error;
@@ -896,12 +931,11 @@ Outcome Rds::promote_read_replica(const Request& r) {
   const Calibration& c = context_.calibration();
   if (r.operation == "promote-read-replica-db-cluster") {
     const std::string id = r.text("db-cluster-identifier");
-    DbCluster* cl = find_cluster(id, r.region);
-    if (cl == nullptr)
-      return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    DbCluster* cl = nullptr;
+    if (auto error = require_cluster(id, r.region, /*available=*/false, cl)) return *error;
     if (!cl->secondary || cl->promoted_at <= t) {
-      return fail(AwsErrorCode::kInvalidDBClusterState,
-                  fmt::format("DBCluster {} is not a read replica.", id));
+      return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                              fmt::format("DBCluster {} is not a read replica.", id));
     }
     cl->data_as_of = data_as_of(*cl, t);
     cl->promoted_at = t;
@@ -911,16 +945,15 @@ Outcome Rds::promote_read_replica(const Request& r) {
     return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
   }
   const std::string id = r.text("db-instance-identifier");
-  DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  DbInstance* db = nullptr;
+  if (auto error = require_instance(id, r.region, /*available=*/false, db)) return *error;
   if (db->config.replica_of.empty() || db->promoted_at <= t) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DB instance {} is not a read replica.", id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                            fmt::format("DB instance {} is not a read replica.", id));
   }
   if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DB instance {} is not in available state.", id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                            fmt::format("DB instance {} is not in available state.", id));
   }
   db->data_as_of = data_as_of(*db, t);  // replication stops now: freeze what it holds
   db->promoted_at = t;
@@ -932,17 +965,12 @@ Outcome Rds::promote_read_replica(const Request& r) {
 Outcome Rds::reboot(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
-  DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
-  if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DB instance {} is not in available state.", id));
-  }
+  DbInstance* db = nullptr;
+  if (auto error = require_instance(id, r.region, /*available=*/true, db)) return *error;
   const bool failover = r.flag("force-failover");
   if (failover && !db->config.multi_az) {
-    return fail(AwsErrorCode::kInvalidParameterCombination,
-                "Cannot force a failover of a Single-AZ instance.");
+    return Outcome::failure(AwsErrorCode::kInvalidParameterCombination,
+                            "Cannot force a failover of a Single-AZ instance.");
   }
   const Calibration& c = context_.calibration();
   const sim::Duration d =
@@ -956,18 +984,13 @@ Outcome Rds::reboot(const Request& r) {
 Outcome Rds::modify(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
-  DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
-  if (status(*db, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DB instance {} is not in available state.", id));
-  }
+  DbInstance* db = nullptr;
+  if (auto error = require_instance(id, r.region, /*available=*/true, db)) return *error;
   const Calibration& c = context_.calibration();
   if (const std::string new_id = r.text("new-db-instance-identifier"); !new_id.empty()) {
     if (find_instance(new_id, r.region) != nullptr) {
-      return fail(AwsErrorCode::kDBInstanceAlreadyExists,
-                  fmt::format("DB instance {} already exists.", new_id));
+      return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
+                              fmt::format("DB instance {} already exists.", new_id));
     }
     db->config.id = new_id;
     db->status.set(t, DbStatus::kRenaming);
@@ -988,26 +1011,25 @@ Outcome Rds::delete_instance(const Request& r) {
   const Calibration& c = context_.calibration();
   if (r.operation == "delete-db-cluster") {
     const std::string id = r.text("db-cluster-identifier");
-    DbCluster* cl = find_cluster(id, r.region);
-    if (cl == nullptr)
-      return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
+    DbCluster* cl = nullptr;
+    if (auto error = require_cluster(id, r.region, /*available=*/false, cl)) return *error;
     cl->status.set(t, DbStatus::kDeleting);
     cl->status.set(t + context_.draw(c.rds_delete, "rds/delete", id), DbStatus::kDeleted);
     return Outcome::success(Value::object({{"DBCluster", cluster_value(*cl, t)}}));
   }
   const std::string id = r.text("db-instance-identifier");
-  DbInstance* db = find_instance(id, r.region);
-  if (db == nullptr)
-    return fail(AwsErrorCode::kDBInstanceNotFound, fmt::format("DBInstance {} not found.", id));
+  DbInstance* db = nullptr;
+  if (auto error = require_instance(id, r.region, /*available=*/false, db)) return *error;
   if (db->status.at(t) == DbStatus::kDeleting) {
-    return fail(AwsErrorCode::kInvalidDBInstanceState,
-                fmt::format("DB instance {} is already being deleted.", id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBInstanceState,
+                            fmt::format("DB instance {} is already being deleted.", id));
   }
   if (!r.flag("skip-final-snapshot")) {
     const std::string final_id = r.text("final-db-snapshot-identifier");
     if (final_id.empty()) {
-      return fail(AwsErrorCode::kInvalidParameterCombination,
-                  "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.");
+      return Outcome::failure(
+          AwsErrorCode::kInvalidParameterCombination,
+          "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.");
     }
     DbSnapshot s;
     s.id = final_id;
@@ -1031,13 +1053,8 @@ Outcome Rds::delete_instance(const Request& r) {
 Outcome Rds::failover_cluster(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-cluster-identifier");
-  DbCluster* cl = find_cluster(id, r.region);
-  if (cl == nullptr)
-    return fail(AwsErrorCode::kDBClusterNotFound, fmt::format("DBCluster {} not found.", id));
-  if (status(*cl, t) != DbStatus::kAvailable) {
-    return fail(AwsErrorCode::kInvalidDBClusterState,
-                fmt::format("DBCluster {} is not in available state.", id));
-  }
+  DbCluster* cl = nullptr;
+  if (auto error = require_cluster(id, r.region, /*available=*/true, cl)) return *error;
   const Calibration& c = context_.calibration();
   const Distribution& d =
       cl->readers > 0 ? c.aurora_failover_with_replica : c.aurora_failover_without_replica;
@@ -1059,23 +1076,23 @@ Outcome Rds::failover_global(const Request& r, bool planned) {
     if (!c.secondary) primary = &c;
   }
   if (target == nullptr) {
-    return fail(AwsErrorCode::kGlobalClusterNotFound,
-                fmt::format("Global cluster {} has no member {}.", global, target_id));
+    return Outcome::failure(AwsErrorCode::kGlobalClusterNotFound,
+                            fmt::format("Global cluster {} has no member {}.", global, target_id));
   }
   if (!target->secondary)
-    return fail(AwsErrorCode::kInvalidDBClusterState,
-                fmt::format("{} is already the primary.", target_id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                            fmt::format("{} is already the primary.", target_id));
   const Calibration& c = context_.calibration();
   if (planned) {
     // A switchover needs a healthy primary: it waits for replication to catch up (RPO 0).
     if (primary == nullptr || !context_.data_plane_up(primary->region, t)) {
-      return fail(AwsErrorCode::kInvalidDBClusterState,
-                  "Switchover needs the primary cluster to be available; use "
-                  "failover-global-cluster --allow-data-loss.");
+      return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                              "Switchover needs the primary cluster to be available; use "
+                              "failover-global-cluster --allow-data-loss.");
     }
   } else if (!r.flag("allow-data-loss") && primary != nullptr &&
              context_.data_plane_up(primary->region, t)) {
-    return fail(
+    return Outcome::failure(
         AwsErrorCode::kInvalidParameterCombination,
         "failover-global-cluster without --allow-data-loss requires the primary to be unavailable");
   }
@@ -1096,8 +1113,8 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
   const Time t = context_.now();
   const std::string id = r.text("db-cluster-identifier");
   if (find_cluster(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kInvalidDBClusterState,
-                fmt::format("DBCluster {} already exists.", id));
+    return Outcome::failure(AwsErrorCode::kInvalidDBClusterState,
+                            fmt::format("DBCluster {} already exists.", id));
   }
   DbCluster cl;
   cl.id = id;
@@ -1109,8 +1126,8 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
     const std::string source_id = r.text("source-db-cluster-identifier");
     const DbCluster* source = find_cluster(source_id, r.region);
     if (source == nullptr)
-      return fail(AwsErrorCode::kDBClusterNotFound,
-                  fmt::format("DBCluster {} not found.", source_id));
+      return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
+                              fmt::format("DBCluster {} not found.", source_id));
     const sim::Duration every = c.rds_log_upload_interval;
     const Time stop =
         std::min(t, context_.data_plane_fails(source->region, source->exists_from, t));
@@ -1121,14 +1138,14 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
       const Value* given = r.find("restore-to-time");
       auto parsed = given ? time_of(*given, context_.epoch_unix_ms()) : std::nullopt;
       if (!parsed)
-        return fail(AwsErrorCode::kMissingParameter,
-                    "--restore-to-time or --use-latest-restorable-time is required.");
+        return Outcome::failure(AwsErrorCode::kMissingParameter,
+                                "--restore-to-time or --use-latest-restorable-time is required.");
       restore_time = *parsed;
     }
     if (restore_time > latest) {
-      return fail(AwsErrorCode::kInvalidRestore,
-                  fmt::format("Restore time is after the latest restorable time {}.",
-                              iso8601(latest, context_.epoch_unix_ms())));
+      return Outcome::failure(AwsErrorCode::kInvalidRestore,
+                              fmt::format("Restore time is after the latest restorable time {}.",
+                                          iso8601(latest, context_.epoch_unix_ms())));
     }
     cl.engine = source->engine;
     cl.data_store = source->data_store;
@@ -1138,11 +1155,11 @@ Outcome Rds::restore_cluster(const Request& r, bool point_in_time) {
     const std::string snap_id = r.text("snapshot-identifier");
     const DbSnapshot* snap = find_snapshot(snap_id, r.region);
     if (snap == nullptr)
-      return fail(AwsErrorCode::kDBSnapshotNotFound,
-                  fmt::format("DBClusterSnapshot {} not found.", snap_id));
+      return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
+                              fmt::format("DBClusterSnapshot {} not found.", snap_id));
     if (snap->failed || t < snap->available_at) {
-      return fail(AwsErrorCode::kInvalidDBSnapshotState,
-                  fmt::format("Snapshot {} is not available.", snap_id));
+      return Outcome::failure(AwsErrorCode::kInvalidDBSnapshotState,
+                              fmt::format("Snapshot {} is not available.", snap_id));
     }
     if (auto error = check_kms(snap->encrypted, snap->kms_key, r.region)) return *error;
     cl.data_store = snap->data_store;
@@ -1160,8 +1177,8 @@ Outcome Rds::create_instance(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
   if (find_instance(id, r.region) != nullptr) {
-    return fail(AwsErrorCode::kDBInstanceAlreadyExists,
-                fmt::format("DB instance {} already exists.", id));
+    return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
+                            fmt::format("DB instance {} already exists.", id));
   }
   DbInstance db;
   db.config.id = id;
@@ -1177,8 +1194,8 @@ Outcome Rds::create_instance(const Request& r) {
   if (!db.config.cluster.empty()) {
     DbCluster* cl = find_cluster(db.config.cluster, r.region);
     if (cl == nullptr)
-      return fail(AwsErrorCode::kDBClusterNotFound,
-                  fmt::format("DBCluster {} not found.", db.config.cluster));
+      return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
+                              fmt::format("DBCluster {} not found.", db.config.cluster));
     db.config.data_store = cl->data_store;
     cl->readers += 1;
   } else {

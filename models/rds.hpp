@@ -192,6 +192,12 @@ class Rds {
   Outcome create_instance(const Request& r);
 
   DbInstance* find_instance(std::string_view id, std::string_view region);
+  /// Sets `out` to instance `id` in `region`; returns the error AWS gives when it is missing
+  /// or, with `available`, not in the `available` state.
+  std::optional<Outcome> require_instance(std::string_view id, std::string_view region,
+                                          bool available, DbInstance*& out);
+  std::optional<Outcome> require_cluster(std::string_view id, std::string_view region,
+                                         bool available, DbCluster*& out);
   DbCluster* find_cluster(std::string_view id, std::string_view region);
   DbSnapshot* find_snapshot(std::string_view id, std::string_view region);
   void materialize(SnapshotSchedule& schedule, sim::Time t);
