@@ -51,6 +51,20 @@ class CloudTest : public ::testing::Test {
     cloud_.rds().add_instance(db, -30 * sim::kDay);
   }
 
+  /// Adds an available snapshot "s" of the primary (call add_primary first) and, a minute
+  /// later, restores it in us-west-2 as `restored_id`.
+  void restore_from_a_snapshot(const std::string& restored_id) {
+    cloud_.rds().add_snapshot({.id = "s",
+                               .region = "us-west-2",
+                               .instance_id = "prod-db",
+                               .available_at = 0,
+                               .kms_key = "alias/prod-rds",
+                               .size_gb = 10});
+    at(now() + sim::kMinute);
+    ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+           {{"db-instance-identifier", restored_id}, {"db-snapshot-identifier", "s"}}));
+  }
+
   Calibration calibration_;
   sim::Environment env_;
   MockCloud cloud_;

@@ -228,15 +228,7 @@ TEST_F(CloudTest, CalibrationDefaultsCanBeOverriddenByName) {
   calibration_.*(field->distribution) = Distribution::constant(static_cast<double>(kHour));
   calibration_.rds_post_restore_backup_probability = 0;
   add_primary();
-  cloud_.rds().add_snapshot({.id = "s",
-                             .region = "us-west-2",
-                             .instance_id = "prod-db",
-                             .available_at = 0,
-                             .kms_key = "alias/prod-rds",
-                             .size_gb = 10});
-  at(kMinute);
-  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
-         {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}));
+  restore_from_a_snapshot("r");
   EXPECT_EQ(cloud_.rds().instance("r")->status.when(DbStatus::kAvailable, now()), now() + kHour);
   // Every field names a member of the right kind, once.
   std::set<std::string_view> names;
@@ -253,15 +245,7 @@ TEST_F(CloudTest, CalibrationDefaultsCanBeOverriddenByName) {
 TEST_F(CloudTest, AFlakyRestoreEndsIncompatibleAndTheWaiterFails) {
   calibration_.rds_restore_failure_probability = 1;
   add_primary();
-  cloud_.rds().add_snapshot({.id = "s",
-                             .region = "us-west-2",
-                             .instance_id = "prod-db",
-                             .available_at = 0,
-                             .kms_key = "alias/prod-rds",
-                             .size_gb = 10});
-  at(kMinute);
-  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
-         {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}));
+  restore_from_a_snapshot("r");
   at(now() + 10 * kHour);
   const Outcome d =
       ok(req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "r"}}));
