@@ -218,7 +218,14 @@ CommandTemplate parse_command(std::string_view text) {
       c.params.emplace_back(flag.flag ? name : name.substr(3), flag);
       continue;
     }
-    c.params.emplace_back(name, words[++i].value);
+    // A list parameter takes every following word up to the next --name (--services a b).
+    ValueTemplate value = words[++i].value;
+    while (i + 1 < words.size() && !words[i + 1].raw.starts_with("--") &&
+           positional_names.empty()) {
+      value.parts.push_back({" "});
+      for (const ValueTemplate::Part& part : words[++i].value.parts) value.parts.push_back(part);
+    }
+    c.params.emplace_back(name, std::move(value));
   }
   if (positional < positional_names.size()) {
     fail(text, text.size() + 1,

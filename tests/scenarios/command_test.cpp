@@ -100,6 +100,11 @@ TEST(Command, MistakesAreExplainedWithSuggestions) {
             std::string::npos);
   EXPECT_NE(error_of("rds describe-db-instances stray").find("unexpected argument `stray`"),
             std::string::npos);
+  EXPECT_EQ(parse_command("ecs wait services-stable --cluster c --services a b --region r")
+                .resolve({}, "x")
+                .text("services"),
+            "a b")
+      << "a list parameter takes every word up to the next --name";
   EXPECT_NE(error_of("s3 sync s3://only-one").find("needs 2 arguments"), std::string::npos);
   EXPECT_NE(error_of("rds").find("expected `<service> <operation>"), std::string::npos);
   EXPECT_NE(error_of("rds describe-db-instances --region").find("--region needs a value"),

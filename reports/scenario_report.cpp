@@ -1,0 +1,110 @@
+#include "reports/scenario_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "reports/metric_summary.hpp"
+
+namespace drsim::reports {
+namespace {
+
+std::string human(std::int64_t ms) {
+  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
+}
+
+std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::size_t store) {
+  auto it = s.objectives.rpo.find(s.data_stores[store].name);
+  return it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second);
+}
+
+}  // namespace
+
+std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
+                                 std::uint64_t seed, bool color) {
+  std::string out = fmt::format("{} — {}\n", s.name, s.source);
+  out += fmt::format("{} trials, seed {}, {} threads{}\n\n", r.run.completed, seed, r.run.threads,
+                     r.run.partial ? fmt::format("  (PARTIAL: stopped after {} of {})",
+                                                 r.run.completed, r.run.requested)
+                                   : "");
+  std::vector<MetricRow> rows{{"RTO", &r.rto_ms, s.objectives.rto}};
+  std::vector<std::string> names;
+  names.reserve(s.data_stores.size());
+  for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
+    names.push_back("RPO " + s.data_stores[k].name);
+    rows.push_back({names.back(), &r.rpo_ms[k], rpo_objective(s, k)});
+  }
+  rows.push_back({"  detection", &r.detection_ms, std::nullopt});
+  rows.push_back({"  decision", &r.decision_ms, std::nullopt});
+  rows.push_back({"  execution", &r.execution_ms, std::nullopt});
+  out += render_metric_table(rows, color);
+  if (r.rto_ms.infinite_count() > 0) {
+    out += fmt::format(
+        "RTO is \"never\" in {} of {} trials: the runbook could not complete (causes below)\n",
+        r.rto_ms.infinite_count(), r.rto_ms.count());
+  }
+
+  out += fmt::format("\n{:<22} {:>8} {:>8} {:>9} {:>7}  {}\n", "step", "p50", "p95", "critical",
+                     "failed", "phase");
+  for (std::size_t i = 0; i < s.runbook.size(); ++i) {
+    const sim::Sample& d = r.step_ms[i];
+    const double share = r.run.completed ? 100.0 * static_cast<double>(r.step_critical[i]) /
+                                               static_cast<double>(r.run.completed)
+                                         : 0;
+    out += fmt::format("{:<22} {:>8} {:>8} {:>8.0f}% {:>7}  {}\n", s.runbook[i].id.substr(0, 22),
+                       d.count() ? human(d.quantile(0.5)) : "-",
+                       d.count() ? human(d.quantile(0.95)) : "-", share, r.step_failed[i],
+                       s.runbook[i].phase);
+  }
+  if (!r.causes.empty()) {
+    std::vector<std::pair<std::string, scenarios::CauseCount>> causes(r.causes.begin(),
+                                                                      r.causes.end());
+    std::stable_sort(causes.begin(), causes.end(),
+                     [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+    out += "\nwhy the runbook could not complete:\n";
+    for (const auto& [cause, c] : causes) {
+      out +=
+          fmt::format("  {:>6} trials  {}\n          e.g. trial {} (drsim trace --trial {}): {}\n",
+                      c.count, cause, c.example_trial, c.example_trial, c.detail);
+    }
+  }
+  return out;
+}
+
+nlohmann::json scenario_json(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
+                             std::uint64_t seed) {
+  nlohmann::json j;
+  j["schema_version"] = 1;
+  j["scenario"] = s.name;
+  j["source"] = s.source;
+  j["seed"] = seed;
+  j["trials"] = r.run.requested;
+  j["completed"] = r.run.completed;
+  j["partial"] = r.run.partial;
+  j["rto"] = metric_json(r.rto_ms, s.objectives.rto);
+  j["rto"]["breakdown"] = {{"detection", metric_json(r.detection_ms, std::nullopt)},
+                           {"decision", metric_json(r.decision_ms, std::nullopt)},
+                           {"execution", metric_json(r.execution_ms, std::nullopt)}};
+  j["rpo"] = nlohmann::json::object();
+  for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
+    j["rpo"][s.data_stores[k].name] = metric_json(r.rpo_ms[k], rpo_objective(s, k));
+  }
+  j["steps"] = nlohmann::json::object();
+  for (std::size_t i = 0; i < s.runbook.size(); ++i) {
+    nlohmann::json step = metric_json(r.step_ms[i], std::nullopt);
+    step["phase"] = s.runbook[i].phase;
+    step["critical_share"] = r.run.completed ? static_cast<double>(r.step_critical[i]) /
+                                                   static_cast<double>(r.run.completed)
+                                             : 0.0;
+    step["failed"] = r.step_failed[i];
+    j["steps"][s.runbook[i].id] = step;
+  }
+  j["failures"] = nlohmann::json::object();
+  for (const auto& [cause, c] : r.causes) {
+    j["failures"][cause] = {
+        {"count", c.count}, {"example_trial", c.example_trial}, {"detail", c.detail}};
+  }
+  return j;
+}
+
+}  // namespace drsim::reports

@@ -1,0 +1,330 @@
+#include "scenarios/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "models/waiters.hpp"
+
+namespace drsim::scenarios {
+
+using models::Value;
+using sim::Time;
+
+namespace {
+
+/// "+1h2m3s" / "-3d": an instant relative to the onset, for traces.
+std::string relative(Time delta) {
+  return fmt::format("{}{}", delta < 0 ? "-" : "+",
+                     sim::format_duration(delta < 0 ? -delta : delta));
+}
+
+}  // namespace
+
+struct Engine::State {
+  State(Engine& e, std::size_t steps) : engine(e), done() {
+    done.reserve(steps);
+    for (std::size_t i = 0; i < steps; ++i) done.push_back(std::make_unique<sim::Event>(e.env_));
+  }
+  Engine& engine;
+  std::vector<std::unique_ptr<sim::Event>> done;  // one per step: it finished (either way)
+  std::map<std::string, Value, std::less<>> variables;
+  TrialOutcome outcome;
+  bool aborted = false;
+  bool tracing = false;
+
+  void note(const std::string& what) {
+    if (!tracing) return;
+    outcome.trace.push_back(
+        fmt::format("{:>12}  {}", relative(engine.env_.now() - outcome.onset), what));
+  }
+};
+
+namespace {
+
+struct StepResult {
+  bool ok = true;
+  std::string cause, detail;
+};
+
+std::string missing_variable(const CommandTemplate& c,
+                             const std::map<std::string, Value, std::less<>>& vars) {
+  for (const std::string& v : c.variables()) {
+    if (!vars.contains(v)) return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+Engine::Engine(const Scenario& scenario)
+    : scenario_(scenario), cloud_(env_, scenario.calibration) {}
+
+namespace {
+
+// The body of one attempt at a step, as its own process so that a timeout can interrupt it.
+sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
+                     const Step& step, std::map<std::string, Value, std::less<>>& variables,
+                     std::uint64_t trial_attempt, StepResult& result) {
+  if (step.manual) {
+    co_await env.timeout(
+        cloud.context().draw(*step.manual, "runbook/duration", step.id, trial_attempt));
+    co_return;
+  }
+  const CommandTemplate& c = *step.aws;
+  if (const std::string v = missing_variable(c, variables); !v.empty()) {
+    result = {
+        false, fmt::format("step {}: variable ${} is not set", step.id, v),
+        fmt::format(
+            "no earlier step binds ${} (check the `outputs` of the steps this one runs after)", v)};
+    co_return;
+  }
+  models::Request request = c.resolve(variables, s.default_region);
+  for (models::Param& p : request.params) {
+    if (p.value.is_string() && p.value.as_string().starts_with("file://"))
+      p.value = s.files.at(p.value.as_string().substr(7));
+  }
+  if (!c.waiter.empty()) {
+    const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
+    const models::WaitResult w = co_await models::wait_for(env, cloud, spec, std::move(request),
+                                                           spec.delay, spec.max_attempts);
+    if (w.state == models::WaiterState::kSuccess) co_return;
+    const bool timed_out = w.state == models::WaiterState::kRetry;
+    result = {false,
+              fmt::format("step {}: waiter {} {}", step.id, c.waiter,
+                          timed_out ? "gave up (max attempts)" : "failed"),
+              timed_out ? fmt::format("still not there after {} polls of {}", w.attempts,
+                                      sim::format_duration(spec.delay))
+                        : (w.last.error ? w.last.error->describe() : "reached a failure state")};
+    co_return;
+  }
+  const models::Outcome o = cloud.invoke(request);
+  co_await env.timeout(o.latency);
+  if (!o.ok()) {
+    result = {false, fmt::format("step {}: {}", step.id, models::error_name(o.error->code)),
+              o.error->describe()};
+    co_return;
+  }
+  for (const auto& [name, query] : step.outputs)
+    variables[name] = query.evaluate(o.result, cloud.context().epoch_unix_ms());
+}
+
+}  // namespace
+
+namespace {
+
+sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
+                      models::MockCloud& cloud, std::size_t i);
+
+}  // namespace
+
+TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool trace) {
+  const Scenario& s = scenario_;
+  sim::Stream onset_stream(seed, trial, sim::stream_id("failure/onset"));
+  const Time onset =
+      static_cast<Time>(onset_stream.uniform01() * static_cast<double>(s.onset_window));
+  env_.reset(onset);
+  env_.set_event_limit(2'000'000);
+  cloud_.reset(seed, trial);
+  models::CloudContext& ctx = cloud_.context();
+  ctx.set_epoch_unix_ms(s.epoch_unix_ms);
+  for (const std::string& r : s.regions) ctx.add_region(r);
+  for (const auto& [region, alias] : s.kms_keys) cloud_.kms().add_key(region, alias, alias);
+  const Time long_ago = onset - 60 * sim::kDay;
+  for (const models::DbInstanceConfig& db : s.databases) cloud_.rds().add_instance(db, long_ago);
+  for (const models::SnapshotSchedule& sc : s.schedules) cloud_.rds().add_schedule(sc);
+  for (const models::DataStore& d : s.data_stores) cloud_.add_data_store(d);
+  for (const auto& [id, name] : s.zones) cloud_.route53().add_zone(id, name);
+  for (const auto& [zone, record] : s.records) cloud_.route53().add_record(zone, record, long_ago);
+  for (models::EcsService svc : s.services) {
+    svc.exists_from = long_ago;
+    cloud_.compute().add_service(std::move(svc));
+  }
+  for (models::LoadBalancer lb : s.load_balancers) {
+    lb.exists_from = long_ago;
+    cloud_.compute().add_load_balancer(std::move(lb));
+  }
+  for (const models::Stack& stack : s.stacks) cloud_.compute().add_stack(stack);
+  for (const models::Secret& secret : s.secrets) cloud_.secrets().add_secret(secret);
+  cloud_.people().set_team(s.team);
+
+  State st(*this, s.runbook.size());
+  st.tracing = trace;
+  st.outcome.onset = onset;
+  st.outcome.steps.assign(s.runbook.size(), {});
+  for (std::size_t i = 0; i < s.failures.size(); ++i) {
+    const models::InjectedFailure f = models::inject(cloud_, s.failures[i], onset, i);
+    if (trace) {
+      st.outcome.trace.push_back(
+          fmt::format("{:>12}  failure: {}", relative(f.start - onset), f.description));
+    }
+  }
+
+  // Detection, then the page, then the runbook.
+  struct Incident {
+    static sim::Process run(sim::Environment& env, State& st, const Scenario& s,
+                            models::MockCloud& cloud) {
+      co_await env.timeout(cloud.context().draw(s.detection, "detection/delay", "incident"));
+      st.outcome.detection_ms = env.now() - st.outcome.onset;
+      st.note("detected");
+      if (s.page && !s.team.escalation.empty()) {
+        const models::PageResult page = cloud.people().page(env.now());
+        if (page.acknowledged_at == sim::kNever) {
+          st.aborted = true;
+          st.outcome.cause = "nobody acknowledged the page";
+          st.outcome.detail = fmt::format("{} escalation levels paged", page.levels_paged);
+          st.note("nobody acknowledged the page");
+          for (auto& e : st.done) e->succeed();
+          co_return;
+        }
+        co_await env.until(page.acknowledged_at);
+        st.note(fmt::format("page acknowledged by {} ({} level{} paged)", page.role,
+                            page.levels_paged, page.levels_paged == 1 ? "" : "s"));
+      }
+      st.outcome.decision_ms = env.now() - st.outcome.onset - st.outcome.detection_ms;
+      for (std::size_t i = 0; i < s.runbook.size(); ++i) env.start(run_step(env, st, s, cloud, i));
+    }
+  };
+  env_.start(Incident::run(env_, st, s, cloud_));
+  env_.run();
+  const Time runbook_end = env_.now();
+  env_.reset(0);  // processes hold references into `st`: end them before it goes
+
+  TrialOutcome& out = st.outcome;
+  out.rpo_ms.assign(s.data_stores.size(), sim::kInfinite);
+  if (!out.cause.empty()) return std::move(out);
+
+  // The critical chain: from the step that finished last, back through the `after` step
+  // that finished last.
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < out.steps.size(); ++i) {
+    if (out.steps[i].end > out.steps[last].end) last = i;
+  }
+  for (std::optional<std::size_t> i = last; i;) {
+    out.steps[*i].critical = true;
+    std::optional<std::size_t> next;
+    for (const std::string& dep : s.runbook[*i].after) {
+      const auto j =
+          static_cast<std::size_t>(std::find_if(s.runbook.begin(), s.runbook.end(),
+                                                [&](const Step& x) { return x.id == dep; }) -
+                                   s.runbook.begin());
+      if (!next || out.steps[j].end > out.steps[*next].end) next = j;
+    }
+    i = next;
+  }
+
+  // Recovery as a client sees it, read off the timelines after the run.
+  const double phase = ctx.uniform("dns/client-phase", s.service.dns);
+  const double pick = ctx.uniform("dns/client-pick", s.service.dns);
+  auto serving_database = [&](Time t) -> const models::DbInstance* {
+    const models::DbInstance* best = nullptr;
+    for (const std::string& id : s.service.databases) {
+      const models::DbInstance* db = cloud_.rds().instance(id);
+      if (db == nullptr || t < db->exists_from ||
+          cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
+        continue;
+      if (best == nullptr || cloud_.rds().data_as_of(*db, t) > cloud_.rds().data_as_of(*best, t))
+        best = db;
+    }
+    return best;
+  };
+  auto healthy = [&](Time t) {
+    const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
+    if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
+    if (!s.service.databases.empty() && serving_database(t) == nullptr) return false;
+    if (!s.service.secret.empty() &&
+        cloud_.secrets()
+                .value_seen(s.service.secret, s.service.secret_region, t)
+                .find(s.service.secret_must_contain) == std::string::npos) {
+      return false;
+    }
+    return true;
+  };
+  const Time horizon = runbook_end + sim::kDay;
+  Time restored = sim::kNever;
+  for (Time t = onset; t <= horizon; t += s.service.resolution) {
+    if (healthy(t)) {
+      restored = t;
+      break;
+    }
+  }
+  if (restored == sim::kNever) {
+    out.cause = "the service did not recover";
+    out.detail = fmt::format(
+        "the runbook finished at +{} but clients still could not reach a healthy service a day "
+        "later",
+        sim::format_duration(runbook_end - onset));
+    return std::move(out);
+  }
+  out.rto_ms = restored - onset;
+  out.execution_ms = out.rto_ms - out.detection_ms - out.decision_ms;
+  if (trace)
+    out.trace.push_back(
+        fmt::format("{:>12}  service restored for clients", relative(restored - onset)));
+  if (const models::DbInstance* db = serving_database(restored)) {
+    for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
+      if (db->config.data_store != s.data_stores[k].name) continue;
+      const Time point = cloud_.rds().data_as_of(*db, restored);
+      const models::DataStore* store = cloud_.data_store(s.data_stores[k].name);
+      // Logically corrupt data does not count: the clean point precedes the corruption.
+      if (store != nullptr && point >= store->corrupted_since) continue;
+      out.rpo_ms[k] = std::max<Time>(0, onset - point);
+    }
+  }
+  return std::move(out);
+}
+
+namespace {
+
+sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
+                      models::MockCloud& cloud, std::size_t i) {
+  const Step& step = s.runbook[i];
+  for (const std::string& dep : step.after) {
+    const auto j =
+        static_cast<std::size_t>(std::find_if(s.runbook.begin(), s.runbook.end(),
+                                              [&](const Step& x) { return x.id == dep; }) -
+                                 s.runbook.begin());
+    co_await *st.done[j];
+  }
+  if (st.aborted) {
+    st.done[i]->succeed();
+    co_return;
+  }
+  sim::Lease person;
+  if (!step.owner.empty()) person = co_await cloud.people().staff(step.owner).acquire();
+  StepRecord& record = st.outcome.steps[i];
+  record.start = env.now();
+  st.note(fmt::format("step {} started{}", step.id, step.owner.empty() ? "" : " by " + step.owner));
+  StepResult result;
+  for (int k = 0; k <= step.retries; ++k) {
+    result = {};
+    sim::ProcessRef body = env.start(
+        attempt(env, cloud, s, step, st.variables, static_cast<std::uint64_t>(k), result));
+    if (step.timeout) {
+      if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
+        env.interrupt(body, "timeout");
+        result = {false,
+                  fmt::format("step {}: timed out after {}", step.id,
+                              sim::format_duration(*step.timeout)),
+                  "the step's own timeout"};
+      }
+    } else {
+      co_await body;
+    }
+    if (result.ok) break;
+    st.note(fmt::format("step {} attempt {} failed: {}", step.id, k + 1, result.detail));
+  }
+  record.end = env.now();
+  record.ok = result.ok;
+  st.note(fmt::format("step {} {}", step.id, result.ok ? "done" : "FAILED"));
+  if (!result.ok && step.on_failure == "abort" && !st.aborted) {
+    st.aborted = true;
+    st.outcome.cause = result.cause;
+    st.outcome.detail = result.detail;
+  }
+  st.done[i]->succeed();
+}
+
+}  // namespace
+
+}  // namespace drsim::scenarios

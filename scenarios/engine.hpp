@@ -1,0 +1,53 @@
+// The runbook engine: replays one trial of a scenario against the mock cloud.
+//
+// A trial builds the world at its onset (drawn in the scenario's window), injects the
+// failures, waits for detection and for someone to acknowledge the page, then runs the
+// runbook's steps as processes — each after its `after` steps, holding one person of its
+// owner's role while it runs, with retries, timeouts and on_failure. Recovery is then read
+// off the models' timelines: the first instant at which a client, through its DNS cache,
+// reaches a healthy endpoint while a service database is available (RTO), and the age of the
+// data that database holds (RPO).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.hpp"
+#include "sim/statistics.hpp"
+
+namespace drsim::scenarios {
+
+struct StepRecord {
+  sim::Time start = sim::kNever;
+  sim::Time end = sim::kNever;
+  bool ok = false;
+  bool critical = false;  // on the chain that decided when the runbook finished
+};
+
+struct TrialOutcome {
+  sim::Time onset = 0;
+  std::int64_t rto_ms = sim::kInfinite;  // kInfinite: the runbook could not complete
+  std::int64_t detection_ms = 0, decision_ms = 0, execution_ms = 0;
+  std::vector<std::int64_t> rpo_ms;  // per scenario data store (kInfinite: not recovered)
+  std::vector<StepRecord> steps;
+  std::string cause;               // why the runbook could not complete ("" when it did)
+  std::string detail;              // the error as AWS or the engine worded it
+  std::vector<std::string> trace;  // the timeline, when asked for
+};
+
+class Engine {
+ public:
+  explicit Engine(const Scenario& scenario);
+  /// Runs trial `trial` of run `seed`. With `trace`, records every event with its time.
+  TrialOutcome run_trial(std::uint64_t seed, std::uint64_t trial, bool trace = false);
+
+  struct State;  // one trial's state (engine.cpp)
+
+ private:
+  const Scenario& scenario_;
+  sim::Environment env_;
+  models::MockCloud cloud_;
+};
+
+}  // namespace drsim::scenarios

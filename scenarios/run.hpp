@@ -1,0 +1,36 @@
+// Runs a scenario's trials on all threads and aggregates them, exactly and in trial order,
+// so the numbers are the same for any thread count. Per trial only a compact record is
+// kept (the RTO and its breakdown, the RPO per data store, each step's duration, which
+// steps were on the critical chain, and the cause when the runbook could not complete).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.hpp"
+#include "sim/monte_carlo.hpp"
+#include "sim/statistics.hpp"
+
+namespace drsim::scenarios {
+
+struct CauseCount {
+  std::uint64_t count = 0;
+  std::uint64_t example_trial = 0;  // replay it with `drsim trace --trial`
+  std::string detail;
+};
+
+struct ScenarioResults {
+  sim::RunSummary run;
+  sim::Sample rto_ms, detection_ms, decision_ms, execution_ms;
+  std::vector<sim::Sample> rpo_ms;           // per data store, in scenario order
+  std::vector<sim::Sample> step_ms;          // per step: durations of the runs that finished
+  std::vector<std::uint64_t> step_critical;  // per step: trials where it was on the critical chain
+  std::vector<std::uint64_t> step_failed;    // per step: trials where it failed
+  std::map<std::string, CauseCount> causes;  // why runbooks could not complete
+};
+
+ScenarioResults run_scenario(const Scenario& scenario, const sim::RunOptions& options);
+
+}  // namespace drsim::scenarios

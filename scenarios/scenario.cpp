@@ -1,0 +1,546 @@
+#include "scenarios/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scenarios/distribution_json.hpp"
+#include "scenarios/json_location.hpp"
+#include "sim/input_error.hpp"
+
+namespace drsim::scenarios {
+namespace {
+
+using nlohmann::json;
+using sim::InputError;
+
+[[noreturn]] void fail(const std::string& pointer, std::string message,
+                       std::string suggestion = {}) {
+  throw InputError(sim::Location{{}, 0, 0, pointer}, std::move(message), std::move(suggestion));
+}
+
+/// One JSON object of the scenario: checks its type and that every key is known.
+class Obj {
+ public:
+  Obj(const json& j, std::string pointer, std::string_view what,
+      std::vector<std::string_view> known)
+      : j_(j), pointer_(std::move(pointer)) {
+    if (!j.is_object())
+      fail(pointer_, fmt::format("{} must be an object, got {}", what, json_type_name(j)));
+    for (const auto& [key, _] : j.items()) {
+      if (key == "$schema" || key == "//" || key.starts_with("_"))
+        continue;  // comments and editors
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        fail(at(key), fmt::format("unknown field `{}` in {}", key, what), sim::suggest(key, known));
+      }
+    }
+  }
+  bool has(std::string_view key) const { return j_.contains(key); }
+  const json& operator[](std::string_view key) const { return j_.at(std::string(key)); }
+  std::string at(std::string_view key) const { return pointer_ + "/" + std::string(key); }
+  const std::string& pointer() const { return pointer_; }
+
+  std::string text(std::string_view key, bool required = false, std::string fallback = {}) const {
+    if (!has(key)) {
+      if (required) fail(pointer_, fmt::format("missing field `{}`", key));
+      return fallback;
+    }
+    const json& v = (*this)[key];
+    if (!v.is_string())
+      fail(at(key), fmt::format("`{}` must be a string, got {}", key, json_type_name(v)));
+    return v.get<std::string>();
+  }
+  sim::Duration duration(std::string_view key, sim::Duration fallback) const {
+    return has(key) ? static_cast<sim::Duration>(
+                          parse_value((*this)[key], at(key), ValueKind::kDuration))
+                    : fallback;
+  }
+  double number(std::string_view key, double fallback) const {
+    return has(key) ? parse_value((*this)[key], at(key), ValueKind::kNumber) : fallback;
+  }
+  bool flag(std::string_view key, bool fallback) const {
+    if (!has(key)) return fallback;
+    if (!(*this)[key].is_boolean()) fail(at(key), fmt::format("`{}` must be true or false", key));
+    return (*this)[key].get<bool>();
+  }
+  std::vector<std::string> strings(std::string_view key) const {
+    std::vector<std::string> out;
+    if (!has(key)) return out;
+    const json& v = (*this)[key];
+    if (!v.is_array()) fail(at(key), fmt::format("`{}` must be an array of strings", key));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_string()) fail(at(key) + "/" + std::to_string(i), "expected a string");
+      out.push_back(v[i].get<std::string>());
+    }
+    return out;
+  }
+  /// Calls f(element, pointer) for each element of the array `key` (absent: none).
+  template <class F>
+  void each(std::string_view key, F f) const {
+    if (!has(key)) return;
+    const json& v = (*this)[key];
+    if (!v.is_array())
+      fail(at(key), fmt::format("`{}` must be an array, got {}", key, json_type_name(v)));
+    for (std::size_t i = 0; i < v.size(); ++i) f(v[i], at(key) + "/" + std::to_string(i));
+  }
+
+ private:
+  const json& j_;
+  std::string pointer_;
+};
+
+/// A signed duration: "-3d" is three days before.
+sim::Duration signed_duration(const json& v, const std::string& pointer) {
+  if (v.is_string() && v.get<std::string>().starts_with("-")) {
+    return -static_cast<sim::Duration>(
+        parse_value(json(v.get<std::string>().substr(1)), pointer, ValueKind::kDuration));
+  }
+  return static_cast<sim::Duration>(parse_value(v, pointer, ValueKind::kDuration));
+}
+
+void load_calibration(const json& j, const std::string& pointer, models::Calibration& c) {
+  if (!j.is_object()) fail(pointer, "`calibration` must be an object of default names and values");
+  std::vector<std::string_view> names;
+  for (const models::CalibrationField& f : models::calibration_fields()) names.push_back(f.name);
+  for (const auto& [key, value] : j.items()) {
+    const std::string p = pointer + "/" + key;
+    const models::CalibrationField* f = models::find_calibration_field(key);
+    if (f == nullptr)
+      fail(p, fmt::format("unknown calibration default `{}`", key), sim::suggest(key, names));
+    switch (f->kind) {
+      case models::CalibrationField::Kind::kDistribution:
+        c.*(f->distribution) = parse_distribution(value, p, ValueKind::kDuration);
+        break;
+      case models::CalibrationField::Kind::kDuration:
+        c.*(f->duration) = static_cast<sim::Duration>(parse_value(value, p, ValueKind::kDuration));
+        break;
+      case models::CalibrationField::Kind::kNumber:
+        c.*(f->number) = parse_value(value, p, ValueKind::kNumber);
+        break;
+    }
+  }
+}
+
+models::EcsService load_ecs(const json& j, const std::string& p) {
+  Obj o(j, p, "an ECS service", {"cluster", "name", "region", "desired"});
+  return {.cluster = o.text("cluster", true),
+          .name = o.text("name", true),
+          .region = o.text("region", true),
+          .desired = static_cast<int>(o.number("desired", 0))};
+}
+
+models::LoadBalancer load_lb(const json& j, const std::string& p) {
+  Obj o(j, p, "a load balancer", {"name", "region", "dns_name", "ecs_services", "instances"});
+  return {.name = o.text("name", true),
+          .region = o.text("region", true),
+          .dns_name = o.text("dns_name"),
+          .target_group = o.text("name", true),
+          .ecs_services = o.strings("ecs_services"),
+          .instances = o.strings("instances")};
+}
+
+void load_topology(const json& j, const std::string& pointer, Scenario& s) {
+  Obj t(j, pointer, "the topology",
+        {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "load_balancers", "stacks",
+         "secrets", "team"});
+  s.regions = t.strings("regions");
+  if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
+  auto region = [&](const std::string& name, const std::string& p) {
+    if (std::find(s.regions.begin(), s.regions.end(), name) == s.regions.end()) {
+      std::vector<std::string_view> known(s.regions.begin(), s.regions.end());
+      fail(p, fmt::format("region `{}` is not in the topology's regions", name),
+           sim::suggest(name, known));
+    }
+    return name;
+  };
+  t.each("kms_keys", [&](const json& k, const std::string& p) {
+    Obj o(k, p, "a KMS key", {"region", "alias"});
+    s.kms_keys.emplace_back(region(o.text("region", true), o.at("region")), o.text("alias", true));
+  });
+  t.each("rds", [&](const json& d, const std::string& p) {
+    Obj o(d, p, "an RDS instance",
+          {"id", "region", "az", "engine", "class", "size_gb", "multi_az", "encrypted", "kms_key",
+           "backup_retention_days", "data_store", "replica_of", "snapshots"});
+    models::DbInstanceConfig db;
+    db.id = o.text("id", true);
+    db.region = region(o.text("region", true), o.at("region"));
+    db.az = o.text("az");
+    db.engine = o.text("engine", false, "postgres");
+    db.instance_class = o.text("class", false, "db.r6g.large");
+    db.size_gb = o.number("size_gb", 100);
+    db.multi_az = o.flag("multi_az", false);
+    db.encrypted = o.flag("encrypted", true);
+    db.kms_key = o.text("kms_key", false, "alias/aws/rds");
+    db.backup_retention_days = static_cast<int>(o.number("backup_retention_days", 7));
+    db.data_store = o.text("data_store", false, db.id);
+    db.replica_of = o.text("replica_of");
+    s.databases.push_back(db);
+    if (o.has("snapshots")) {
+      Obj sn(o["snapshots"], o.at("snapshots"), "a snapshot schedule",
+             {"every", "at", "retention", "type", "prefix", "copy_to", "copy_prefix",
+              "copy_kms_key", "random_window"});
+      models::SnapshotSchedule sc;
+      sc.instance_id = db.id;
+      sc.every = sn.duration("every", sim::kDay);
+      if (sc.every <= 0) fail(sn.at("every"), "`every` must be longer than 0s");
+      sc.offset = sn.duration("at", 3 * sim::kHour);
+      sc.retention = sn.duration("retention", 7 * sim::kDay);
+      sc.type = sn.text("type", false, "automated");
+      if (sc.type != "automated" && sc.type != "manual")
+        fail(sn.at("type"), "`type` must be \"automated\" or \"manual\"");
+      sc.id_prefix = sn.text("prefix");
+      sc.copy_to = sn.text("copy_to");
+      if (!sc.copy_to.empty()) region(sc.copy_to, sn.at("copy_to"));
+      sc.copy_id_prefix = sn.text("copy_prefix");
+      sc.copy_kms_key = sn.text("copy_kms_key");
+      sc.random_window = sn.flag("random_window", false);
+      s.schedules.push_back(sc);
+    }
+  });
+  t.each("data_stores", [&](const json& d, const std::string& p) {
+    Obj o(d, p, "a data store", {"name", "writes_per_second", "unit"});
+    s.data_stores.push_back(
+        {o.text("name", true), o.number("writes_per_second", 0), o.text("unit", false, "writes")});
+  });
+  if (t.has("dns")) {
+    Obj dns(t["dns"], t.at("dns"), "the DNS section", {"zones", "records"});
+    dns.each("zones", [&](const json& z, const std::string& p) {
+      Obj o(z, p, "a hosted zone", {"id", "name"});
+      s.zones.emplace_back(o.text("id", true), o.text("name", true));
+    });
+    dns.each("records", [&](const json& r, const std::string& p) {
+      Obj o(r, p, "a DNS record",
+            {"zone", "name", "type", "target", "ttl", "alias", "set_identifier", "weight",
+             "failover", "health_check"});
+      models::DnsRecord rec{.name = o.text("name", true),
+                            .type = o.text("type", false, "CNAME"),
+                            .set_identifier = o.text("set_identifier"),
+                            .weight = static_cast<int>(o.number("weight", -1)),
+                            .failover = o.text("failover"),
+                            .health_check = o.text("health_check"),
+                            .target = o.text("target", true),
+                            .alias = o.flag("alias", false),
+                            .ttl = o.duration("ttl", 60 * sim::kSecond)};
+      const std::string zone = o.text("zone", true);
+      if (std::none_of(s.zones.begin(), s.zones.end(),
+                       [&](const auto& z) { return z.first == zone; })) {
+        fail(o.at("zone"), fmt::format("hosted zone `{}` is not declared in dns.zones", zone));
+      }
+      s.records.emplace_back(zone, rec);
+    });
+  }
+  t.each("ecs", [&](const json& e, const std::string& p) { s.services.push_back(load_ecs(e, p)); });
+  t.each("load_balancers",
+         [&](const json& e, const std::string& p) { s.load_balancers.push_back(load_lb(e, p)); });
+  t.each("stacks", [&](const json& e, const std::string& p) {
+    Obj o(e, p, "an infrastructure stack", {"name", "region", "ecs", "load_balancers", "duration"});
+    models::Stack stack{.name = o.text("name", true),
+                        .region = region(o.text("region", true), o.at("region"))};
+    o.each("ecs",
+           [&](const json& x, const std::string& q) { stack.services.push_back(load_ecs(x, q)); });
+    o.each("load_balancers", [&](const json& x, const std::string& q) {
+      stack.load_balancers.push_back(load_lb(x, q));
+    });
+    if (o.has("duration")) stack.duration = parse_distribution(o["duration"], o.at("duration"));
+    s.stacks.push_back(std::move(stack));
+  });
+  t.each("secrets", [&](const json& e, const std::string& p) {
+    Obj o(e, p, "a secret", {"name", "region", "replicas", "value"});
+    models::Secret secret{.name = o.text("name", true),
+                          .region = region(o.text("region", true), o.at("region")),
+                          .replica_regions = o.strings("replicas")};
+    secret.versions.push_back({"v0", o.text("value", false, "initial"), -sim::kWeek});
+    s.secrets.push_back(std::move(secret));
+  });
+  if (t.has("team")) {
+    Obj team(t["team"], t.at("team"), "the team", {"escalation", "headcount", "utc_offset_hours"});
+    team.each("escalation", [&](const json& e, const std::string& p) {
+      Obj o(e, p, "an escalation level", {"role", "timeout"});
+      s.team.escalation.push_back({o.text("role", true), o.duration("timeout", 15 * sim::kMinute)});
+    });
+    if (team.has("headcount")) {
+      const json& h = team["headcount"];
+      if (!h.is_object())
+        fail(team.at("headcount"), "`headcount` must map roles to numbers of people");
+      for (const auto& [role, n] : h.items()) {
+        s.team.headcount.emplace_back(
+            role, static_cast<int>(
+                      parse_value(n, team.at("headcount") + "/" + role, ValueKind::kNumber)));
+      }
+    }
+    s.team.utc_offset_hours = static_cast<int>(team.number("utc_offset_hours", 0));
+  }
+}
+
+void load_failures(const Obj& root, Scenario& s) {
+  root.each("failures", [&](const json& f, const std::string& p) {
+    Obj o(f, p, "a failure",
+          {"kind", "offset", "window", "duration", "region", "az", "target", "role", "service",
+           "operation", "keys", "probability", "error"});
+    const std::string kind = o.text("kind", true);
+    const auto k = models::failure_from_name(kind);
+    if (!k)
+      fail(o.at("kind"), fmt::format("unknown failure kind `{}`", kind),
+           sim::suggest(kind, models::failure_names()));
+    models::Failure failure{.kind = *k};
+    if (o.has("offset")) failure.offset = signed_duration(o["offset"], o.at("offset"));
+    failure.window = o.duration("window", 0);
+    if (o.has("duration")) failure.duration = parse_distribution(o["duration"], o.at("duration"));
+    failure.region = o.text("region");
+    failure.az = o.text("az");
+    failure.target = o.text("target");
+    failure.role = o.text("role");
+    failure.service = o.text("service");
+    failure.operation = o.text("operation");
+    failure.keys = o.strings("keys");
+    failure.probability = o.number("probability", 1.0);
+    if (o.has("error")) {
+      const auto code = models::error_from_name(o.text("error"));
+      if (!code) fail(o.at("error"), fmt::format("unknown AWS error `{}`", o.text("error")));
+      failure.error = *code;
+    }
+    s.failures.push_back(std::move(failure));
+  });
+}
+
+Step load_step(const json& j, const std::string& p) {
+  Obj o(j, p, "a runbook step",
+        {"id", "phase", "after", "aws", "manual", "owner", "outputs", "timeout", "retries",
+         "on_failure"});
+  Step step;
+  step.pointer = p;
+  step.id = o.text("id", true);
+  step.phase = o.text("phase");
+  step.after = o.strings("after");
+  step.owner = o.text("owner");
+  if (o.has("aws") == o.has("manual"))
+    fail(p, "a step needs exactly one of `aws` (a CLI command) and `manual` (a duration)");
+  if (o.has("aws")) {
+    try {
+      step.aws = parse_command(o.text("aws", true));
+    } catch (const InputError& e) {
+      throw e.located(sim::Location{{}, 0, 0, o.at("aws")});
+    }
+    if (!step.aws->query.empty()) {
+      fail(
+          o.at("aws"),
+          "put the --query of a step in its `outputs` ({\"NAME\": \"query\"}), not in the command");
+    }
+  } else {
+    step.manual = parse_distribution(o["manual"], o.at("manual"));
+  }
+  if (o.has("outputs")) {
+    const json& out = o["outputs"];
+    if (!out.is_object())
+      fail(o.at("outputs"), "`outputs` maps variable names to --query expressions");
+    for (const auto& [name, query] : out.items()) {
+      const std::string qp = o.at("outputs") + "/" + name;
+      if (!query.is_string()) fail(qp, "expected a --query expression (a string)");
+      try {
+        step.outputs.emplace_back(name, Query::compile(query.get<std::string>()));
+      } catch (const InputError& e) {
+        throw e.located(sim::Location{{}, 0, 0, qp});
+      }
+    }
+  }
+  if (o.has("timeout")) step.timeout = o.duration("timeout", 0);
+  step.retries = static_cast<int>(o.number("retries", 0));
+  step.on_failure = o.text("on_failure", false, "abort");
+  if (step.on_failure != "abort" && step.on_failure != "continue") {
+    fail(o.at("on_failure"), "`on_failure` must be \"abort\" or \"continue\"");
+  }
+  return step;
+}
+
+/// Step ids unique, `after` names known steps, no cycles, owners known to the team.
+void check_runbook(const Scenario& s) {
+  std::vector<std::string_view> ids;
+  for (const Step& step : s.runbook) {
+    if (std::find(ids.begin(), ids.end(), step.id) != ids.end()) {
+      fail(step.pointer + "/id", fmt::format("step id `{}` is used twice", step.id));
+    }
+    ids.push_back(step.id);
+  }
+  std::vector<std::string_view> roles;
+  for (const auto& l : s.team.escalation) roles.push_back(l.role);
+  for (const auto& [role, n] : s.team.headcount) roles.push_back(role);
+  for (const Step& step : s.runbook) {
+    for (std::size_t i = 0; i < step.after.size(); ++i) {
+      if (std::find(ids.begin(), ids.end(), step.after[i]) == ids.end()) {
+        fail(step.pointer + "/after/" + std::to_string(i),
+             fmt::format("unknown step `{}`", step.after[i]), sim::suggest(step.after[i], ids));
+      }
+    }
+    if (!step.owner.empty() && !roles.empty() &&
+        std::find(roles.begin(), roles.end(), step.owner) == roles.end()) {
+      fail(step.pointer + "/owner", fmt::format("role `{}` is not in the team", step.owner),
+           sim::suggest(step.owner, roles));
+    }
+  }
+  // Cycles: depth-first search, reporting the loop.
+  std::vector<int> state(s.runbook.size(), 0);  // 0 new, 1 on the stack, 2 done
+  std::vector<std::size_t> stack;
+  auto index_of = [&](const std::string& id) {
+    return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
+  };
+  std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    state[i] = 1;
+    stack.push_back(i);
+    for (const std::string& dep : s.runbook[i].after) {
+      const std::size_t j = index_of(dep);
+      if (state[j] == 1) {
+        std::string loop;
+        for (auto it = std::find(stack.begin(), stack.end(), j); it != stack.end(); ++it)
+          loop += s.runbook[*it].id + " -> ";
+        fail(s.runbook[i].pointer + "/after",
+             fmt::format("the steps' `after` form a cycle: {}{}", loop, s.runbook[j].id));
+      }
+      if (state[j] == 0) visit(j);
+    }
+    stack.pop_back();
+    state[i] = 2;
+  };
+  for (std::size_t i = 0; i < s.runbook.size(); ++i) {
+    if (state[i] == 0) visit(i);
+  }
+}
+
+Scenario from_json(const json& j) {
+  Scenario s;
+  Obj root(j, "", "a scenario",
+           {"name", "source", "epoch", "onset_window", "objectives", "calibration", "topology",
+            "failures", "detection", "phases", "runbook", "service", "default_region", "files"});
+  s.name = root.text("name", true);
+  s.source = root.text("source");
+  if (root.has("epoch")) {
+    const auto t = models::parse_iso8601(root.text("epoch"), 0);
+    if (!t)
+      fail(root.at("epoch"), "`epoch` must be an ISO 8601 UTC time like \"2026-01-05T00:00:00Z\"");
+    s.epoch_unix_ms = *t;
+  }
+  s.onset_window = root.duration("onset_window", sim::kWeek);
+  if (root.has("calibration"))
+    load_calibration(root["calibration"], root.at("calibration"), s.calibration);
+  if (!root.has("topology")) fail("", "missing field `topology`");
+  load_topology(root["topology"], root.at("topology"), s);
+  s.default_region = root.text("default_region", false, s.regions.front());
+  load_failures(root, s);
+  if (root.has("objectives")) {
+    Obj o(root["objectives"], root.at("objectives"), "the objectives", {"rto", "rpo"});
+    if (o.has("rto")) s.objectives.rto = o.duration("rto", 0);
+    if (o.has("rpo")) {
+      if (!o["rpo"].is_object())
+        fail(o.at("rpo"), "`rpo` maps data stores to durations: {\"orders-db\": \"24h\"}");
+      for (const auto& [store, d] : o["rpo"].items()) {
+        s.objectives.rpo[store] = static_cast<sim::Duration>(
+            parse_value(d, o.at("rpo") + "/" + store, ValueKind::kDuration));
+      }
+    }
+  }
+  if (root.has("detection")) {
+    Obj d(root["detection"], root.at("detection"), "the detection", {"delay", "page"});
+    if (d.has("delay")) s.detection = parse_distribution(d["delay"], d.at("delay"));
+    s.page = d.flag("page", true);
+  }
+  root.each("phases", [&](const json& ph, const std::string& p) {
+    Obj o(ph, p, "a phase", {"name", "budget"});
+    s.phases.push_back({o.text("name", true),
+                        o.has("budget") ? std::optional(o.duration("budget", 0)) : std::nullopt});
+  });
+  if (root.has("files")) {
+    if (!root["files"].is_object())
+      fail(root.at("files"), "`files` maps file names to their JSON content");
+    for (const auto& [name, content] : root["files"].items()) s.files[name] = to_value(content);
+  }
+  root.each("runbook",
+            [&](const json& st, const std::string& p) { s.runbook.push_back(load_step(st, p)); });
+  for (const Step& step : s.runbook) {
+    if (!step.aws) continue;
+    for (const auto& [param, v] : step.aws->params) {
+      if (v.parts.size() != 1 || v.parts[0].variable || !v.parts[0].text.starts_with("file://"))
+        continue;
+      const std::string name = v.parts[0].text.substr(7);
+      if (!s.files.contains(name)) {
+        std::vector<std::string_view> known;
+        for (const auto& [f, _] : s.files) known.push_back(f);
+        fail(step.pointer + "/aws",
+             fmt::format(
+                 "the command reads file://{}, which the scenario's `files` does not define", name),
+             known.empty() ? fmt::format("add it under \"files\": {{\"{}\": {{...}}}}", name)
+                           : sim::suggest(name, known));
+      }
+    }
+  }
+  if (s.runbook.empty()) fail("", "missing field `runbook` (a list of steps)");
+  check_runbook(s);
+  if (!root.has("service"))
+    fail("", "missing field `service`: what \"recovered\" means for clients");
+  Obj sv(root["service"], root.at("service"), "the service",
+         {"dns", "databases", "secret", "resolution"});
+  s.service.dns = sv.text("dns", true);
+  s.service.databases = sv.strings("databases");
+  s.service.resolution = sv.duration("resolution", 30 * sim::kSecond);
+  if (sv.has("secret")) {
+    Obj sec(sv["secret"], sv.at("secret"), "the service's secret",
+            {"name", "region", "must_contain"});
+    s.service.secret = sec.text("name", true);
+    s.service.secret_region = sec.text("region", true);
+    s.service.secret_must_contain = sec.text("must_contain", true);
+  }
+  return s;
+}
+
+}  // namespace
+
+models::Value to_value(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      return models::Value();
+    case json::value_t::boolean:
+      return models::Value(j.get<bool>());
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return models::Value(j.get<std::int64_t>());
+    case json::value_t::number_float:
+      return models::Value(j.get<double>());
+    case json::value_t::string:
+      return models::Value(j.get<std::string>());
+    case json::value_t::array: {
+      models::Array a;
+      for (const json& e : j) a.push_back(to_value(e));
+      return models::Value(std::move(a));
+    }
+    default: {
+      models::Members m;
+      for (const auto& [k, v] : j.items()) m.emplace_back(k, to_value(v));
+      return models::Value(std::move(m));
+    }
+  }
+}
+
+Scenario parse_scenario(std::string_view text, const std::string& file) {
+  const json j = parse_json(text, file);
+  const JsonLocations where(text, file);
+  try {
+    Scenario s = from_json(j);
+    s.file = file;
+    return s;
+  } catch (const InputError& e) {
+    throw where.locate(e);
+  }
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError(sim::Location{path, 0, 0, {}},
+                     "cannot read the scenario file (does it exist?)");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace drsim::scenarios

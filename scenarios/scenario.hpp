@@ -1,0 +1,98 @@
+// A scenario: a system (topology), a disaster (failures), how it is noticed (detection), the
+// runbook that recovers from it, what "recovered" means for clients (service), and the
+// objectives. Loaded from JSON once, validated strictly (unknown fields are errors with the
+// closest known name; every error names file:line:column and JSON pointer), and immutable
+// afterwards. See docs/scenario-format.md.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/calibration.hpp"
+#include "models/compute.hpp"
+#include "models/failures.hpp"
+#include "models/mock_cloud.hpp"
+#include "scenarios/command.hpp"
+#include "scenarios/query.hpp"
+
+namespace drsim::scenarios {
+
+struct Step {
+  std::string id;
+  std::string phase;
+  std::vector<std::string> after;
+  // Exactly one of these kinds:
+  std::optional<CommandTemplate> aws;       // an AWS CLI command (or a waiter)
+  std::optional<sim::Distribution> manual;  // a human step's duration
+  std::string owner;                        // role doing a manual step (or running a command)
+  std::vector<std::pair<std::string, Query>> outputs;  // variable <- --query on the result
+  std::optional<sim::Duration> timeout;
+  int retries = 0;
+  std::string on_failure = "abort";  // abort | continue
+  std::string pointer;               // where it was written, for messages
+};
+
+struct Phase {
+  std::string name;
+  std::optional<sim::Duration> budget;
+};
+
+struct Service {
+  std::string dns;                     // the name clients resolve
+  std::vector<std::string> databases;  // the service is up when one of these is available
+  std::string secret, secret_region, secret_must_contain;  // optional: the app's config
+  sim::Duration resolution = 30 * sim::kSecond;            // how finely recovery is timed
+};
+
+struct Objectives {
+  std::optional<sim::Duration> rto;
+  std::map<std::string, sim::Duration> rpo;  // per data store
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string source;
+  std::int64_t epoch_unix_ms = 1767571200000;  // 2026-01-05T00:00:00Z, a Monday
+  sim::Duration onset_window = sim::kWeek;     // the onset is uniform in [0, window)
+  models::Calibration calibration;
+  Objectives objectives;
+  // Topology.
+  std::vector<std::string> regions;
+  std::vector<std::pair<std::string, std::string>> kms_keys;  // region, alias
+  std::vector<models::DbInstanceConfig> databases;
+  std::vector<models::SnapshotSchedule> schedules;
+  std::vector<models::DataStore> data_stores;
+  std::vector<std::pair<std::string, std::string>> zones;          // id, name
+  std::vector<std::pair<std::string, models::DnsRecord>> records;  // zone, record
+  std::vector<models::EcsService> services;
+  std::vector<models::LoadBalancer> load_balancers;
+  std::vector<models::Stack> stacks;
+  std::vector<models::Secret> secrets;
+  models::Team team;
+  // The disaster.
+  std::vector<models::Failure> failures;
+  sim::Distribution detection = sim::Distribution::constant(5.0 * sim::kMinute);
+  bool page = true;
+  // Recovery.
+  std::vector<Phase> phases;
+  std::vector<Step> runbook;
+  Service service;
+  std::string default_region;
+  /// Files the runbook passes as file://NAME (a Route 53 change batch), by NAME.
+  std::map<std::string, models::Value> files;
+};
+
+/// A JSON value as an AWS-shaped value (for files and literals in scenarios).
+models::Value to_value(const nlohmann::json& j);
+
+/// Loads and validates a scenario file. Throws sim::InputError with file:line:column,
+/// the JSON pointer, what was expected and a suggestion.
+Scenario load_scenario(const std::string& path);
+/// The same from text (for tests and --set overrides); `file` names it in messages.
+Scenario parse_scenario(std::string_view text, const std::string& file);
+
+}  // namespace drsim::scenarios

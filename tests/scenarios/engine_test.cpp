@@ -1,0 +1,177 @@
+// The scenario loader's errors and the runbook engine's behaviour on small scenarios.
+#include "scenarios/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "scenarios/run.hpp"
+#include "sim/input_error.hpp"
+
+namespace drsim::scenarios {
+namespace {
+
+// A two-region world with a daily snapshot copied to us-east-1 and a DNS name; `runbook`
+// and extra top-level fields are spliced in.
+std::string scenario_text(const std::string& runbook, const std::string& extra = "",
+                          const std::string& copy_to = "us-east-1") {
+  return R"({
+  "name": "test",
+  "objectives": {"rto": "4h", "rpo": {"db": "24h"}},
+  "topology": {
+    "regions": ["us-west-2", "us-east-1"],
+    "rds": [{"id": "db", "region": "us-west-2", "size_gb": 20, "encrypted": false,
+             "snapshots": {"every": "1h", "at": "0s", "type": "manual", "prefix": "db-", "copy_to": ")" +
+         copy_to + R"(", "copy_prefix": "db-dr-"}}],
+    "data_stores": [{"name": "db", "writes_per_second": 1}],
+    "dns": {"zones": [{"id": "Z1", "name": "example.com"}],
+            "records": [{"zone": "Z1", "name": "app.example.com", "target": "db.c1x2y3z4.us-west-2.rds.amazonaws.com"}]}
+  },
+  "failures": [{"kind": "region-outage", "region": "us-west-2", "duration": "2d"}],
+  "detection": {"delay": "5m", "page": false},
+  "runbook": )" +
+         runbook + extra + R"(,
+  "service": {"dns": "app.example.com", "databases": ["db", "db-dr"]}
+})";
+}
+
+const std::string kGoodRunbook = R"([
+  {"id": "latest", "aws": "rds describe-db-snapshots --region us-east-1",
+   "outputs": {"SNAP": "DBSnapshots[?Status == 'available'] | sort_by(@, &SnapshotCreateTime) | [-1].DBSnapshotIdentifier"}},
+  {"id": "restore", "after": ["latest"],
+   "aws": "rds restore-db-instance-from-db-snapshot --db-instance-identifier db-dr --db-snapshot-identifier $SNAP --region us-east-1"},
+  {"id": "wait", "after": ["restore"], "retries": 8,
+   "aws": "rds wait db-instance-available --db-instance-identifier db-dr --region us-east-1"},
+  {"id": "dns", "after": ["wait"], "aws": "route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://dns.json"}
+])";
+
+const std::string kDnsFile =
+    R"(, "files": {"dns.json": {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {
+  "Name": "app.example.com", "Type": "CNAME", "ResourceRecords": [{"Value": "db-dr.c1x2y3z4.us-east-1.rds.amazonaws.com"}]}}]}})";
+
+sim::InputError load_error(const std::string& text) {
+  try {
+    parse_scenario(text, "s.json");
+  } catch (const sim::InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "loaded";
+  return sim::InputError({}, "");
+}
+
+TEST(ScenarioLoader, AGoodScenarioLoads) {
+  const Scenario s = parse_scenario(scenario_text(kGoodRunbook, kDnsFile), "s.json");
+  EXPECT_EQ(s.runbook.size(), 4u);
+  EXPECT_EQ(s.default_region, "us-west-2");
+  EXPECT_TRUE(s.files.contains("dns.json"));
+}
+
+TEST(ScenarioLoader, EachMistakeGivesOneErrorWithItsLocation) {
+  sim::InputError e =
+      load_error(scenario_text(R"([{"id": "a", "manual": "5m", "owner": "x", "retires": 2}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/retires");
+  EXPECT_EQ(e.suggestion(), "did you mean `retries`?");
+  EXPECT_GT(e.where().line, 1);
+  EXPECT_EQ(e.where().file, "s.json");
+
+  e = load_error(scenario_text(
+      R"([{"id": "a", "manual": "5m"}, {"id": "b", "after": ["aa"], "manual": "1m"}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/1/after/0");
+  EXPECT_EQ(e.suggestion(), "did you mean `a`?");
+
+  e = load_error(scenario_text(
+      R"([{"id": "a", "after": ["b"], "manual": "5m"}, {"id": "b", "after": ["a"], "manual": "1m"}])"));
+  EXPECT_NE(e.message().find("cycle: a -> b -> a"), std::string::npos) << e.what();
+
+  e = load_error(
+      scenario_text(R"([{"id": "a", "aws": "rds restore-db-instance-from-db-snapshots --x y"}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/aws");
+  EXPECT_EQ(e.suggestion(), "did you mean `restore-db-instance-from-db-snapshot`?");
+
+  e = load_error(scenario_text(
+      R"([{"id": "a", "aws": "rds describe-db-instances", "outputs": {"X": "DBInstances[0"}}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/outputs/X");
+  EXPECT_NE(e.message().find("invalid query"), std::string::npos);
+
+  e = load_error(
+      scenario_text(R"([{"id": "a", "manual": {"lognormal": {"p50": "20m", "p95": "10m"}}}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/manual/lognormal");
+
+  e = load_error(scenario_text(
+      R"([{"id": "a", "aws": "route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://dns2.json"}])",
+      kDnsFile));
+  EXPECT_EQ(e.suggestion(), "did you mean `dns.json`?");
+
+  e = load_error(scenario_text(kGoodRunbook, kDnsFile).replace(0, 1, "["));
+  EXPECT_NE(std::string(e.what()).find("invalid JSON"), std::string::npos);
+
+  e = load_error(
+      scenario_text(R"([{"id": "a", "manual": "5m"}])")
+          .replace(scenario_text(R"([{"id": "a", "manual": "5m"}])").find("region-outage"), 13,
+                   "region-outtage"));
+  EXPECT_EQ(e.suggestion(), "did you mean `region-outage`?");
+}
+
+TEST(ScenarioLoader, AMissingFileIsAnInputErrorNotACrash) {
+  EXPECT_THROW(load_scenario("/nonexistent/scenario.json"), sim::InputError);
+}
+
+TrialOutcome trial(const std::string& text, std::uint64_t t = 0) {
+  static std::vector<std::unique_ptr<Scenario>> keep;  // the engine refers to its scenario
+  keep.push_back(std::make_unique<Scenario>(parse_scenario(text, "s.json")));
+  Engine engine(*keep.back());
+  return engine.run_trial(1, t);
+}
+
+TEST(Engine, AWorkingRunbookRecoversWithTheSnapshotsAgeAsRpo) {
+  const TrialOutcome o = trial(scenario_text(kGoodRunbook, kDnsFile));
+  ASSERT_EQ(o.cause, "") << o.detail;
+  EXPECT_LT(o.rto_ms, 4 * sim::kHour);
+  EXPECT_GT(o.rto_ms, 5 * sim::kMinute);
+  ASSERT_EQ(o.rpo_ms.size(), 1u);
+  EXPECT_GE(o.rpo_ms[0], 0);
+  EXPECT_LT(o.rpo_ms[0], 3 * sim::kHour) << "hourly snapshots, copies take minutes";
+}
+
+TEST(Engine, AStepReadingAVariableNoStepSetsFailsWithThatCause) {
+  const std::string runbook = R"([
+    {"id": "restore", "aws": "rds restore-db-instance-from-db-snapshot --db-instance-identifier db-dr --db-snapshot-identifier $SNAPSHOT --region us-east-1"}])";
+  const TrialOutcome o = trial(scenario_text(runbook));
+  EXPECT_EQ(o.cause, "step restore: variable $SNAPSHOT is not set");
+  EXPECT_EQ(o.rto_ms, sim::kInfinite);
+}
+
+TEST(Engine, ARestoreInARegionTheSnapshotWasNeverCopiedToFails) {
+  // Copies go to us-west-2 itself (i.e. nowhere useful); the DR restore cannot find them.
+  const TrialOutcome o = trial(scenario_text(kGoodRunbook, kDnsFile, "us-west-2"));
+  EXPECT_EQ(o.cause, "step restore: DBSnapshotNotFound") << o.detail;
+}
+
+TEST(Engine, AWaitThatTimesOutIsACause) {
+  std::string text = scenario_text(kGoodRunbook, kDnsFile);
+  text.replace(text.find("\"retries\": 8"), 12, "\"retries\": 0");
+  // A restore that takes hours: the 30-minute waiter gives up.
+  text.replace(
+      text.find("\"name\": \"test\","), 15,
+      R"("name": "test", "calibration": {"rds_restore": "3h", "rds_post_restore_backup_probability": 0},)");
+  const TrialOutcome o = trial(text);
+  EXPECT_EQ(o.cause, "step wait: waiter db-instance-available gave up (max attempts)") << o.detail;
+}
+
+TEST(Engine, TraceReplaysTheSameTrialAsTheRun) {
+  const Scenario s = parse_scenario(scenario_text(kGoodRunbook, kDnsFile), "s.json");
+  sim::RunOptions options;
+  options.trials = 40;
+  options.seed = 9;
+  options.threads = 2;
+  const ScenarioResults r = run_scenario(s, options);
+  Engine engine(s);
+  sim::Sample replayed;
+  for (std::uint64_t t = 0; t < 40; ++t) {
+    const TrialOutcome traced = engine.run_trial(9, t, /*trace=*/true);
+    EXPECT_FALSE(traced.trace.empty());
+    replayed.add(traced.rto_ms);
+  }
+  EXPECT_EQ(replayed.runs(), r.rto_ms.runs());
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
