@@ -35,12 +35,6 @@ std::pair<std::string, std::string> id_and_region(const Request& r, std::string_
   return {raw, r.region};
 }
 
-std::string stamp(Time t, std::int64_t epoch) {
-  // AWS automated snapshot suffix: 2026-01-05-03-00
-  std::string iso = iso8601(t, epoch);  // 2026-01-05T03:00:00.000Z
-  return fmt::format("{}-{}-{}", iso.substr(0, 10), iso.substr(11, 2), iso.substr(14, 2));
-}
-
 std::string endpoint(const std::string& id, const std::string& region) {
   return fmt::format("{}.c1x2y3z4.{}.rds.amazonaws.com", id, region);
 }
@@ -346,7 +340,7 @@ void Rds::materialize(SnapshotSchedule& schedule, Time t) {
     if (taken > t) break;
     if (taken < db->exists_from || db->failed_at <= taken || db->deleted_at <= taken) continue;
     if (!context_.data_plane_up(db->config.region, taken)) continue;  // no backup while down
-    const std::string id = schedule.id_prefix + stamp(taken, epoch);
+    const std::string id = schedule.id_prefix + snapshot_stamp(taken, epoch);
     DbSnapshot snap;
     snap.id = id;
     snap.region = db->config.region;
@@ -374,8 +368,9 @@ void Rds::materialize(SnapshotSchedule& schedule, Time t) {
     copy.type = "manual";  // a copy of an automated snapshot is a manual snapshot
     std::string base = snap.id;
     std::replace(base.begin(), base.end(), ':', '-');
-    copy.id = schedule.copy_id_prefix.empty() ? base + "-copy"
-                                              : schedule.copy_id_prefix + stamp(taken, epoch);
+    copy.id = schedule.copy_id_prefix.empty()
+                  ? base + "-copy"
+                  : schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
     copy.exists_from = ready;
     copy.kms_key = schedule.copy_kms_key;
     // Incremental after the first copy: only the data changed since the previous snapshot.
@@ -568,7 +563,12 @@ Outcome Rds::describe_snapshots(const Request& r) {
   const std::string owner = r.text(clusters ? "db-cluster-identifier" : "db-instance-identifier");
   const std::string type = r.text("snapshot-type");
   Array out;
-  for (const DbSnapshot* s : snapshots(r.region, t)) {
+  if (!id.empty() && !clusters) {
+    // One snapshot by identifier: no need to list (and sort) the region's snapshots.
+    if (const DbSnapshot* s = find_snapshot(id, r.region)) out.push_back(snapshot_value(*s, t));
+  }
+  for (const DbSnapshot* s :
+       id.empty() || clusters ? snapshots(r.region, t) : std::vector<const DbSnapshot*>{}) {
     if (!id.empty() && s->id != id) continue;
     if (!owner.empty() && s->instance_id != owner) continue;
     if (!type.empty() && s->type != type) continue;

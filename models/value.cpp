@@ -164,19 +164,80 @@ bool operator==(const Value& a, const Value& b) {
   }
 }
 
-std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
-  const std::int64_t unix_ms = epoch_unix_ms + t;
-  std::int64_t seconds = unix_ms / 1000;
-  std::int64_t millis = unix_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    --seconds;
+CivilTime civil_time(std::int64_t unix_ms) {
+  // Howard Hinnant's civil_from_days: exact proleptic Gregorian arithmetic on integers,
+  // no time-zone database and no libc call (this runs for every snapshot a trial lists).
+  std::int64_t days = unix_ms / sim::kDay;
+  std::int64_t in_day = unix_ms % sim::kDay;
+  if (in_day < 0) {
+    in_day += sim::kDay;
+    --days;
   }
-  const std::time_t tt = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  CivilTime c;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = static_cast<int>(yoe + era * 400 + (c.month <= 2 ? 1 : 0));
+  c.hour = static_cast<int>(in_day / sim::kHour);
+  c.minute = static_cast<int>(in_day % sim::kHour / sim::kMinute);
+  c.second = static_cast<int>(in_day % sim::kMinute / sim::kSecond);
+  c.millisecond = static_cast<int>(in_day % sim::kSecond);
+  return c;
+}
+
+namespace {
+
+void digits(std::string& out, int value, int width) {
+  char buffer[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buffer[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buffer, static_cast<std::size_t>(width));
+}
+
+}  // namespace
+
+std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
+  const CivilTime c = civil_time(epoch_unix_ms + t);
+  std::string out;
+  out.reserve(24);
+  digits(out, c.year, 4);
+  out += '-';
+  digits(out, c.month, 2);
+  out += '-';
+  digits(out, c.day, 2);
+  out += 'T';
+  digits(out, c.hour, 2);
+  out += ':';
+  digits(out, c.minute, 2);
+  out += ':';
+  digits(out, c.second, 2);
+  out += '.';
+  digits(out, c.millisecond, 3);
+  out += 'Z';
+  return out;
+}
+
+std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms) {
+  const CivilTime c = civil_time(epoch_unix_ms + t);
+  std::string out;
+  out.reserve(16);
+  digits(out, c.year, 4);
+  out += '-';
+  digits(out, c.month, 2);
+  out += '-';
+  digits(out, c.day, 2);
+  out += '-';
+  digits(out, c.hour, 2);
+  out += '-';
+  digits(out, c.minute, 2);
+  return out;
 }
 
 }  // namespace drsim::models

@@ -95,6 +95,14 @@ class Value {
 
 /// "2026-01-05T03:00:00.000Z" for `t` milliseconds after the epoch `epoch_unix_ms`.
 std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms);
+/// "2026-01-05-03-00": the time suffix AWS gives automated snapshot identifiers.
+std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms);
+
+/// A UTC calendar instant.
+struct CivilTime {
+  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, millisecond = 0;
+};
+CivilTime civil_time(std::int64_t unix_ms);
 /// The virtual time of an ISO 8601 UTC timestamp ("2026-01-05T03:00:00Z", fraction and
 /// "+00:00" optional), or nullopt when `text` is not one.
 std::optional<sim::Time> parse_iso8601(std::string_view text, std::int64_t epoch_unix_ms);

@@ -1,0 +1,47 @@
+#include "models/value.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "sim/rng.hpp"
+
+namespace drsim::models {
+namespace {
+
+TEST(Iso8601, AgreesWithTheCLibraryAcrossCenturiesAndLeapDays) {
+  sim::Stream s(1, 2, 3);
+  for (int i = 0; i < 20000; ++i) {
+    // Instants from 1900 to 2100, milliseconds included.
+    const std::int64_t unix_ms =
+        static_cast<std::int64_t>(s.below(6'311'390'400'000ULL)) - 2'208'988'800'000LL;
+    const std::time_t seconds =
+        static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char expected[96];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(((unix_ms % 1000) + 1000) % 1000));
+    ASSERT_EQ(iso8601(unix_ms, 0), expected) << unix_ms;
+    ASSERT_EQ(parse_iso8601(expected, 0), unix_ms) << expected;
+  }
+  EXPECT_EQ(iso8601(0, 1767571200000), "2026-01-05T00:00:00.000Z");
+  EXPECT_EQ(snapshot_stamp(3 * sim::kHour + 15 * sim::kMinute, 1767571200000), "2026-01-05-03-15");
+  EXPECT_EQ(iso8601(0, 951782400000), "2000-02-29T00:00:00.000Z") << "a leap day";
+}
+
+TEST(Value, JsonAndTextRenderingAndLookups) {
+  const Value v = Value::object(
+      {{"A", Value(Array{Value(1), Value("x"), Value()})}, {"T", Timestamp{1000}}, {"B", true}});
+  EXPECT_EQ(v.to_json(0), R"({"A":[1,"x",null],"T":"1970-01-01T00:00:01.000Z","B":true})");
+  EXPECT_EQ(v["A"].at(-2), Value("x"));
+  EXPECT_TRUE(v["missing"].is_null());
+  EXPECT_EQ(Value().to_text(), "None");
+  EXPECT_FALSE(Value(Array{}).truthy());
+  EXPECT_EQ(time_of(Value("1970-01-01T00:00:02Z"), 0), 2000);
+  EXPECT_EQ(time_of(Value("not a time"), 0), std::nullopt);
+}
+
+}  // namespace
+}  // namespace drsim::models
