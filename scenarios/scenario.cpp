@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -412,7 +413,8 @@ Scenario from_json(const json& j) {
   Scenario s;
   Obj root(j, "", "a scenario",
            {"name", "source", "epoch", "onset_window", "objectives", "calibration", "topology",
-            "failures", "detection", "phases", "runbook", "service", "default_region", "files"});
+            "failures", "detection", "phases", "runbook", "service", "default_region", "files",
+            "include"});
   s.name = root.text("name", true);
   s.source = root.text("source");
   if (root.has("epoch")) {
@@ -521,9 +523,151 @@ models::Value to_value(const json& j) {
   }
 }
 
-Scenario parse_scenario(std::string_view text, const std::string& file) {
-  const json j = parse_json(text, file);
+namespace {
+
+std::string read_file(const std::string& path, const sim::Location& from) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(from, fmt::format("cannot read `{}` (does it exist?)", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// `base` with `top` laid over it: objects merge member by member; anything else in `top`
+/// replaces what `base` had.
+void merge_into(json& base, const json& top) {
+  if (!base.is_object() || !top.is_object()) {
+    base = top;
+    return;
+  }
+  for (const auto& [key, value] : top.items()) {
+    if (base.contains(key)) {
+      merge_into(base[key], value);
+    } else {
+      base[key] = value;
+    }
+  }
+}
+
+/// Replaces `j` by the merge of its includes (recursively) with itself on top.
+void resolve_includes(json& j, const std::string& file, std::vector<std::string>& chain) {
+  if (!j.is_object() || !j.contains("include")) return;
+  const json includes = j["include"];
+  j.erase("include");
+  if (!includes.is_array()) fail("/include", "`include` must be an array of file paths");
+  json merged = json::object();
+  const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  for (std::size_t i = 0; i < includes.size(); ++i) {
+    const std::string pointer = "/include/" + std::to_string(i);
+    if (!includes[i].is_string()) fail(pointer, "expected a file path");
+    const std::string path = (dir / includes[i].get<std::string>()).lexically_normal().string();
+    if (std::find(chain.begin(), chain.end(), path) != chain.end()) {
+      fail(pointer,
+           fmt::format("`{}` includes itself (through {})", path, fmt::join(chain, " -> ")));
+    }
+    if (chain.size() > 8) fail(pointer, "includes nest more than 8 deep");
+    const std::string text = read_file(path, sim::Location{{}, 0, 0, pointer});
+    json part = parse_json(text, path);
+    chain.push_back(path);
+    try {
+      resolve_includes(part, path, chain);
+    } catch (const InputError& e) {
+      throw JsonLocations(text, path).locate(e);
+    }
+    chain.pop_back();
+    merge_into(merged, part);
+  }
+  merge_into(merged, j);
+  j = std::move(merged);
+}
+
+void apply_override(json& j, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto where = [](const std::string& what) {
+    return sim::Location{{}, 0, 0, "--set " + what};
+  };
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(where(assignment),
+                     "expected --set path=value, e.g. --set topology.rds.0.size_gb=400");
+  }
+  std::string path = assignment.substr(0, eq);
+  if (path.front() != '/') {
+    std::replace(path.begin(), path.end(), '.', '/');
+    path = "/" + path;
+  }
+  const std::string text = assignment.substr(eq + 1);
+  json value;
+  try {
+    value = json::parse(text);
+  } catch (const json::parse_error&) {
+    value = text;  // a bare word: a string
+  }
+  json::json_pointer pointer;
+  try {
+    pointer = json::json_pointer(path);
+  } catch (const json::exception&) {
+    throw InputError(where(path), "not a valid path");
+  }
+  // Every step of the path must exist: an override changes a value, it does not invent
+  // structure (a typo would otherwise add an ignored or rejected field).
+  const json* node = &j;
+  std::string walked;
+  std::size_t depth = 0;
+  const std::vector<std::string> tokens = [&] {
+    std::vector<std::string> out;
+    for (json::json_pointer p = pointer; !p.empty(); p.pop_back())
+      out.insert(out.begin(), p.back());
+    return out;
+  }();
+  for (const std::string& token : tokens) {
+    const bool last = ++depth == tokens.size();
+    if (node->is_object()) {
+      if (!node->contains(token)) {
+        std::vector<std::string> keys;
+        for (const auto& [k, _] : node->items()) keys.push_back(k);
+        const std::vector<std::string_view> views(keys.begin(), keys.end());
+        throw InputError(
+            where(path),
+            fmt::format("the scenario has no `{}` at {}", token, walked.empty() ? "/" : walked),
+            sim::suggest(token, views));
+      }
+    } else if (node->is_array()) {
+      const bool digits = !token.empty() && std::all_of(token.begin(), token.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      });
+      if (!digits || std::stoul(token) >= node->size()) {
+        throw InputError(where(path), fmt::format("there is no element {} at {} (the array has {})",
+                                                  token, walked, node->size()));
+      }
+    } else {
+      throw InputError(where(path),
+                       fmt::format("{} is a single value, not an object or array", walked));
+    }
+    walked += "/" + token;
+    if (!last) node = node->is_array() ? &node->at(std::stoul(token)) : &node->at(token);
+  }
+  j[pointer] = value;
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& file,
+                        const std::vector<std::string>& overrides) {
+  json j = parse_json(text, file);
   const JsonLocations where(text, file);
+  try {
+    std::vector<std::string> chain{std::filesystem::path(file).lexically_normal().string()};
+    resolve_includes(j, file, chain);
+  } catch (const InputError& e) {
+    throw where.locate(e);
+  }
+  for (const std::string& o : overrides) {
+    try {
+      apply_override(j, o);
+    } catch (const InputError& e) {
+      throw e.located(sim::Location{file, 0, 0, {}});
+    }
+  }
   try {
     Scenario s = from_json(j);
     s.file = file;
@@ -533,14 +677,8 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
   }
 }
 
-Scenario load_scenario(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(sim::Location{path, 0, 0, {}},
-                     "cannot read the scenario file (does it exist?)");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_scenario(read_file(path, sim::Location{path, 0, 0, {}}), path, overrides);
 }
 
 }  // namespace drsim::scenarios

@@ -91,8 +91,15 @@ models::Value to_value(const nlohmann::json& j);
 
 /// Loads and validates a scenario file. Throws sim::InputError with file:line:column,
 /// the JSON pointer, what was expected and a suggestion.
-Scenario load_scenario(const std::string& path);
-/// The same from text (for tests and --set overrides); `file` names it in messages.
-Scenario parse_scenario(std::string_view text, const std::string& file);
+///
+/// `"include": ["shared/topology.json"]` (paths relative to the including file) merges
+/// other files first: objects merge member by member, and the including file's values win.
+/// Each override "path=value" then replaces one value: the path is a JSON pointer
+/// ("/topology/rds/0/size_gb") or the same with dots ("topology.rds.0.size_gb"); the value
+/// is JSON when it parses as JSON ("400", "true", "{...}") and a string otherwise.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+/// The same from text (for tests); `file` names it in messages and anchors includes.
+Scenario parse_scenario(std::string_view text, const std::string& file,
+                        const std::vector<std::string>& overrides = {});
 
 }  // namespace drsim::scenarios

@@ -118,9 +118,10 @@ int run_demo_command(const RunFlags& flags) {
   return r.run.failures.empty() ? kExitOk : kExitInternal;
 }
 
-int run_scenario_command(const std::string& path, const RunFlags& flags) {
+int run_scenario_command(const std::string& path, const std::vector<std::string>& overrides,
+                         const RunFlags& flags) {
   using namespace drsim;
-  const scenarios::Scenario scenario = scenarios::load_scenario(path);
+  const scenarios::Scenario scenario = scenarios::load_scenario(path, overrides);
   if (!flags.json_path.empty()) reports::check_writable(flags.json_path);
   std::signal(SIGINT, on_interrupt);
   const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, run_options(flags));
@@ -174,6 +175,9 @@ int main(int argc, char** argv) {
       app.add_subcommand("run", "Replay a scenario's runbook many times and report RTO and RPO");
   run->add_option("scenario", scenario_path, "Scenario file (JSON)")->required();
   add_run_flags(*run, run_flags);
+  std::vector<std::string> overrides;
+  run->add_option("--set", overrides,
+                  "Override a scenario value: PATH=VALUE (e.g. topology.rds.0.size_gb=400)");
 
   std::string trace_path;
   std::uint64_t trace_trial = 0, trace_seed = 1;
@@ -199,7 +203,7 @@ int main(int argc, char** argv) {
 
   try {
     if (demo->parsed()) return run_demo_command(demo_flags);
-    if (run->parsed()) return run_scenario_command(scenario_path, run_flags);
+    if (run->parsed()) return run_scenario_command(scenario_path, overrides, run_flags);
     if (trace->parsed()) return trace_command(trace_path, trace_trial, trace_seed);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());

@@ -2,6 +2,11 @@
 #include "scenarios/engine.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "scenarios/run.hpp"
 #include "sim/input_error.hpp"
@@ -171,6 +176,92 @@ TEST(Engine, TraceReplaysTheSameTrialAsTheRun) {
     replayed.add(traced.rto_ms);
   }
   EXPECT_EQ(replayed.runs(), r.rto_ms.runs());
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
+
+namespace drsim::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  TempDir() : path(fs::temp_directory_path() / ("drsim-include-" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path / "shared");
+  }
+  ~TempDir() { fs::remove_all(path); }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+  }
+  fs::path path;
+};
+
+TEST(ScenarioLoader, IncludesShareATopologyAndTheIncludingFileWins) {
+  TempDir dir;
+  const std::string full = scenario_text(kGoodRunbook, kDnsFile);
+  // Move the topology into a shared file; the scenario overrides one database field.
+  const nlohmann::json j = nlohmann::json::parse(full);
+  dir.write("shared/topology.json", nlohmann::json{{"topology", j["topology"]}}.dump());
+  nlohmann::json top = j;
+  top.erase("topology");
+  top["include"] = {"shared/topology.json"};
+  top["topology"] = {
+      {"rds", {{{"id", "db"}, {"region", "us-west-2"}, {"size_gb", 40}, {"encrypted", false}}}}};
+  dir.write("scenario.json", top.dump(2));
+  const Scenario s = load_scenario((dir.path / "scenario.json").string());
+  ASSERT_EQ(s.databases.size(), 1u);
+  EXPECT_EQ(s.databases[0].size_gb, 40) << "the including file wins";
+  EXPECT_EQ(s.regions.size(), 2u) << "the rest comes from the include";
+  EXPECT_EQ(s.zones.size(), 1u);
+}
+
+TEST(ScenarioLoader, AMissingOrCircularIncludeIsAnErrorAtItsPointer) {
+  TempDir dir;
+  dir.write("a.json", R"({"include": ["b.json"], "name": "a"})");
+  dir.write("b.json", R"({"include": ["a.json"]})");
+  dir.write("c.json", "{\n  \"include\": [\"missing.json\"]\n}\n");
+  try {
+    load_scenario((dir.path / "c.json").string());
+    FAIL() << "loaded";
+  } catch (const sim::InputError& e) {
+    EXPECT_EQ(e.where().pointer, "/include/0");
+    EXPECT_EQ(e.where().line, 2);
+    EXPECT_NE(e.message().find("missing.json"), std::string::npos) << e.what();
+  }
+  try {
+    load_scenario((dir.path / "a.json").string());
+    FAIL() << "loaded";
+  } catch (const sim::InputError& e) {
+    EXPECT_NE(e.message().find("includes itself"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioLoader, SetOverridesChangeOneValueAndRefuseUnknownPaths) {
+  const std::string text = scenario_text(kGoodRunbook, kDnsFile);
+  const Scenario s =
+      parse_scenario(text, "s.json", {"topology.rds.0.size_gb=400", "/objectives/rto=\"2h\""});
+  EXPECT_EQ(s.databases[0].size_gb, 400);
+  EXPECT_EQ(s.objectives.rto, 2 * sim::kHour);
+  auto error_of = [&](const std::string& o) {
+    try {
+      parse_scenario(text, "s.json", {o});
+    } catch (const sim::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(error_of("topology.rds.0.size_bg=400")
+                .find("no `size_bg` at /topology/rds/0 (did you mean `size_gb`?)"),
+            std::string::npos)
+      << error_of("topology.rds.0.size_bg=400");
+  EXPECT_NE(error_of("topology.rds.3.size_gb=400")
+                .find("no element 3 at /topology/rds (the array has 1)"),
+            std::string::npos);
+  EXPECT_NE(error_of("size_gb").find("expected --set path=value"), std::string::npos);
+  EXPECT_NE(error_of("topology.rds.0.size_gb=\"big\"").find("expected a number"), std::string::npos)
+      << "overridden values are validated like the file's own";
 }
 
 }  // namespace
