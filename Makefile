@@ -17,8 +17,9 @@ build: bootstrap
 	@cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD)
 
+# The MANGU regional failover (seeds/mangu-backup-dr-runbook.md §2.2), replayed as written.
 demo: build
-	./$(BUILD)/apps/drsim/drsim demo
+	./$(BUILD)/apps/drsim/drsim run scenarios/library/mangu-regional-failover.json --trials 2000
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(CTEST_JOBS)

@@ -18,6 +18,13 @@ std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::si
   return it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second);
 }
 
+/// The share of completed runbooks in which step `i` was on the critical chain (the chain
+/// is only defined where the runbook completed).
+double critical_share(const scenarios::ScenarioResults& r, std::size_t i) {
+  const std::uint64_t completed = r.rto_ms.finite_count();
+  return completed ? static_cast<double>(r.step_critical[i]) / static_cast<double>(completed) : 0.0;
+}
+
 }  // namespace
 
 std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
@@ -48,9 +55,7 @@ std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::
                      "failed", "phase");
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     const sim::Sample& d = r.step_ms[i];
-    const double share = r.run.completed ? 100.0 * static_cast<double>(r.step_critical[i]) /
-                                               static_cast<double>(r.run.completed)
-                                         : 0;
+    const double share = 100.0 * critical_share(r, i);
     out += fmt::format("{:<22} {:>8} {:>8} {:>8.0f}% {:>7}  {}\n", s.runbook[i].id.substr(0, 22),
                        d.count() ? human(d.quantile(0.5)) : "-",
                        d.count() ? human(d.quantile(0.95)) : "-", share, r.step_failed[i],
@@ -93,9 +98,7 @@ nlohmann::json scenario_json(const scenarios::Scenario& s, const scenarios::Scen
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     nlohmann::json step = metric_json(r.step_ms[i], std::nullopt);
     step["phase"] = s.runbook[i].phase;
-    step["critical_share"] = r.run.completed ? static_cast<double>(r.step_critical[i]) /
-                                                   static_cast<double>(r.run.completed)
-                                             : 0.0;
+    step["critical_share"] = critical_share(r, i);
     step["failed"] = r.step_failed[i];
     j["steps"][s.runbook[i].id] = step;
   }
