@@ -108,7 +108,12 @@ models::Value ValueTemplate::resolve(
     auto it = variables.find(name);
     return it == variables.end() ? kNull : it->second;
   };
-  if (parts.size() == 1 && parts[0].variable) return lookup(parts[0].text);
+  if (parts.size() == 1 && parts[0].variable) {
+    // A query that found nothing binds null; the CLI's text output prints it as "None",
+    // which is what the next command then receives.
+    const models::Value& v = lookup(parts[0].text);
+    return v.is_null() ? models::Value("None") : v;
+  }
   std::string out;
   for (const Part& p : parts) out += p.variable ? lookup(p.text).to_text() : p.text;
   return models::Value(out);

@@ -146,6 +146,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   }
   for (const models::Stack& stack : s.stacks) cloud_.compute().add_stack(stack);
   for (const models::Secret& secret : s.secrets) cloud_.secrets().add_secret(secret);
+  for (const auto& [name, region] : s.endpoints) cloud_.add_static_endpoint(name, region);
   cloud_.people().set_team(s.team);
 
   State st(*this, s.runbook.size());
@@ -223,6 +224,8 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
       if (db == nullptr || t < db->exists_from ||
           cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
         continue;
+      // A read replica serves no writes until it is promoted.
+      if (!db->config.replica_of.empty() && db->promoted_at > t) continue;
       if (best == nullptr || cloud_.rds().data_as_of(*db, t) > cloud_.rds().data_as_of(*best, t))
         best = db;
     }

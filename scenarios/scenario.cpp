@@ -146,7 +146,7 @@ models::LoadBalancer load_lb(const json& j, const std::string& p) {
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   Obj t(j, pointer, "the topology",
         {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "load_balancers", "stacks",
-         "secrets", "team"});
+         "secrets", "team", "endpoints"});
   s.regions = t.strings("regions");
   if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
   auto region = [&](const std::string& name, const std::string& p) {
@@ -255,6 +255,10 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
                           .replica_regions = o.strings("replicas")};
     secret.versions.push_back({"v0", o.text("value", false, "initial"), -sim::kWeek});
     s.secrets.push_back(std::move(secret));
+  });
+  t.each("endpoints", [&](const json& e, const std::string& p) {
+    Obj o(e, p, "an endpoint", {"name", "region"});
+    s.endpoints.emplace_back(o.text("name", true), region(o.text("region", true), o.at("region")));
   });
   if (t.has("team")) {
     Obj team(t["team"], t.at("team"), "the team", {"escalation", "headcount", "utc_offset_hours"});

@@ -72,6 +72,8 @@ struct Scenario {
   std::vector<models::LoadBalancer> load_balancers;
   std::vector<models::Stack> stacks;
   std::vector<models::Secret> secrets;
+  std::vector<std::pair<std::string, std::string>>
+      endpoints;  // name, region: answers while it is up
   models::Team team;
   // The disaster.
   std::vector<models::Failure> failures;

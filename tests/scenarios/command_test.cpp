@@ -61,6 +61,8 @@ TEST(Command, ALoneVariableKeepsItsType) {
       c.resolve({{"CLEAN_POINT", Value(models::Timestamp{1234})}}, "us-east-1");
   ASSERT_NE(r.find("restore-time"), nullptr);
   EXPECT_EQ(r.find("restore-time")->type(), Value::Type::kTime);
+  // A query that found nothing binds null, which reaches the next command as the CLI's "None".
+  EXPECT_EQ(c.resolve({{"CLEAN_POINT", Value()}}, "us-east-1").text("restore-time"), "None");
   // Single quotes keep $ literal.
   const CommandTemplate q =
       parse_command("secretsmanager update-secret --secret-id s --secret-string 'pa$$word'");
