@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-math-dev        # Asio, Beast, Process (headers), Math
   nlohmann-json3-dev libeigen3-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-jsonschema                    # the tests check scenarios against their JSON Schema
 )
 # The SimPy peer is only needed for the benchmarks: `scripts/bootstrap.sh --bench`.
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3 python3-simpy); fi
