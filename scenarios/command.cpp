@@ -154,6 +154,20 @@ bool CommandTemplate::mutating() const {
 CommandTemplate parse_command(std::string_view text) {
   std::vector<Word> words = split(text);
   if (!words.empty() && words.front().raw == "aws") words.erase(words.begin());
+  // Global options may come before the service: aws --region us-east-1 rds ...
+  std::vector<Word> global;
+  while (words.size() >= 2 && words.front().raw.starts_with("--")) {
+    const std::string& name = words.front().raw;
+    const bool takes_value = name == "--region" || name == "--profile" || name == "--output" ||
+                             name == "--query" || name == "--endpoint-url";
+    global.push_back(words.front());
+    words.erase(words.begin());
+    if (takes_value) {
+      global.push_back(words.front());
+      words.erase(words.begin());
+    }
+  }
+  words.insert(words.end(), global.begin(), global.end());
   if (words.size() < 2)
     fail(text, text.size() + 1, "expected `<service> <operation> [--parameters]`");
   CommandTemplate c;

@@ -145,11 +145,16 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     cloud_.compute().add_load_balancer(std::move(lb));
   }
   for (const models::Stack& stack : s.stacks) cloud_.compute().add_stack(stack);
+  for (models::DbCluster c : s.clusters) {
+    c.exists_from = long_ago;
+    cloud_.rds().add_cluster(std::move(c));
+  }
   for (const models::Secret& secret : s.secrets) cloud_.secrets().add_secret(secret);
   for (const auto& [name, region] : s.endpoints) cloud_.add_static_endpoint(name, region);
   cloud_.people().set_team(s.team);
 
   State st(*this, s.runbook.size());
+  st.variables = s.variables;
   st.tracing = trace;
   st.outcome.onset = onset;
   st.outcome.steps.assign(s.runbook.size(), {});
@@ -217,24 +222,37 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   // Recovery as a client sees it, read off the timelines after the run.
   const double phase = ctx.uniform("dns/client-phase", s.service.dns);
   const double pick = ctx.uniform("dns/client-pick", s.service.dns);
-  auto serving_database = [&](Time t) -> const models::DbInstance* {
-    const models::DbInstance* best = nullptr;
+  // What serves the service's data at `t`: an available database (an instance, or an
+  // Aurora cluster with instances; a replica only once promoted), the newest data first.
+  struct Serving {
+    std::string data_store;
+    Time data_as_of;
+  };
+  auto serving = [&](Time t) -> std::optional<Serving> {
+    std::optional<Serving> best;
+    auto consider = [&](const std::string& store, Time data) {
+      if (!best || data > best->data_as_of) best = Serving{store, data};
+    };
     for (const std::string& id : s.service.databases) {
-      const models::DbInstance* db = cloud_.rds().instance(id);
-      if (db == nullptr || t < db->exists_from ||
-          cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
-        continue;
-      // A read replica serves no writes until it is promoted.
-      if (!db->config.replica_of.empty() && db->promoted_at > t) continue;
-      if (best == nullptr || cloud_.rds().data_as_of(*db, t) > cloud_.rds().data_as_of(*best, t))
-        best = db;
+      if (const models::DbInstance* db = cloud_.rds().instance(id)) {
+        if (t < db->exists_from || cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
+          continue;
+        if (!db->config.replica_of.empty() && db->promoted_at > t) continue;
+        consider(db->config.data_store, cloud_.rds().data_as_of(*db, t));
+      } else if (const models::DbCluster* c = cloud_.rds().cluster(id)) {
+        if (t < c->exists_from || c->readers <= 0 ||
+            cloud_.rds().status(*c, t) != models::DbStatus::kAvailable)
+          continue;
+        if (c->secondary && c->promoted_at > t) continue;
+        consider(c->data_store, cloud_.rds().data_as_of(*c, t));
+      }
     }
     return best;
   };
   auto healthy = [&](Time t) {
     const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
     if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
-    if (!s.service.databases.empty() && serving_database(t) == nullptr) return false;
+    if (!s.service.databases.empty() && !serving(t)) return false;
     if (!s.service.secret.empty() &&
         cloud_.secrets()
                 .value_seen(s.service.secret, s.service.secret_region, t)
@@ -264,14 +282,13 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   if (trace)
     out.trace.push_back(
         fmt::format("{:>12}  service restored for clients", relative(restored - onset)));
-  if (const models::DbInstance* db = serving_database(restored)) {
+  if (const std::optional<Serving> served = serving(restored)) {
     for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
-      if (db->config.data_store != s.data_stores[k].name) continue;
-      const Time point = cloud_.rds().data_as_of(*db, restored);
-      const models::DataStore* store = cloud_.data_store(s.data_stores[k].name);
+      if (served->data_store != s.data_stores[k].name) continue;
       // Logically corrupt data does not count: the clean point precedes the corruption.
-      if (store != nullptr && point >= store->corrupted_since) continue;
-      out.rpo_ms[k] = std::max<Time>(0, onset - point);
+      const models::DataStore* store = cloud_.data_store(s.data_stores[k].name);
+      if (store != nullptr && served->data_as_of >= store->corrupted_since) continue;
+      out.rpo_ms[k] = std::max<Time>(0, onset - served->data_as_of);
     }
   }
   return std::move(out);

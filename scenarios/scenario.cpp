@@ -146,7 +146,7 @@ models::LoadBalancer load_lb(const json& j, const std::string& p) {
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   Obj t(j, pointer, "the topology",
         {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "load_balancers", "stacks",
-         "secrets", "team", "endpoints"});
+         "secrets", "team", "endpoints", "aurora"});
   s.regions = t.strings("regions");
   if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
   auto region = [&](const std::string& name, const std::string& p) {
@@ -255,6 +255,19 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
                           .replica_regions = o.strings("replicas")};
     secret.versions.push_back({"v0", o.text("value", false, "initial"), -sim::kWeek});
     s.secrets.push_back(std::move(secret));
+  });
+  t.each("aurora", [&](const json& e, const std::string& p) {
+    Obj o(e, p, "an Aurora cluster",
+          {"id", "region", "engine", "readers", "replication_group", "secondary", "data_store"});
+    models::DbCluster c;
+    c.id = o.text("id", true);
+    c.region = region(o.text("region", true), o.at("region"));
+    c.engine = o.text("engine", false, "aurora-postgresql");
+    c.readers = static_cast<int>(o.number("readers", 1));
+    c.global_cluster = o.text("replication_group");
+    c.secondary = o.flag("secondary", false);
+    c.data_store = o.text("data_store", false, c.id);
+    s.clusters.push_back(std::move(c));
   });
   t.each("endpoints", [&](const json& e, const std::string& p) {
     Obj o(e, p, "an endpoint", {"name", "region"});
@@ -418,7 +431,7 @@ Scenario from_json(const json& j) {
   Obj root(j, "", "a scenario",
            {"name", "source", "epoch", "onset_window", "objectives", "calibration", "topology",
             "failures", "detection", "phases", "runbook", "service", "default_region", "files",
-            "include"});
+            "include", "variables"});
   s.name = root.text("name", true);
   s.source = root.text("source");
   if (root.has("epoch")) {
@@ -456,6 +469,12 @@ Scenario from_json(const json& j) {
     s.phases.push_back({o.text("name", true),
                         o.has("budget") ? std::optional(o.duration("budget", 0)) : std::nullopt});
   });
+  if (root.has("variables")) {
+    if (!root["variables"].is_object())
+      fail(root.at("variables"),
+           "`variables` maps names to values: {\"DR_REGION\": \"us-east-1\"}");
+    for (const auto& [name, value] : root["variables"].items()) s.variables[name] = to_value(value);
+  }
   if (root.has("files")) {
     if (!root["files"].is_object())
       fail(root.at("files"), "`files` maps file names to their JSON content");

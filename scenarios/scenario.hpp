@@ -84,6 +84,10 @@ struct Scenario {
   std::vector<Step> runbook;
   Service service;
   std::string default_region;
+  /// Variables set before the runbook starts (the seed's `export DR_REGION=...`).
+  std::map<std::string, models::Value, std::less<>> variables;
+  /// Aurora clusters of the topology.
+  std::vector<models::DbCluster> clusters;
   /// Files the runbook passes as file://NAME (a Route 53 change batch), by NAME.
   std::map<std::string, models::Value> files;
 };

@@ -42,6 +42,14 @@ TEST(Command, QueryOutputAndDefaultRegion) {
   EXPECT_EQ(c.resolve({}, "us-west-2").region, "us-west-2");
 }
 
+TEST(Command, GlobalOptionsMayComeBeforeTheService) {
+  const CommandTemplate c =
+      parse_command("aws --region $DR_REGION rds describe-db-clusters --db-cluster-identifier x");
+  EXPECT_EQ(c.service, "rds");
+  EXPECT_EQ(c.operation, "describe-db-clusters");
+  EXPECT_EQ(c.resolve({{"DR_REGION", Value("us-east-1")}}, "eu-central-1").region, "us-east-1");
+}
+
 TEST(Command, WaitersAndPositionalS3Arguments) {
   const CommandTemplate w =
       parse_command("rds wait db-instance-available --db-instance-identifier x --region us-east-1");

@@ -73,5 +73,14 @@ TEST(Library, MaestrosRegionFailoverCannotCompleteWithoutCrossRegionCopies) {
   EXPECT_EQ(r.rto_ms.finite_count(), 0u);
 }
 
+TEST(Library, LecturesAuroraPromotionMeetsItsObjectives) {
+  const ScenarioResults r =
+      run(load_scenario((library() / "lecture-regional-failover.json").string()), 600);
+  EXPECT_LT(r.rto_ms.quantile(0.95), 4 * sim::kHour);
+  EXPECT_LT(r.rpo_ms[0].quantile(0.95), 15 * sim::kMinute)
+      << "the promoted replica cluster loses only its lag";
+  EXPECT_GT(r.rto_ms.quantile(0.5), 20 * sim::kMinute) << "people and propagation take time";
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
