@@ -177,6 +177,14 @@ const DbInstance* Rds::instance(std::string_view id) const {
   return nullptr;
 }
 
+const DbInstance* Rds::instance_ever(std::string_view id) const {
+  const DbInstance* found = nullptr;
+  for (const DbInstance& db : instances_) {
+    if (db.config.id == id) found = &db;
+  }
+  return found;
+}
+
 const DbCluster* Rds::cluster(std::string_view id) const {
   for (const DbCluster& c : clusters_) {
     if (c.id == id) return &c;

@@ -160,6 +160,8 @@ class Rds {
 
   // Queries the scenario engine uses to judge service health and RPO.
   const DbInstance* instance(std::string_view id) const;
+  /// The newest instance ever named `id`, even if it has been deleted since.
+  const DbInstance* instance_ever(std::string_view id) const;
   const DbCluster* cluster(std::string_view id) const;
   /// Status as a client sees it at `t` (kInaccessible when its region or AZ is down).
   DbStatus status(const DbInstance& db, sim::Time t) const;

@@ -155,6 +155,8 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
 
   State st(*this, s.runbook.size());
   st.variables = s.variables;
+  for (const auto& [name, offset] : s.onset_variables)
+    st.variables[name] = models::Value(models::Timestamp{onset + offset});
   st.tracing = trace;
   st.outcome.onset = onset;
   st.outcome.steps.assign(s.runbook.size(), {});
@@ -249,7 +251,12 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     }
     return best;
   };
+  std::optional<std::size_t> milestone;
+  for (std::size_t i = 0; i < s.runbook.size(); ++i) {
+    if (s.runbook[i].id == s.service.after_step) milestone = i;
+  }
   auto healthy = [&](Time t) {
+    if (milestone && !(out.steps[*milestone].ok && out.steps[*milestone].end <= t)) return false;
     const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
     if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
     if (!s.service.databases.empty() && !serving(t)) return false;
@@ -287,8 +294,16 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
       if (served->data_store != s.data_stores[k].name) continue;
       // Logically corrupt data does not count: the clean point precedes the corruption.
       const models::DataStore* store = cloud_.data_store(s.data_stores[k].name);
-      if (store != nullptr && served->data_as_of >= store->corrupted_since) continue;
-      out.rpo_ms[k] = std::max<Time>(0, onset - served->data_as_of);
+      Time point = served->data_as_of;
+      if (store != nullptr && point >= store->corrupted_since) {
+        // The serving copy holds corrupt data; a repair copied clean data from elsewhere.
+        const models::DbInstance* source =
+            s.service.repair_source.empty() ? nullptr
+                                            : cloud_.rds().instance_ever(s.service.repair_source);
+        if (source == nullptr || source->data_as_of >= store->corrupted_since) continue;
+        point = source->data_as_of;
+      }
+      out.rpo_ms[k] = std::max<Time>(0, onset - point);
     }
   }
   return std::move(out);

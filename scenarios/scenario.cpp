@@ -473,7 +473,17 @@ Scenario from_json(const json& j) {
     if (!root["variables"].is_object())
       fail(root.at("variables"),
            "`variables` maps names to values: {\"DR_REGION\": \"us-east-1\"}");
-    for (const auto& [name, value] : root["variables"].items()) s.variables[name] = to_value(value);
+    for (const auto& [name, value] : root["variables"].items()) {
+      if (value.is_object()) {
+        Obj o(value, root.at("variables") + "/" + name, "an onset-relative variable", {"onset"});
+        if (!o.has("onset"))
+          fail(o.pointer(),
+               "expected {\"onset\": \"-5m\"}: an instant relative to the disaster's onset");
+        s.onset_variables[name] = signed_duration(o["onset"], o.at("onset"));
+      } else {
+        s.variables[name] = to_value(value);
+      }
+    }
   }
   if (root.has("files")) {
     if (!root["files"].is_object())
@@ -504,10 +514,20 @@ Scenario from_json(const json& j) {
   if (!root.has("service"))
     fail("", "missing field `service`: what \"recovered\" means for clients");
   Obj sv(root["service"], root.at("service"), "the service",
-         {"dns", "databases", "secret", "resolution"});
+         {"dns", "databases", "secret", "resolution", "after_step", "repair_source"});
   s.service.dns = sv.text("dns", true);
   s.service.databases = sv.strings("databases");
   s.service.resolution = sv.duration("resolution", 30 * sim::kSecond);
+  s.service.after_step = sv.text("after_step");
+  s.service.repair_source = sv.text("repair_source");
+  if (!s.service.after_step.empty() &&
+      std::none_of(s.runbook.begin(), s.runbook.end(),
+                   [&](const Step& st) { return st.id == s.service.after_step; })) {
+    std::vector<std::string_view> ids;
+    for (const Step& st : s.runbook) ids.push_back(st.id);
+    fail(sv.at("after_step"), fmt::format("unknown step `{}`", s.service.after_step),
+         sim::suggest(s.service.after_step, ids));
+  }
   if (sv.has("secret")) {
     Obj sec(sv["secret"], sv.at("secret"), "the service's secret",
             {"name", "region", "must_contain"});

@@ -45,6 +45,8 @@ struct Service {
   std::vector<std::string> databases;  // the service is up when one of these is available
   std::string secret, secret_region, secret_must_contain;  // optional: the app's config
   sim::Duration resolution = 30 * sim::kSecond;            // how finely recovery is timed
+  std::string after_step;     // recovered only once this step finished (repairs of logical damage)
+  std::string repair_source;  // the clean copy repaired data came from (its point is the RPO)
 };
 
 struct Objectives {
@@ -86,6 +88,8 @@ struct Scenario {
   std::string default_region;
   /// Variables set before the runbook starts (the seed's `export DR_REGION=...`).
   std::map<std::string, models::Value, std::less<>> variables;
+  /// Variables that are instants relative to the onset: {"TARGET_TIME": {"onset": "-5m"}}.
+  std::map<std::string, sim::Duration> onset_variables;
   /// Aurora clusters of the topology.
   std::vector<models::DbCluster> clusters;
   /// Files the runbook passes as file://NAME (a Route 53 change batch), by NAME.
