@@ -151,6 +151,9 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   }
   for (const models::Secret& secret : s.secrets) cloud_.secrets().add_secret(secret);
   for (const auto& [name, region] : s.endpoints) cloud_.add_static_endpoint(name, region);
+  for (const models::Bucket& b : s.buckets) cloud_.s3().add_bucket(b);
+  for (const Scenario::SeedObject& o : s.objects)
+    cloud_.s3().put(o.bucket, o.key, onset + o.written, o.size_mb);
   cloud_.people().set_team(s.team);
 
   State st(*this, s.runbook.size());
@@ -260,6 +263,13 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
     if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
     if (!s.service.databases.empty() && !serving(t)) return false;
+    if (!s.service.objects.empty()) {
+      const models::Bucket* b = cloud_.s3().bucket(s.service.objects_bucket);
+      if (b == nullptr || b->deleted_at <= t || !ctx.data_plane_up(b->region, t)) return false;
+      for (const std::string& key : s.service.objects) {
+        if (cloud_.s3().current(*b, key, t) == nullptr) return false;
+      }
+    }
     if (!s.service.secret.empty() &&
         cloud_.secrets()
                 .value_seen(s.service.secret, s.service.secret_region, t)
@@ -289,6 +299,23 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   if (trace)
     out.trace.push_back(
         fmt::format("{:>12}  service restored for clients", relative(restored - onset)));
+  // Objects: the restored versions against the newest written before the onset.
+  if (!s.service.objects.empty()) {
+    for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
+      if (s.data_stores[k].name != s.service.objects_data_store) continue;
+      const models::Bucket* b = cloud_.s3().bucket(s.service.objects_bucket);
+      Time lost = 0;
+      for (const std::string& key : s.service.objects) {
+        const models::ObjectVersion* v = cloud_.s3().current(*b, key, restored);
+        Time newest = v->written_at;
+        for (const Scenario::SeedObject& o : s.objects) {
+          if (o.bucket == b->name && o.key == key) newest = std::max(newest, onset + o.written);
+        }
+        lost = std::max(lost, newest - v->written_at);
+      }
+      out.rpo_ms[k] = lost;
+    }
+  }
   if (const std::optional<Serving> served = serving(restored)) {
     for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
       if (served->data_store != s.data_stores[k].name) continue;

@@ -146,7 +146,7 @@ models::LoadBalancer load_lb(const json& j, const std::string& p) {
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   Obj t(j, pointer, "the topology",
         {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "load_balancers", "stacks",
-         "secrets", "team", "endpoints", "aurora"});
+         "secrets", "team", "endpoints", "aurora", "s3"});
   s.regions = t.strings("regions");
   if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
   auto region = [&](const std::string& name, const std::string& p) {
@@ -268,6 +268,28 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
     c.secondary = o.flag("secondary", false);
     c.data_store = o.text("data_store", false, c.id);
     s.clusters.push_back(std::move(c));
+  });
+  t.each("s3", [&](const json& e, const std::string& p) {
+    Obj o(e, p, "an S3 bucket",
+          {"name", "region", "versioning", "replication", "objects", "other_data_gb"});
+    models::Bucket b{.name = o.text("name", true),
+                     .region = region(o.text("region", true), o.at("region")),
+                     .versioning = o.flag("versioning", false)};
+    b.other_data_gb = o.number("other_data_gb", 0);
+    o.each("replication", [&](const json& r, const std::string& rp) {
+      Obj ro(r, rp, "a replication rule", {"destination", "rtc", "delete_markers"});
+      b.replication.push_back({.destination = ro.text("destination", true),
+                               .replication_time_control = ro.flag("rtc", false),
+                               .delete_marker_replication = ro.flag("delete_markers", false)});
+    });
+    o.each("objects", [&](const json& ob, const std::string& op) {
+      Obj oo(ob, op, "an object", {"key", "written", "size_mb"});
+      s.objects.push_back(
+          {b.name, oo.text("key", true),
+           oo.has("written") ? signed_duration(oo["written"], oo.at("written")) : -sim::kWeek,
+           oo.number("size_mb", 1)});
+    });
+    s.buckets.push_back(std::move(b));
   });
   t.each("endpoints", [&](const json& e, const std::string& p) {
     Obj o(e, p, "an endpoint", {"name", "region"});
@@ -514,12 +536,24 @@ Scenario from_json(const json& j) {
   if (!root.has("service"))
     fail("", "missing field `service`: what \"recovered\" means for clients");
   Obj sv(root["service"], root.at("service"), "the service",
-         {"dns", "databases", "secret", "resolution", "after_step", "repair_source"});
+         {"dns", "databases", "secret", "resolution", "after_step", "repair_source", "objects"});
   s.service.dns = sv.text("dns", true);
   s.service.databases = sv.strings("databases");
   s.service.resolution = sv.duration("resolution", 30 * sim::kSecond);
   s.service.after_step = sv.text("after_step");
   s.service.repair_source = sv.text("repair_source");
+  if (sv.has("objects")) {
+    Obj ob(sv["objects"], sv.at("objects"), "the service's objects",
+           {"bucket", "keys", "data_store"});
+    s.service.objects_bucket = ob.text("bucket", true);
+    s.service.objects = ob.strings("keys");
+    s.service.objects_data_store = ob.text("data_store");
+    if (std::none_of(s.buckets.begin(), s.buckets.end(),
+                     [&](const models::Bucket& b) { return b.name == s.service.objects_bucket; })) {
+      fail(ob.at("bucket"),
+           fmt::format("bucket `{}` is not in the topology", s.service.objects_bucket));
+    }
+  }
   if (!s.service.after_step.empty() &&
       std::none_of(s.runbook.begin(), s.runbook.end(),
                    [&](const Step& st) { return st.id == s.service.after_step; })) {

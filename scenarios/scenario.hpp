@@ -47,6 +47,10 @@ struct Service {
   sim::Duration resolution = 30 * sim::kSecond;            // how finely recovery is timed
   std::string after_step;     // recovered only once this step finished (repairs of logical damage)
   std::string repair_source;  // the clean copy repaired data came from (its point is the RPO)
+  // Objects that must be readable for the service to be up (S3 recoveries), and the data
+  // store whose RPO they measure.
+  std::string objects_bucket, objects_data_store;
+  std::vector<std::string> objects;
 };
 
 struct Objectives {
@@ -74,8 +78,14 @@ struct Scenario {
   std::vector<models::LoadBalancer> load_balancers;
   std::vector<models::Stack> stacks;
   std::vector<models::Secret> secrets;
-  std::vector<std::pair<std::string, std::string>>
-      endpoints;  // name, region: answers while it is up
+  std::vector<std::pair<std::string, std::string>> endpoints;  // name, region: answers while up
+  struct SeedObject {  // an object written before the trial, `written` relative to the onset
+    std::string bucket, key;
+    sim::Duration written;
+    double size_mb;
+  };
+  std::vector<models::Bucket> buckets;
+  std::vector<SeedObject> objects;
   models::Team team;
   // The disaster.
   std::vector<models::Failure> failures;

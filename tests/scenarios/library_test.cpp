@@ -94,5 +94,24 @@ TEST(Library, MangusPointInTimeRecoveryLosesItsSafetyMarginOnly) {
   EXPECT_LT(met, 0.95);
 }
 
+TEST(Library, MangusS3RecoveriesBringBackTheNewestVersion) {
+  for (const char* name :
+       {"mangu-s3-deletion-delete-markers.json", "mangu-s3-deletion-from-replica.json"}) {
+    const ScenarioResults r = run(load_scenario((library() / name).string()), 300);
+    EXPECT_EQ(r.rpo_ms[0].quantile(0.95), 0) << name;
+    EXPECT_GT(r.rto_ms.finite_count(), 290u) << name;
+  }
+}
+
+TEST(Library, TheReplicaPathWorksOnlyBecauseDeleteMarkersAreNotReplicated) {
+  // What if the replication rule also replicated delete markers? The replica loses the
+  // object too, and syncing from it restores nothing.
+  const Scenario s = load_scenario((library() / "mangu-s3-deletion-from-replica.json").string(),
+                                   {"topology.s3.0.replication.0.delete_markers=true"});
+  const ScenarioResults r = run(s, 200);
+  EXPECT_EQ(r.rto_ms.finite_count(), 0u);
+  ASSERT_TRUE(r.causes.contains("the service did not recover"));
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
