@@ -685,8 +685,8 @@ void apply_override(json& j, const std::string& assignment) {
   } catch (const json::exception&) {
     throw InputError(where(path), "not a valid path");
   }
-  // Every step of the path must exist: an override changes a value, it does not invent
-  // structure (a typo would otherwise add an ignored or rejected field).
+  // Every step of the path but the last must exist: an override changes or sets a value,
+  // it does not invent structure.
   const json* node = &j;
   std::string walked;
   std::size_t depth = 0;
@@ -699,7 +699,9 @@ void apply_override(json& j, const std::string& assignment) {
   for (const std::string& token : tokens) {
     const bool last = ++depth == tokens.size();
     if (node->is_object()) {
-      if (!node->contains(token)) {
+      // The last step may add a field the file leaves at its default: the loader still
+      // rejects a name it does not know, with the closest known one.
+      if (!node->contains(token) && !last) {
         std::vector<std::string> keys;
         for (const auto& [k, _] : node->items()) keys.push_back(k);
         const std::vector<std::string_view> views(keys.begin(), keys.end());

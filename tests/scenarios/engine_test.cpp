@@ -253,9 +253,16 @@ TEST(ScenarioLoader, SetOverridesChangeOneValueAndRefuseUnknownPaths) {
     return std::string("accepted");
   };
   EXPECT_NE(error_of("topology.rds.0.size_bg=400")
-                .find("no `size_bg` at /topology/rds/0 (did you mean `size_gb`?)"),
+                .find("unknown field `size_bg` in an RDS instance (did you mean `size_gb`?)"),
             std::string::npos)
       << error_of("topology.rds.0.size_bg=400");
+  EXPECT_NE(error_of("topologgy.rds.0.size_gb=400")
+                .find("no `topologgy` at / (did you mean `topology`?)"),
+            std::string::npos)
+      << error_of("topologgy.rds.0.size_gb=400");
+  EXPECT_EQ(parse_scenario(text, "s.json", {"topology.rds.0.multi_az=true"}).databases[0].multi_az,
+            true)
+      << "a field the file leaves at its default can be set";
   EXPECT_NE(error_of("topology.rds.3.size_gb=400")
                 .find("no element 3 at /topology/rds (the array has 1)"),
             std::string::npos);

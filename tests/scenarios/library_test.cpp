@@ -109,8 +109,11 @@ TEST(Library, TheReplicaPathWorksOnlyBecauseDeleteMarkersAreNotReplicated) {
   const Scenario s = load_scenario((library() / "mangu-s3-deletion-from-replica.json").string(),
                                    {"topology.s3.0.replication.0.delete_markers=true"});
   const ScenarioResults r = run(s, 200);
-  EXPECT_EQ(r.rto_ms.finite_count(), 0u);
+  // Only when the marker itself is still in flight to the replica (its lag has a tail of
+  // hours) does the sync still find the object.
+  EXPECT_LE(r.rto_ms.finite_count(), 6u);
   ASSERT_TRUE(r.causes.contains("the service did not recover"));
+  EXPECT_GE(r.causes.at("the service did not recover").count, 190u);
 }
 
 }  // namespace
