@@ -116,5 +116,21 @@ TEST(Library, TheReplicaPathWorksOnlyBecauseDeleteMarkersAreNotReplicated) {
   EXPECT_GE(r.causes.at("the service did not recover").count, 190u);
 }
 
+TEST(Library, MueJamsDnsFailoverNeedsTheControlPlaneOfTheRegionThatFailed) {
+  const ScenarioResults r =
+      run(load_scenario((library() / "muejam-region-failure.json").string()), 300);
+  ASSERT_TRUE(r.causes.contains("step dns: EndpointConnectionError"));
+  EXPECT_GT(r.causes.at("step dns: EndpointConnectionError").count, 200u);
+  // With the primary elsewhere (us-east-2, say), the same runbook's DNS step works.
+  const Scenario moved = load_scenario(
+      (library() / "muejam-region-failure.json").string(),
+      {"topology.regions.0=\"us-east-2\"", "topology.rds.0.region=\"us-east-2\"",
+       "topology.ecs.0.region=\"us-east-2\"", "topology.load_balancers.0.region=\"us-east-2\"",
+       "failures.0.region=\"us-east-2\""});
+  const ScenarioResults m = run(moved, 300);
+  EXPECT_FALSE(m.causes.contains("step dns: EndpointConnectionError"));
+  EXPECT_GT(m.rto_ms.finite_count(), 150u);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
