@@ -72,6 +72,9 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
     co_return;
   }
   const CommandTemplate& c = *step.aws;
+  // Instants relative to "now" take the moment this attempt runs.
+  for (const auto& [name, offset] : s.now_variables)
+    variables[name] = Value(models::Timestamp{env.now() + offset});
   if (const std::string v = missing_variable(c, variables); !v.empty()) {
     result = {
         false, fmt::format("step {}: variable ${} is not set", step.id, v),
@@ -258,11 +261,35 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     if (s.runbook[i].id == s.service.after_step) milestone = i;
   }
+  // Data is clean at `t` when it predates its store's corruption, or a repair from a clean
+  // copy has finished.
+  auto repaired = [&](Time t) {
+    if (s.service.repair_source.empty() || !milestone ||
+        !(out.steps[*milestone].ok && out.steps[*milestone].end <= t)) {
+      return false;
+    }
+    const models::DbInstance* source = cloud_.rds().instance_ever(s.service.repair_source);
+    const models::DataStore* store =
+        source ? cloud_.data_store(source->config.data_store) : nullptr;
+    return source != nullptr && (store == nullptr || source->data_as_of < store->corrupted_since);
+  };
+  auto clean = [&](const std::string& data_store, Time point, Time t) {
+    const models::DataStore* store = cloud_.data_store(data_store);
+    return store == nullptr || point < store->corrupted_since || repaired(t);
+  };
+  bool corrupt_seen = false;  // a database was available but held corrupt data
   auto healthy = [&](Time t) {
     if (milestone && !(out.steps[*milestone].ok && out.steps[*milestone].end <= t)) return false;
     const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
     if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
-    if (!s.service.databases.empty() && !serving(t)) return false;
+    if (!s.service.databases.empty()) {
+      const std::optional<Serving> served = serving(t);
+      if (!served) return false;
+      if (!clean(served->data_store, served->data_as_of, t)) {
+        corrupt_seen = true;
+        return false;
+      }
+    }
     if (!s.service.objects.empty()) {
       const models::Bucket* b = cloud_.s3().bucket(s.service.objects_bucket);
       if (b == nullptr || b->deleted_at <= t || !ctx.data_plane_up(b->region, t)) return false;
@@ -285,6 +312,13 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
       restored = t;
       break;
     }
+  }
+  if (restored == sim::kNever && corrupt_seen) {
+    out.cause = "the restored data is corrupt";
+    out.detail =
+        "the database serving the app holds data from after the corruption began: the restore "
+        "point was too late";
+    return std::move(out);
   }
   if (restored == sim::kNever) {
     out.cause = "the service did not recover";

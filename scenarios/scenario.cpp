@@ -497,11 +497,17 @@ Scenario from_json(const json& j) {
            "`variables` maps names to values: {\"DR_REGION\": \"us-east-1\"}");
     for (const auto& [name, value] : root["variables"].items()) {
       if (value.is_object()) {
-        Obj o(value, root.at("variables") + "/" + name, "an onset-relative variable", {"onset"});
-        if (!o.has("onset"))
+        Obj o(value, root.at("variables") + "/" + name, "a relative instant", {"onset", "now"});
+        if (o.has("onset") == o.has("now")) {
           fail(o.pointer(),
-               "expected {\"onset\": \"-5m\"}: an instant relative to the disaster's onset");
-        s.onset_variables[name] = signed_duration(o["onset"], o.at("onset"));
+               "expected {\"onset\": \"-5m\"} (relative to the disaster's onset) or {\"now\": "
+               "\"-2h\"} (to when a step runs)");
+        }
+        if (o.has("onset")) {
+          s.onset_variables[name] = signed_duration(o["onset"], o.at("onset"));
+        } else {
+          s.now_variables[name] = signed_duration(o["now"], o.at("now"));
+        }
       } else {
         s.variables[name] = to_value(value);
       }

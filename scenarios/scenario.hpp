@@ -100,6 +100,8 @@ struct Scenario {
   std::map<std::string, models::Value, std::less<>> variables;
   /// Variables that are instants relative to the onset: {"TARGET_TIME": {"onset": "-5m"}}.
   std::map<std::string, sim::Duration> onset_variables;
+  /// Variables that are instants relative to when a step runs: {"RESTORE_TIME": {"now": "-2h"}}.
+  std::map<std::string, sim::Duration> now_variables;
   /// Aurora clusters of the topology.
   std::vector<models::DbCluster> clusters;
   /// Files the runbook passes as file://NAME (a Route 53 change batch), by NAME.

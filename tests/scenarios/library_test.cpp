@@ -132,5 +132,17 @@ TEST(Library, MueJamsDnsFailoverNeedsTheControlPlaneOfTheRegionThatFailed) {
   EXPECT_GT(m.rto_ms.finite_count(), 150u);
 }
 
+TEST(Library, MueJamsNowMinusTwoHoursRestoresCorruptDataAfterALateDetection) {
+  const ScenarioResults r =
+      run(load_scenario((library() / "muejam-data-corruption.json").string()), 600);
+  ASSERT_TRUE(r.causes.contains("the restored data is corrupt"));
+  const double share =
+      static_cast<double>(r.causes.at("the restored data is corrupt").count) / 600.0;
+  EXPECT_GT(share, 0.2);
+  EXPECT_LT(share, 0.5);
+  // Restored in time, the copy predates the corruption by up to two hours.
+  EXPECT_LT(r.rpo_ms[0].quantile(0.3), 2 * sim::kHour);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
