@@ -185,6 +185,16 @@ const DbInstance* Rds::instance_ever(std::string_view id) const {
   return found;
 }
 
+bool Rds::can_serve(const DbCluster& c, Time t) const {
+  if (status(c, t) != DbStatus::kAvailable) return false;
+  if (c.readers > 0) return true;  // instances the topology gave it
+  // Instances added since (create-db-instance) count once they are available.
+  return std::any_of(instances_.begin(), instances_.end(), [&](const DbInstance& db) {
+    return db.config.cluster == c.id && db.exists_from <= t && db.deleted_at > t &&
+           status(db, t) == DbStatus::kAvailable;
+  });
+}
+
 const DbCluster* Rds::cluster(std::string_view id) const {
   for (const DbCluster& c : clusters_) {
     if (c.id == id) return &c;
@@ -1205,7 +1215,6 @@ Outcome Rds::create_instance(const Request& r) {
       return Outcome::failure(AwsErrorCode::kDBClusterNotFound,
                               fmt::format("DBCluster {} not found.", db.config.cluster));
     db.config.data_store = cl->data_store;
-    cl->readers += 1;
   } else {
     db.config.data_store = id;
     db.data_as_of = std::numeric_limits<Time>::min();  // a new, empty database holds no data

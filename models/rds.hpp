@@ -166,6 +166,8 @@ class Rds {
   /// Status as a client sees it at `t` (kInaccessible when its region or AZ is down).
   DbStatus status(const DbInstance& db, sim::Time t) const;
   DbStatus status(const DbCluster& c, sim::Time t) const;
+  /// An Aurora cluster serves when it is available and has an available instance.
+  bool can_serve(const DbCluster& c, sim::Time t) const;
   /// The newest write the instance holds at `t` (its recovery point), clamped to `t`.
   sim::Time data_as_of(const DbInstance& db, sim::Time t) const;
   sim::Time data_as_of(const DbCluster& c, sim::Time t) const;

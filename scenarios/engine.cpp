@@ -248,9 +248,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
         if (!db->config.replica_of.empty() && db->promoted_at > t) continue;
         consider(db->config.data_store, cloud_.rds().data_as_of(*db, t));
       } else if (const models::DbCluster* c = cloud_.rds().cluster(id)) {
-        if (t < c->exists_from || c->readers <= 0 ||
-            cloud_.rds().status(*c, t) != models::DbStatus::kAvailable)
-          continue;
+        if (t < c->exists_from || !cloud_.rds().can_serve(*c, t)) continue;
         if (c->secondary && c->promoted_at > t) continue;
         consider(c->data_store, cloud_.rds().data_as_of(*c, t));
       }
@@ -321,6 +319,17 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     return std::move(out);
   }
   if (restored == sim::kNever) {
+    for (const std::string& id : s.service.databases) {
+      const models::DbCluster* c = cloud_.rds().cluster(id);
+      if (c != nullptr && !cloud_.rds().can_serve(*c, horizon)) {
+        out.cause = "the restored cluster has no DB instance";
+        out.detail = fmt::format(
+            "Aurora cluster {} has no instance to serve from: restore-db-cluster-* creates none; "
+            "the runbook needs `rds create-db-instance --db-cluster-identifier {}`",
+            id, id);
+        return std::move(out);
+      }
+    }
     out.cause = "the service did not recover";
     out.detail = fmt::format(
         "the runbook finished at +{} but clients still could not reach a healthy service a day "

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "scenarios/run.hpp"
 
@@ -142,6 +144,36 @@ TEST(Library, MueJamsNowMinusTwoHoursRestoresCorruptDataAfterALateDetection) {
   EXPECT_LT(share, 0.5);
   // Restored in time, the copy predates the corruption by up to two hours.
   EXPECT_LT(r.rpo_ms[0].quantile(0.3), 2 * sim::kHour);
+}
+
+TEST(Library, LecturesRestoredClusterNeedsAnInstanceWhichTheRunbookNeverAdds) {
+  const fs::path file = library() / "lecture-database-pitr.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 300);
+  ASSERT_TRUE(r.causes.contains("the restored cluster has no DB instance"));
+  EXPECT_GT(r.causes.at("the restored cluster has no DB instance").count, 250u);
+  // The fix: add the instance after the cluster is restored.
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["runbook"].push_back(
+      {{"id", "add-instance"},
+       {"after", {"wait"}},
+       {"owner", "sre-oncall"},
+       {"aws",
+        "aws rds create-db-instance --db-instance-identifier lecture-acme-restored-1 "
+        "--db-cluster-identifier lecture-acme-restored --engine aurora-postgresql --region "
+        "eu-central-1"}});
+  j["runbook"].push_back({{"id", "wait-instance"},
+                          {"after", {"add-instance"}},
+                          {"retries", 2},
+                          {"aws",
+                           "aws rds wait db-instance-available --db-instance-identifier "
+                           "lecture-acme-restored-1 --region eu-central-1"}});
+  j["runbook"][4]["after"] = {"wait-instance"};  // update-ecs after the instance is up
+  const ScenarioResults fixed = run(parse_scenario(j.dump(), file.string()), 300);
+  EXPECT_FALSE(fixed.causes.contains("the restored cluster has no DB instance"));
+  EXPECT_GT(fixed.rto_ms.finite_count(), 250u);
+  EXPECT_LE(fixed.rpo_ms[0].quantile(0.9), 10 * sim::kMinute)
+      << "restored to 10 minutes before the corruption";
 }
 
 }  // namespace
