@@ -305,11 +305,17 @@ Outcome S3::sync(const Request& r) {
     return Outcome::failure(AwsErrorCode::kEndpointConnectionError,
                             "Could not connect to the endpoint URL");
   }
+  // --exclude "*" --include "prefix*" narrows the copy to keys under `prefix` (the form the
+  // seed runbooks use); without filters, untracked contents are copied too.
+  const std::string exclude = r.text("exclude"), include = r.text("include");
+  const bool filtered = exclude == "*" && !include.empty();
+  const std::string only = filtered ? include.substr(0, include.find('*')) : "";
   // Copy every readable source object missing or different in the destination; the copies
   // land when the transfer finishes.
-  double mb = src->other_data_gb * 1024;
+  double mb = filtered ? 0 : src->other_data_gb * 1024;
   std::vector<std::pair<std::string, ObjectVersion>> copies;
   for (const std::string& k : keys(*src, t, src_prefix)) {
+    if (filtered && !k.substr(src_prefix.size()).starts_with(only)) continue;
     const ObjectVersion* s = current(*src, k, t);
     const std::string dest_key = dst_prefix + k.substr(src_prefix.size());
     const ObjectVersion* d = current(*dst, dest_key, t);

@@ -176,5 +176,19 @@ TEST(Library, LecturesRestoredClusterNeedsAnInstanceWhichTheRunbookNeverAdds) {
       << "restored to 10 minutes before the corruption";
 }
 
+TEST(Library, LecturesVersionDownloadRestoresNothingButTheReplicaSyncDoes) {
+  const ScenarioResults r =
+      run(load_scenario((library() / "lecture-s3-version-recovery.json").string()), 300);
+  EXPECT_GT(r.rto_ms.finite_count(), 290u);
+  EXPECT_EQ(r.rpo_ms[0].quantile(0.95), 0);
+  // Without the sync, the get-object download alone brings nothing back.
+  std::ifstream in(library() / "lecture-s3-version-recovery.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["runbook"].erase(2);                       // drop bulk-restore
+  j["runbook"][2]["after"] = {"get-version"};  // verify right after the download
+  const ScenarioResults without = run(parse_scenario(j.dump(), "no-sync.json"), 100);
+  EXPECT_EQ(without.rto_ms.finite_count(), 0u);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
