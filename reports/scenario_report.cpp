@@ -45,6 +45,18 @@ std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::
   rows.push_back({"  decision", &r.decision_ms, std::nullopt});
   rows.push_back({"  execution", &r.execution_ms, std::nullopt});
   out += render_metric_table(rows, color);
+  for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
+    const models::DataStore& store = s.data_stores[k];
+    if (store.writes_per_second <= 0 || r.rpo_ms[k].count() == 0) continue;
+    auto lost = [&](double p) {
+      const std::int64_t ms = r.rpo_ms[k].quantile(p);
+      return ms == sim::kInfinite
+                 ? std::string("never recovered")
+                 : fmt::format("{:.0f} {}", models::data_lost(store, ms), store.unit);
+    };
+    out += fmt::format("data lost, {} (at {:g} {}/s): p50 {}, p95 {}\n", store.name,
+                       store.writes_per_second, store.unit, lost(0.5), lost(0.95));
+  }
   if (r.rto_ms.infinite_count() > 0) {
     out += fmt::format(
         "RTO is \"never\" in {} of {} trials: the runbook could not complete (causes below)\n",
@@ -92,7 +104,19 @@ nlohmann::json scenario_json(const scenarios::Scenario& s, const scenarios::Scen
                            {"execution", metric_json(r.execution_ms, std::nullopt)}};
   j["rpo"] = nlohmann::json::object();
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
-    j["rpo"][s.data_stores[k].name] = metric_json(r.rpo_ms[k], rpo_objective(s, k));
+    nlohmann::json rpo = metric_json(r.rpo_ms[k], rpo_objective(s, k));
+    // The same as data lost, in the store's own unit, from its write rate.
+    const models::DataStore& store = s.data_stores[k];
+    if (store.writes_per_second > 0) {
+      auto lost = [&](double p) -> nlohmann::json {
+        const std::int64_t ms = r.rpo_ms[k].quantile(p);
+        if (ms == sim::kInfinite) return nullptr;
+        return models::data_lost(store, ms);
+      };
+      rpo["data_lost"] = {
+          {"unit", store.unit}, {"p50", lost(0.5)}, {"p95", lost(0.95)}, {"p99", lost(0.99)}};
+    }
+    j["rpo"][store.name] = rpo;
   }
   j["steps"] = nlohmann::json::object();
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {

@@ -151,6 +151,30 @@ TEST(Cli, RunReplaysTheMangusFailoverAndReportsItsDefects) {
   EXPECT_NE(t.out.find("step assess started by devops-lead"), std::string::npos) << t.out;
 }
 
+TEST(Cli, RunJsonIsByteIdenticalForOneTwoAndEightThreadsAndCarriesTheContract) {
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-database-failure.json";
+  const fs::path dir = scratch();
+  std::string first;
+  for (const char* threads : {"1", "2", "8"}) {
+    const fs::path file = dir / (std::string("run") + threads + ".json");
+    const Result r = drsim({"run", scenario, "-n", "1500", "--seed", "5", "--threads", threads,
+                            "--json", file.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string json = slurp(file);
+    for (const char* field : {"\"schema_version\"", "\"p95_ci_s\"", "\"p_meet_ci\"", "\"target_s\"",
+                              "\"steps\"", "\"critical_share\"", "\"failures\"", "\"data_lost\""}) {
+      EXPECT_NE(json.find(field), std::string::npos) << field;
+    }
+    if (first.empty()) {
+      first = json;
+    } else {
+      EXPECT_EQ(json, first) << "threads=" << threads;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Cli, ABadScenarioFileIsExplainedWithItsLocationAndExitsTwo) {
   const fs::path dir = scratch();
   const fs::path file = dir / "bad.json";
