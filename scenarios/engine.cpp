@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/waiters.hpp"
+#include "scenarios/service_health.hpp"
 
 namespace drsim::scenarios {
 
@@ -30,6 +31,7 @@ struct Engine::State {
   std::vector<std::unique_ptr<sim::Event>> done;  // one per step: it finished (either way)
   std::map<std::string, Value, std::less<>> variables;
   TrialOutcome outcome;
+  std::unique_ptr<ServiceHealth> health;  // the service as a client sees it
   bool aborted = false;
   bool tracing = false;
 
@@ -166,6 +168,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   st.tracing = trace;
   st.outcome.onset = onset;
   st.outcome.steps.assign(s.runbook.size(), {});
+  st.health = std::make_unique<ServiceHealth>(s, cloud_, st.outcome.steps);
   for (std::size_t i = 0; i < s.failures.size(); ++i) {
     const models::InjectedFailure f = models::inject(cloud_, s.failures[i], onset, i);
     if (trace) {
@@ -228,90 +231,16 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   }
 
   // Recovery as a client sees it, read off the timelines after the run.
-  const double phase = ctx.uniform("dns/client-phase", s.service.dns);
-  const double pick = ctx.uniform("dns/client-pick", s.service.dns);
-  // What serves the service's data at `t`: an available database (an instance, or an
-  // Aurora cluster with instances; a replica only once promoted), the newest data first.
-  struct Serving {
-    std::string data_store;
-    Time data_as_of;
-  };
-  auto serving = [&](Time t) -> std::optional<Serving> {
-    std::optional<Serving> best;
-    auto consider = [&](const std::string& store, Time data) {
-      if (!best || data > best->data_as_of) best = Serving{store, data};
-    };
-    for (const std::string& id : s.service.databases) {
-      if (const models::DbInstance* db = cloud_.rds().instance(id)) {
-        if (t < db->exists_from || cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
-          continue;
-        if (!db->config.replica_of.empty() && db->promoted_at > t) continue;
-        consider(db->config.data_store, cloud_.rds().data_as_of(*db, t));
-      } else if (const models::DbCluster* c = cloud_.rds().cluster(id)) {
-        if (t < c->exists_from || !cloud_.rds().can_serve(*c, t)) continue;
-        if (c->secondary && c->promoted_at > t) continue;
-        consider(c->data_store, cloud_.rds().data_as_of(*c, t));
-      }
-    }
-    return best;
-  };
-  std::optional<std::size_t> milestone;
-  for (std::size_t i = 0; i < s.runbook.size(); ++i) {
-    if (s.runbook[i].id == s.service.after_step) milestone = i;
-  }
-  // Data is clean at `t` when it predates its store's corruption, or a repair from a clean
-  // copy has finished.
-  auto repaired = [&](Time t) {
-    if (s.service.repair_source.empty() || !milestone ||
-        !(out.steps[*milestone].ok && out.steps[*milestone].end <= t)) {
-      return false;
-    }
-    const models::DbInstance* source = cloud_.rds().instance_ever(s.service.repair_source);
-    const models::DataStore* store =
-        source ? cloud_.data_store(source->config.data_store) : nullptr;
-    return source != nullptr && (store == nullptr || source->data_as_of < store->corrupted_since);
-  };
-  auto clean = [&](const std::string& data_store, Time point, Time t) {
-    const models::DataStore* store = cloud_.data_store(data_store);
-    return store == nullptr || point < store->corrupted_since || repaired(t);
-  };
-  bool corrupt_seen = false;  // a database was available but held corrupt data
-  auto healthy = [&](Time t) {
-    if (milestone && !(out.steps[*milestone].ok && out.steps[*milestone].end <= t)) return false;
-    const std::string target = cloud_.route53().client_answer(s.service.dns, t, phase, pick);
-    if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
-    if (!s.service.databases.empty()) {
-      const std::optional<Serving> served = serving(t);
-      if (!served) return false;
-      if (!clean(served->data_store, served->data_as_of, t)) {
-        corrupt_seen = true;
-        return false;
-      }
-    }
-    if (!s.service.objects.empty()) {
-      const models::Bucket* b = cloud_.s3().bucket(s.service.objects_bucket);
-      if (b == nullptr || b->deleted_at <= t || !ctx.data_plane_up(b->region, t)) return false;
-      for (const std::string& key : s.service.objects) {
-        if (cloud_.s3().current(*b, key, t) == nullptr) return false;
-      }
-    }
-    if (!s.service.secret.empty() &&
-        cloud_.secrets()
-                .value_seen(s.service.secret, s.service.secret_region, t)
-                .find(s.service.secret_must_contain) == std::string::npos) {
-      return false;
-    }
-    return true;
-  };
+  ServiceHealth& health = *st.health;
   const Time horizon = runbook_end + sim::kDay;
   Time restored = sim::kNever;
   for (Time t = onset; t <= horizon; t += s.service.resolution) {
-    if (healthy(t)) {
+    if (health.healthy(t)) {
       restored = t;
       break;
     }
   }
-  if (restored == sim::kNever && corrupt_seen) {
+  if (restored == sim::kNever && health.corrupt_seen()) {
     out.cause = "the restored data is corrupt";
     out.detail =
         "the database serving the app holds data from after the corruption began: the restore "
@@ -359,7 +288,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
       out.rpo_ms[k] = lost;
     }
   }
-  if (const std::optional<Serving> served = serving(restored)) {
+  if (const std::optional<ServiceHealth::Serving> served = health.serving(restored)) {
     for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
       if (served->data_store != s.data_stores[k].name) continue;
       // Logically corrupt data does not count: the clean point precedes the corruption.
