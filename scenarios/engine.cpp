@@ -64,10 +64,22 @@ Engine::Engine(const Scenario& scenario)
 
 namespace {
 
+// One client health check: a `curl -f` with its connection and TLS handshake.
+constexpr sim::Duration kProbeLatency = sim::kSecond;
+
 // The body of one attempt at a step, as its own process so that a timeout can interrupt it.
 sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
                      const Step& step, std::map<std::string, Value, std::less<>>& variables,
-                     std::uint64_t trial_attempt, StepResult& result) {
+                     ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
+  if (!step.probe.empty()) {
+    co_await env.timeout(kProbeLatency);
+    if (!health.healthy(env.now())) {
+      result = {
+          false, fmt::format("step {}: probe {} failed", step.id, step.probe),
+          fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
+    }
+    co_return;
+  }
   if (step.manual) {
     co_await env.timeout(
         cloud.context().draw(*step.manual, "runbook/duration", step.id, trial_attempt));
@@ -331,9 +343,10 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
   st.note(fmt::format("step {} started{}", step.id, step.owner.empty() ? "" : " by " + step.owner));
   StepResult result;
   for (int k = 0; k <= step.retries; ++k) {
+    if (k > 0 && step.retry_delay > 0) co_await env.timeout(step.retry_delay);
     result = {};
-    sim::ProcessRef body = env.start(
-        attempt(env, cloud, s, step, st.variables, static_cast<std::uint64_t>(k), result));
+    sim::ProcessRef body = env.start(attempt(env, cloud, s, step, st.variables, *st.health,
+                                             static_cast<std::uint64_t>(k), result));
     if (step.timeout) {
       if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
         env.interrupt(body, "timeout");

@@ -348,16 +348,19 @@ void load_failures(const Obj& root, Scenario& s) {
 
 Step load_step(const json& j, const std::string& p) {
   Obj o(j, p, "a runbook step",
-        {"id", "phase", "after", "aws", "manual", "owner", "outputs", "timeout", "retries",
-         "on_failure"});
+        {"id", "phase", "after", "aws", "manual", "probe", "owner", "outputs", "timeout", "retries",
+         "retry_delay", "on_failure"});
   Step step;
   step.pointer = p;
   step.id = o.text("id", true);
   step.phase = o.text("phase");
   step.after = o.strings("after");
   step.owner = o.text("owner");
-  if (o.has("aws") == o.has("manual"))
-    fail(p, "a step needs exactly one of `aws` (a CLI command) and `manual` (a duration)");
+  if (int(o.has("aws")) + int(o.has("manual")) + int(o.has("probe")) != 1) {
+    fail(p,
+         "a step needs exactly one of `aws` (a CLI command), `manual` (a duration) and `probe` "
+         "(a URL on the service's DNS name)");
+  }
   if (o.has("aws")) {
     try {
       step.aws = parse_command(o.text("aws", true));
@@ -369,6 +372,11 @@ Step load_step(const json& j, const std::string& p) {
           o.at("aws"),
           "put the --query of a step in its `outputs` ({\"NAME\": \"query\"}), not in the command");
     }
+  } else if (o.has("probe")) {
+    step.probe = o.text("probe", true);
+    if (!step.probe.starts_with("https://") && !step.probe.starts_with("http://"))
+      fail(o.at("probe"), "expected an http:// or https:// URL, as a client would fetch it");
+    if (o.has("outputs")) fail(o.at("outputs"), "a probe binds no outputs");
   } else {
     step.manual = parse_distribution(o["manual"], o.at("manual"));
   }
@@ -388,6 +396,7 @@ Step load_step(const json& j, const std::string& p) {
   }
   if (o.has("timeout")) step.timeout = o.duration("timeout", 0);
   step.retries = static_cast<int>(o.number("retries", 0));
+  step.retry_delay = o.duration("retry_delay", 0);
   step.on_failure = o.text("on_failure", false, "abort");
   if (step.on_failure != "abort" && step.on_failure != "continue") {
     fail(o.at("on_failure"), "`on_failure` must be \"abort\" or \"continue\"");
@@ -567,6 +576,18 @@ Scenario from_json(const json& j) {
     for (const Step& st : s.runbook) ids.push_back(st.id);
     fail(sv.at("after_step"), fmt::format("unknown step `{}`", s.service.after_step),
          sim::suggest(s.service.after_step, ids));
+  }
+  // A probe asks what a client of the service sees: its URL must name the service.
+  for (const Step& st : s.runbook) {
+    if (st.probe.empty()) continue;
+    const std::string_view rest = std::string_view(st.probe).substr(st.probe.find("//") + 2);
+    const std::string_view host = rest.substr(0, rest.find_first_of(":/?"));
+    if (host != s.service.dns) {
+      fail(st.pointer + "/probe",
+           fmt::format("the probe's host `{}` is not the service's DNS name `{}`", host,
+                       s.service.dns),
+           fmt::format("did you mean `https://{}/`?", s.service.dns));
+    }
   }
   if (sv.has("secret")) {
     Obj sec(sv["secret"], sv.at("secret"), "the service's secret",

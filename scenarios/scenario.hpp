@@ -27,10 +27,12 @@ struct Step {
   // Exactly one of these kinds:
   std::optional<CommandTemplate> aws;       // an AWS CLI command (or a waiter)
   std::optional<sim::Distribution> manual;  // a human step's duration
-  std::string owner;                        // role doing a manual step (or running a command)
+  std::string probe;  // a client's health check (`curl -f URL`) against the service's DNS name
+  std::string owner;  // role doing a manual step (or running a command)
   std::vector<std::pair<std::string, Query>> outputs;  // variable <- --query on the result
   std::optional<sim::Duration> timeout;
   int retries = 0;
+  sim::Duration retry_delay = 0;     // wait between attempts (polling a probe, say)
   std::string on_failure = "abort";  // abort | continue
   std::string pointer;               // where it was written, for messages
 };

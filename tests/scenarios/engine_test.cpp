@@ -161,6 +161,43 @@ TEST(Engine, AWaitThatTimesOutIsACause) {
   EXPECT_EQ(o.cause, "step wait: waiter db-instance-available gave up (max attempts)") << o.detail;
 }
 
+TEST(Engine, AProbeSeesWhatAClientSeesAndPollsWithRetries) {
+  // Before any recovery the region is down: a one-shot probe fails and stops the runbook.
+  std::string early = kGoodRunbook;
+  early.insert(1, R"({"id": "check", "probe": "https://app.example.com/health"},)");
+  const TrialOutcome down = trial(scenario_text(early, kDnsFile));
+  EXPECT_EQ(down.cause, "step check: probe https://app.example.com/health failed") << down.detail;
+  EXPECT_EQ(down.rto_ms, sim::kInfinite);
+
+  // After the DNS change, polling every 30 s succeeds once clients reach the restored database:
+  // within a poll of the instant the RTO search finds.
+  std::string late = kGoodRunbook;
+  late.insert(late.rfind(']'),
+              R"(, {"id": "check", "after": ["dns"], "retries": 60, "retry_delay": "30s",
+                    "probe": "https://app.example.com/health"})");
+  for (std::uint64_t t = 0; t < 5; ++t) {
+    const TrialOutcome up = trial(scenario_text(late, kDnsFile), t);
+    ASSERT_EQ(up.cause, "") << up.detail;
+    const StepRecord& probe = up.steps.back();
+    ASSERT_TRUE(probe.ok);
+    EXPECT_GE(up.rto_ms, probe.end - up.onset - sim::kMinute - 2 * sim::kSecond);
+    EXPECT_LE(up.rto_ms, probe.end - up.onset + 30 * sim::kSecond);
+  }
+}
+
+TEST(ScenarioLoader, AProbeMustNameTheServiceAndBeTheStepsOnlyKind) {
+  sim::InputError e =
+      load_error(scenario_text(R"([{"id": "a", "probe": "https://api.example.com/health"}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/probe");
+  EXPECT_EQ(e.suggestion(), "did you mean `https://app.example.com/`?");
+  e = load_error(scenario_text(R"([{"id": "a", "probe": "app.example.com/health"}])"));
+  EXPECT_NE(e.message().find("http:// or https://"), std::string::npos) << e.what();
+  e = load_error(
+      scenario_text(R"([{"id": "a", "probe": "https://app.example.com/", "manual": "1m"}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0");
+  EXPECT_NE(e.message().find("exactly one of"), std::string::npos) << e.what();
+}
+
 TEST(Engine, TraceReplaysTheSameTrialAsTheRun) {
   const Scenario s = parse_scenario(scenario_text(kGoodRunbook, kDnsFile), "s.json");
   sim::RunOptions options;
