@@ -653,14 +653,59 @@ void merge_into(json& base, const json& top) {
   }
 }
 
-/// Replaces `j` by the merge of its includes (recursively) with itself on top.
-void resolve_includes(json& j, const std::string& file, std::vector<std::string>& chain) {
-  if (!j.is_object() || !j.contains("include")) return;
+/// One file of a scenario as read, and the files it includes: where a value of the merged
+/// document came from, so that an error in it names the file that wrote it.
+struct Layer {
+  std::string file, text;
+  json own;  // the file's own fields (its `include` taken out)
+  std::vector<Layer> parts;
+
+  /// The layer whose own fields supply `pointer` in the merge: the file itself over its
+  /// includes, later includes over earlier ones (as merge_into lays them).
+  const Layer* source_of(const json::json_pointer& pointer) const {
+    try {
+      if (own.contains(pointer)) return this;
+    } catch (const json::exception&) {
+      return nullptr;  // a token that is not an index into an array here
+    }
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+      if (const Layer* l = it->source_of(pointer)) return l;
+    }
+    return nullptr;
+  }
+
+  /// `error` (its pointer into the merged document) located in the file that wrote the
+  /// value, or its nearest ancestor.
+  InputError locate(const InputError& error) const {
+    const Layer* source = this;
+    try {
+      for (json::json_pointer p(error.where().pointer);; p.pop_back()) {
+        if (const Layer* l = source_of(p)) {
+          source = l;
+          break;
+        }
+        if (p.empty()) break;
+      }
+    } catch (const json::exception&) {
+      // not a JSON pointer (e.g. a --set path): the scenario file itself
+    }
+    return JsonLocations(source->text, source->file).locate(error);
+  }
+};
+
+/// Replaces `j` by the merge of its includes (recursively) with itself on top, recording
+/// each file in `layer` (whose file and text the caller set).
+void resolve_includes(json& j, Layer& layer, std::vector<std::string>& chain) {
+  if (!j.is_object() || !j.contains("include")) {
+    layer.own = j;
+    return;
+  }
   const json includes = j["include"];
   j.erase("include");
+  layer.own = j;
   if (!includes.is_array()) fail("/include", "`include` must be an array of file paths");
   json merged = json::object();
-  const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  const std::filesystem::path dir = std::filesystem::path(layer.file).parent_path();
   for (std::size_t i = 0; i < includes.size(); ++i) {
     const std::string pointer = "/include/" + std::to_string(i);
     if (!includes[i].is_string()) fail(pointer, "expected a file path");
@@ -670,13 +715,15 @@ void resolve_includes(json& j, const std::string& file, std::vector<std::string>
            fmt::format("`{}` includes itself (through {})", path, fmt::join(chain, " -> ")));
     }
     if (chain.size() > 8) fail(pointer, "includes nest more than 8 deep");
-    const std::string text = read_file(path, sim::Location{{}, 0, 0, pointer});
-    json part = parse_json(text, path);
+    Layer& part_layer = layer.parts.emplace_back();
+    part_layer.file = path;
+    part_layer.text = read_file(path, sim::Location{{}, 0, 0, pointer});
+    json part = parse_json(part_layer.text, path);
     chain.push_back(path);
     try {
-      resolve_includes(part, path, chain);
+      resolve_includes(part, part_layer, chain);
     } catch (const InputError& e) {
-      throw JsonLocations(text, path).locate(e);
+      throw JsonLocations(part_layer.text, path).locate(e);
     }
     chain.pop_back();
     merge_into(merged, part);
@@ -760,12 +807,12 @@ void apply_override(json& j, const std::string& assignment) {
 Scenario parse_scenario(std::string_view text, const std::string& file,
                         const std::vector<std::string>& overrides) {
   json j = parse_json(text, file);
-  const JsonLocations where(text, file);
+  Layer layers{file, std::string(text), {}, {}};
   try {
     std::vector<std::string> chain{std::filesystem::path(file).lexically_normal().string()};
-    resolve_includes(j, file, chain);
+    resolve_includes(j, layers, chain);
   } catch (const InputError& e) {
-    throw where.locate(e);
+    throw JsonLocations(text, file).locate(e);
   }
   for (const std::string& o : overrides) {
     try {
@@ -779,7 +826,7 @@ Scenario parse_scenario(std::string_view text, const std::string& file,
     s.file = file;
     return s;
   } catch (const InputError& e) {
-    throw where.locate(e);
+    throw layers.locate(e);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -273,6 +274,52 @@ TEST(ScenarioLoader, AMissingOrCircularIncludeIsAnErrorAtItsPointer) {
   } catch (const sim::InputError& e) {
     EXPECT_NE(e.message().find("includes itself"), std::string::npos) << e.what();
   }
+}
+
+TEST(ScenarioLoader, AnErrorInAnIncludedValueNamesTheFileThatWroteIt) {
+  TempDir dir;
+  const nlohmann::json j = nlohmann::json::parse(scenario_text(kGoodRunbook, kDnsFile));
+  nlohmann::json topology = j["topology"];
+  topology["data_stores"][0]["writes_per_secnd"] = 1;  // a misspelt field, deep in the include
+  dir.write("shared/topology.json", nlohmann::json{{"topology", topology}}.dump(2));
+  nlohmann::json middle = {{"include", {"shared/topology.json"}}, {"detection", j["detection"]}};
+  dir.write("middle.json", middle.dump(2));
+  nlohmann::json top = j;
+  top.erase("topology");
+  top.erase("detection");
+  top["include"] = {"middle.json"};
+  dir.write("scenario.json", top.dump(2));
+
+  auto error_of = [&] {
+    try {
+      load_scenario((dir.path / "scenario.json").string());
+    } catch (const sim::InputError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "loaded";
+    return sim::InputError({}, "");
+  };
+  sim::InputError e = error_of();
+  EXPECT_EQ(e.where().file, (dir.path / "shared/topology.json").lexically_normal().string());
+  EXPECT_EQ(e.where().pointer, "/topology/data_stores/0/writes_per_secnd");
+  const std::string written = nlohmann::json{{"topology", topology}}.dump(2);
+  const auto line =
+      1 +
+      std::count(written.begin(),
+                 written.begin() + static_cast<std::ptrdiff_t>(written.find("writes_per_secnd")),
+                 '\n');
+  EXPECT_EQ(e.where().line, line) << e.what();
+  EXPECT_EQ(e.suggestion(), "did you mean `writes_per_second`?");
+
+  // The including file's own mistakes stay in it.
+  topology["data_stores"][0].erase("writes_per_secnd");
+  dir.write("shared/topology.json", nlohmann::json{{"topology", topology}}.dump(2));
+  top["runbook"][0]["retires"] = 1;
+  dir.write("scenario.json", top.dump(2));
+  e = error_of();
+  EXPECT_EQ(e.where().file, (dir.path / "scenario.json").string());
+  EXPECT_EQ(e.where().pointer, "/runbook/0/retires");
+  EXPECT_GT(e.where().line, 1);
 }
 
 TEST(ScenarioLoader, SetOverridesChangeOneValueAndRefuseUnknownPaths) {
