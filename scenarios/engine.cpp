@@ -230,7 +230,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     if (out.steps[i].end > out.steps[last].end) last = i;
   }
   for (std::optional<std::size_t> i = last; i;) {
-    out.steps[*i].critical = true;
+    out.steps[*i].critical = !out.steps[*i].skipped;
     std::optional<std::size_t> next;
     for (const std::string& dep : s.runbook[*i].after) {
       const auto j =
@@ -322,6 +322,23 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
 
 namespace {
 
+/// A step's `if`, over the variables and each step's status so far.
+bool condition_holds(const Query& condition, const Engine::State& st, const Scenario& s,
+                     models::MockCloud& cloud) {
+  models::Members input(st.variables.begin(), st.variables.end());
+  models::Members steps;
+  for (std::size_t j = 0; j < s.runbook.size(); ++j) {
+    const StepRecord& r = st.outcome.steps[j];
+    const char* status = r.end == sim::kNever ? "pending"
+                         : r.skipped          ? "skipped"
+                         : r.ok               ? "ok"
+                                              : "failed";
+    steps.emplace_back(s.runbook[j].id, Value(std::string(status)));
+  }
+  input.emplace_back("steps", Value(std::move(steps)));
+  return condition.evaluate(Value(std::move(input)), cloud.context().epoch_unix_ms()).truthy();
+}
+
 sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
                       models::MockCloud& cloud, std::size_t i) {
   const Step& step = s.runbook[i];
@@ -336,9 +353,17 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     st.done[i]->succeed();
     co_return;
   }
+  StepRecord& record = st.outcome.steps[i];
+  if (step.condition && !condition_holds(*step.condition, st, s, cloud)) {
+    record.end = env.now();
+    record.ok = true;
+    record.skipped = true;
+    st.note(fmt::format("step {} skipped: `{}` does not hold", step.id, step.condition->text()));
+    st.done[i]->succeed();
+    co_return;
+  }
   sim::Lease person;
   if (!step.owner.empty()) person = co_await cloud.people().staff(step.owner).acquire();
-  StepRecord& record = st.outcome.steps[i];
   record.start = env.now();
   st.note(fmt::format("step {} started{}", step.id, step.owner.empty() ? "" : " by " + step.owner));
   StepResult result;

@@ -23,6 +23,7 @@ struct StepRecord {
   sim::Time end = sim::kNever;
   bool ok = false;
   bool critical = false;  // on the chain that decided when the runbook finished
+  bool skipped = false;   // its `if` did not hold (start stays kNever; end is when it was passed)
 };
 
 struct TrialOutcome {

@@ -348,8 +348,8 @@ void load_failures(const Obj& root, Scenario& s) {
 
 Step load_step(const json& j, const std::string& p) {
   Obj o(j, p, "a runbook step",
-        {"id", "phase", "after", "aws", "manual", "probe", "owner", "outputs", "timeout", "retries",
-         "retry_delay", "on_failure"});
+        {"id", "phase", "after", "if", "aws", "manual", "probe", "owner", "outputs", "timeout",
+         "retries", "retry_delay", "on_failure"});
   Step step;
   step.pointer = p;
   step.id = o.text("id", true);
@@ -392,6 +392,13 @@ Step load_step(const json& j, const std::string& p) {
       } catch (const InputError& e) {
         throw e.located(sim::Location{{}, 0, 0, qp});
       }
+    }
+  }
+  if (o.has("if")) {
+    try {
+      step.condition = Query::compile(o.text("if", true));
+    } catch (const InputError& e) {
+      throw e.located(sim::Location{{}, 0, 0, o.at("if")});
     }
   }
   if (o.has("timeout")) step.timeout = o.duration("timeout", 0);

@@ -30,6 +30,9 @@ struct Step {
   std::string probe;  // a client's health check (`curl -f URL`) against the service's DNS name
   std::string owner;  // role doing a manual step (or running a command)
   std::vector<std::pair<std::string, Query>> outputs;  // variable <- --query on the result
+  // Runs only when this holds (a --query over the variables and `steps.<id>`: "ok",
+  // "failed", "skipped" or "pending"); otherwise the step is skipped and its dependents go on.
+  std::optional<Query> condition;
   std::optional<sim::Duration> timeout;
   int retries = 0;
   sim::Duration retry_delay = 0;     // wait between attempts (polling a probe, say)

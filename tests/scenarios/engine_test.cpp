@@ -92,6 +92,9 @@ TEST(ScenarioLoader, EachMistakeGivesOneErrorWithItsLocation) {
   EXPECT_EQ(e.where().pointer, "/runbook/0/aws");
   EXPECT_EQ(e.suggestion(), "did you mean `restore-db-instance-from-db-snapshot`?");
 
+  e = load_error(scenario_text(R"([{"id": "a", "if": "steps.b ==", "manual": "1m"}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/if");
+
   e = load_error(scenario_text(
       R"([{"id": "a", "aws": "rds describe-db-instances", "outputs": {"X": "DBInstances[0"}}])"));
   EXPECT_EQ(e.where().pointer, "/runbook/0/outputs/X");
@@ -184,6 +187,27 @@ TEST(Engine, AProbeSeesWhatAClientSeesAndPollsWithRetries) {
     EXPECT_GE(up.rto_ms, probe.end - up.onset - sim::kMinute - 2 * sim::kSecond);
     EXPECT_LE(up.rto_ms, probe.end - up.onset + 30 * sim::kSecond);
   }
+}
+
+TEST(Engine, AStepRunsOnlyWhenItsConditionHoldsAndSkippedStepsDoNotHoldUpOthers) {
+  const std::string runbook = R"([
+    {"id": "restore", "on_failure": "continue",
+     "aws": "rds restore-db-instance-from-db-snapshot --db-instance-identifier db-dr --db-snapshot-identifier $SNAPSHOT --region us-east-1"},
+    {"id": "fallback", "after": ["restore"], "if": "steps.restore == 'failed'", "manual": "10m"},
+    {"id": "celebrate", "after": ["restore"], "if": "steps.restore == 'ok'", "manual": "1h"},
+    {"id": "unset", "after": ["restore"], "if": "SNAPSHOT", "manual": "1h"},
+    {"id": "next", "after": ["fallback", "celebrate", "unset"], "manual": "1m"}])";
+  const TrialOutcome o = trial(scenario_text(runbook));
+  ASSERT_EQ(o.steps.size(), 5u);
+  EXPECT_EQ(o.cause, "the service did not recover") << "`continue`: the runbook went on";
+  EXPECT_FALSE(o.steps[0].ok) << "the restore fails: $SNAPSHOT is never set";
+  EXPECT_FALSE(o.steps[1].skipped);
+  EXPECT_EQ(o.steps[1].end - o.steps[1].start, 10 * sim::kMinute);
+  EXPECT_TRUE(o.steps[2].skipped);
+  EXPECT_EQ(o.steps[2].start, sim::kNever);
+  EXPECT_TRUE(o.steps[3].skipped) << "an unset variable is null, which does not hold";
+  EXPECT_EQ(o.steps[4].start, o.steps[1].end) << "skipped steps do not hold up their dependents";
+  EXPECT_FALSE(o.steps[2].critical);
 }
 
 TEST(ScenarioLoader, AProbeMustNameTheServiceAndBeTheStepsOnlyKind) {
