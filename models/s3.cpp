@@ -182,18 +182,27 @@ Outcome S3::handle(const Request& r) {
   if (op == "list-object-versions") {
     const std::string prefix = r.text("prefix");
     Array versions, markers;
+    // As S3 lists them: by key, and each key's versions newest first.
+    std::vector<const S3Object*> listed;
     for (const S3Object& o : b->objects) {
-      if (!o.key.starts_with(prefix)) continue;
-      const ObjectVersion* latest = nullptr;
-      for (const ObjectVersion& v : o.versions) {
-        if (readable_at(v, t) && (latest == nullptr || v.visible_from >= latest->visible_from))
-          latest = &v;
+      if (o.key.starts_with(prefix)) listed.push_back(&o);
+    }
+    std::stable_sort(listed.begin(), listed.end(),
+                     [](const S3Object* x, const S3Object* y) { return x->key < y->key; });
+    for (const S3Object* o : listed) {
+      std::vector<const ObjectVersion*> readable;
+      for (auto v = o->versions.rbegin(); v != o->versions.rend(); ++v) {
+        if (readable_at(*v, t)) readable.push_back(&*v);  // the later of equal instants first
       }
-      for (const ObjectVersion& v : o.versions) {
-        if (!readable_at(v, t)) continue;
-        Members m{{"Key", o.key},
+      std::stable_sort(readable.begin(), readable.end(),
+                       [](const ObjectVersion* x, const ObjectVersion* y) {
+                         return x->visible_from > y->visible_from;
+                       });
+      for (const ObjectVersion* vp : readable) {
+        const ObjectVersion& v = *vp;
+        Members m{{"Key", o->key},
                   {"VersionId", v.version_id},
-                  {"IsLatest", &v == latest},
+                  {"IsLatest", vp == readable.front()},
                   {"LastModified", Timestamp{v.visible_from}}};
         if (v.delete_marker) {
           markers.push_back(Value(std::move(m)));

@@ -59,13 +59,18 @@ TEST_F(S3Test, RemovingTheDeleteMarkerUndeletesAndPermanentDeletesAreFinal) {
       req("s3api", "list-object-versions", "us-west-2", {{"bucket", "assets"}, {"prefix", "a"}}));
   ASSERT_EQ(listed.result["DeleteMarkers"].size(), 1u);
   ASSERT_EQ(listed.result["Versions"].size(), 2u);
+  // Newest first, as S3 lists them: the marker is the latest; the versions are not.
+  EXPECT_TRUE(listed.result["DeleteMarkers"].at(0)["IsLatest"].as_bool());
+  EXPECT_FALSE(listed.result["Versions"].at(0)["IsLatest"].as_bool());
+  EXPECT_EQ(listed.result["Versions"].at(0)["LastModified"].as_time().at, kMinute);
+  EXPECT_EQ(listed.result["Versions"].at(1)["LastModified"].as_time().at, 0);
   const std::string marker = listed.result["DeleteMarkers"].at(0)["VersionId"].as_string();
   ok(req("s3api", "delete-object", "us-west-2",
          {{"bucket", "assets"}, {"key", "a"}, {"version-id", marker}}));
   const Outcome back =
       ok(req("s3api", "head-object", "us-west-2", {{"bucket", "assets"}, {"key", "a"}}));
   EXPECT_EQ(back.result["VersionId"].as_string(),
-            listed.result["Versions"].at(1)["VersionId"].as_string());
+            listed.result["Versions"].at(0)["VersionId"].as_string());
   // Permanently deleting both versions leaves nothing to recover.
   for (const Value& v : listed.result["Versions"].as_array()) {
     ok(req("s3api", "delete-object", "us-west-2",
