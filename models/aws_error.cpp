@@ -5,7 +5,7 @@
 namespace drsim::models {
 namespace {
 
-constexpr std::array<std::string_view, 43> kNames{
+constexpr std::array<std::string_view, 44> kNames{
     "DBInstanceNotFound",
     "DBInstanceAlreadyExists",
     "DBSnapshotNotFound",
@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, 43> kNames{
     "InvalidVolume.NotFound",
     "InvalidSnapshot.NotFound",
     "IncorrectState",
+    "IncorrectInstanceState",
     "ResourceNotFoundException",
     "NotFoundException",
     "TargetGroupNotFound",

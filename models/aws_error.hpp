@@ -43,6 +43,7 @@ enum class AwsErrorCode : std::uint8_t {
   kInvalidVolumeNotFound,
   kInvalidSnapshotNotFound,
   kIncorrectState,
+  kIncorrectInstanceState,
   kResourceNotFound,  // EKS, Secrets Manager, ElastiCache: ResourceNotFoundException
   kNotFound,          // KMS: NotFoundException
   kTargetGroupNotFound,

@@ -73,6 +73,7 @@ const std::array kFields = std::to_array<CalibrationField>({
     {"ecs_task_start", K::kDistribution, &Calibration::ecs_task_start, nullptr, nullptr},
     {"ecs_launch_per_s", K::kNumber, nullptr, nullptr, &Calibration::ecs_launch_per_s},
     {"ec2_start", K::kDistribution, &Calibration::ec2_start, nullptr, nullptr},
+    {"ec2_stop", K::kDistribution, &Calibration::ec2_stop, nullptr, nullptr},
     {"eks_create", K::kDistribution, &Calibration::eks_create, nullptr, nullptr},
     {"alb_health_interval", K::kDuration, nullptr, &Calibration::alb_health_interval, nullptr},
     {"iac_apply", K::kDistribution, &Calibration::iac_apply, nullptr, nullptr},

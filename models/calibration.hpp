@@ -137,6 +137,9 @@ struct Calibration {
   double ecs_launch_per_s = 20;
   // EC2 instance pending -> running: LN(40s, 90s), assumed.
   Distribution ec2_start = ln(40 * kSecond, 90 * kSecond);
+  // EC2 instance stopping -> stopped: LN(30s, 3m), assumed (an impaired instance can take
+  // minutes to stop; EC2 guide TroubleshootingInstancesStopping).
+  Distribution ec2_stop = ln(30 * kSecond, 3 * kMinute);
   // EKS control plane via IaC: median ~10 min, observed 8.4-11.4 min: LN(10m, 12m); public
   // Terraform logs, aws-ia/terraform-aws-eks-blueprints#196.
   Distribution eks_create = ln(10 * kMinute, 12 * kMinute);

@@ -46,8 +46,14 @@ void Compute::add_service(EcsService service) {
 void Compute::add_instance(Ec2Instance instance) {
   instances_.push_back(std::move(instance));
 }
-void Compute::add_image(std::string region, std::string image_id) {
-  images_.emplace_back(std::move(region), std::move(image_id));
+void Compute::add_image(std::string region, std::string image_id, Time created) {
+  images_.push_back({std::move(region), std::move(image_id), created});
+}
+Ec2Instance* Compute::mutable_instance(std::string_view id) {
+  for (Ec2Instance& i : instances_) {
+    if (i.id == id) return &i;
+  }
+  return nullptr;
 }
 void Compute::add_load_balancer(LoadBalancer lb) {
   if (lb.dns_name.empty())
@@ -172,8 +178,20 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
     if (s != nullptr && running(*s, seen) > 0 && running(*s, t) > 0) return true;
   }
   for (const std::string& id : lb->instances) {
-    for (const Ec2Instance& i : instances_) {
-      if (i.id == id && i.running_from <= seen && t < i.stopped_at) return true;
+    if (instance_serving(id, seen, t)) return true;
+  }
+  for (const auto& [id, at] : lb->registered) {
+    if (at <= seen && instance_serving(id, seen, t)) return true;
+  }
+  return false;
+}
+
+bool Compute::instance_serving(std::string_view id, Time seen, Time t) const {
+  for (const Ec2Instance& i : instances_) {
+    if (i.id != id || i.impaired(t) || !context_.data_plane_up(i.region, t, i.az)) continue;
+    if (i.running_from <= seen && t < i.stopped_at) return true;
+    for (const auto& [from, to] : i.past_runs) {
+      if (from <= seen && t < to) return true;
     }
   }
   return false;
@@ -384,7 +402,7 @@ Outcome Compute::ec2(const Request& r) {
   const Calibration& c = context_.calibration();
   auto state = [&](const Ec2Instance& i) -> std::string {
     if (!context_.data_plane_up(i.region, t, i.az)) return "stopped";
-    if (i.stopped_at <= t) return "stopped";
+    if (i.stopped_at <= t) return i.stopped_from <= t ? "stopped" : "stopping";
     return i.running_from <= t ? "running" : "pending";
   };
   auto instance_value = [&](const Ec2Instance& i) {
@@ -406,27 +424,62 @@ Outcome Compute::ec2(const Request& r) {
     selected.push_back(&*it);
   }
   const std::string& op = r.operation;
-  if (op == "describe-instances" || op == "describe-instance-status") {
+  if (op == "describe-instances") {
     Array list;
     for (const Ec2Instance& i : instances_) {
       if (i.region != r.region || i.exists_from > t) continue;
       if (!ids.empty() && std::find(ids.begin(), ids.end(), i.id) == ids.end()) continue;
       list.push_back(instance_value(i));
     }
-    if (op == "describe-instance-status")
-      return Outcome::success(Value::object({{"InstanceStatuses", Value(std::move(list))}}));
     return Outcome::success(Value::object(
         {{"Reservations", Value(Array{Value::object({{"Instances", Value(std::move(list))}})})}}));
+  }
+  if (op == "describe-instance-status") {
+    // Running instances only, unless --include-all-instances; a host fault fails the system
+    // check (and with it the instance's), a fault of the instance only the instance check.
+    const bool all = r.find("include-all-instances") != nullptr;
+    Array list;
+    for (const Ec2Instance& i : instances_) {
+      if (i.region != r.region || i.exists_from > t) continue;
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), i.id) == ids.end()) continue;
+      const std::string s = state(i);
+      if (s != "running" && !all) continue;
+      const bool impaired = s == "running" && i.impaired(t);
+      auto check = [&](bool failed) {
+        return Value::object({{"Status", s != "running" ? "not-applicable"
+                                         : failed       ? "impaired"
+                                                        : "ok"}});
+      };
+      list.push_back(Value::object({{"InstanceId", i.id},
+                                    {"AvailabilityZone", i.az},
+                                    {"InstanceState", Value::object({{"Name", s}})},
+                                    {"SystemStatus", check(impaired && i.host_fault)},
+                                    {"InstanceStatus", check(impaired)}}));
+    }
+    return Outcome::success(Value::object({{"InstanceStatuses", Value(std::move(list))}}));
   }
   if (op == "start-instances" || op == "stop-instances") {
     Array changes;
     for (Ec2Instance* i : selected) {
-      if (op == "start-instances" && i->stopped_at <= t) {
-        i->stopped_at = kNever;
+      const std::string s = state(*i);
+      if (op == "start-instances" && s == "stopping") {
+        return Outcome::failure(
+            AwsErrorCode::kIncorrectInstanceState,
+            fmt::format("The instance '{}' is not in a state from which it can be started.",
+                        i->id));
+      }
+      if (op == "start-instances" && i->stopped_from <= t) {
+        i->past_runs.emplace_back(i->running_from, i->stopped_at);
+        i->stopped_at = i->stopped_from = kNever;
         i->running_from =
             t + context_.draw(c.ec2_start, "ec2/start", i->id, static_cast<std::uint64_t>(t));
-      } else if (op == "stop-instances") {
-        i->stopped_at = std::min(i->stopped_at, t);
+        // On new hardware: a host fault stays behind; the instance's own fault comes along.
+        if (i->host_fault && i->impaired_from <= t)
+          i->impaired_until = std::min(i->impaired_until, t);
+      } else if (op == "stop-instances" && i->stopped_at > t) {
+        i->stopped_at = t;
+        i->stopped_from =
+            t + context_.draw(c.ec2_stop, "ec2/stop", i->id, static_cast<std::uint64_t>(t));
       }
       changes.push_back(Value::object(
           {{"InstanceId", i->id}, {"CurrentState", Value::object({{"Name", state(*i)}})}}));
@@ -437,8 +490,9 @@ Outcome Compute::ec2(const Request& r) {
   }
   if (op == "run-instances") {
     const std::string image = r.text("image-id");
-    if (std::none_of(images_.begin(), images_.end(),
-                     [&](const auto& im) { return im.first == r.region && im.second == image; })) {
+    if (std::none_of(images_.begin(), images_.end(), [&](const MachineImage& im) {
+          return im.region == r.region && im.id == image && im.created <= t;
+        })) {
       return Outcome::failure(AwsErrorCode::kInvalidAmiIdNotFound,
                               fmt::format("The image id '[{}]' does not exist", image));
     }
@@ -459,9 +513,11 @@ Outcome Compute::ec2(const Request& r) {
   }
   if (op == "describe-images") {
     Array list;
-    for (const auto& [region, id] : images_) {
-      if (region == r.region)
-        list.push_back(Value::object({{"ImageId", id}, {"State", "available"}}));
+    for (const MachineImage& im : images_) {
+      if (im.region == r.region && im.created <= t) {
+        list.push_back(Value::object(
+            {{"ImageId", im.id}, {"State", "available"}, {"CreationDate", Timestamp{im.created}}}));
+      }
     }
     return Outcome::success(Value::object({{"Images", Value(std::move(list))}}));
   }
@@ -469,7 +525,7 @@ Outcome Compute::ec2(const Request& r) {
     if (selected.empty() && r.text("instance-id").empty())
       return Outcome::failure(AwsErrorCode::kMissingParameter, "--instance-id is required");
     const std::string id = fmt::format("ami-{:017x}", sim::mix64(images_.size() + 7) >> 4);
-    images_.emplace_back(r.region, id);
+    images_.push_back({r.region, id, t});
     return Outcome::success(Value::object({{"ImageId", id}}));
   }
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
@@ -569,17 +625,38 @@ Outcome Compute::eks(const Request& r) {
 
 Outcome Compute::elbv2(const Request& r) {
   const Time t = context_.now();
-  if (r.operation == "describe-target-health") {
+  if (r.operation == "describe-target-health" || r.operation == "register-targets") {
     // "arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>" or a name.
     std::string group = r.text("target-group-arn");
     if (const auto at = group.find("targetgroup/"); at != std::string::npos) {
       group = group.substr(at + 12);
       group = group.substr(0, group.find('/'));
     }
-    const LoadBalancer* lb = load_balancer(group);
-    if (lb == nullptr || lb->region != r.region) {
+    const auto found =
+        std::find_if(load_balancers_.begin(), load_balancers_.end(), [&](const LoadBalancer& x) {
+          return (x.target_group == group || x.name == group) && x.region == r.region;
+        });
+    if (found == load_balancers_.end()) {
       return Outcome::failure(AwsErrorCode::kTargetGroupNotFound,
                               fmt::format("Target groups '{}' not found", group));
+    }
+    LoadBalancer* lb = &*found;
+    if (r.operation == "register-targets") {
+      // --targets Id=i-0abc[,Port=80] ...: each must be an instance in the region.
+      for (const std::string& target : names(r.find("targets"))) {
+        std::string id = target.starts_with("Id=") ? target.substr(3) : target;
+        id = id.substr(0, id.find(','));
+        const bool known = std::any_of(instances_.begin(), instances_.end(), [&](const auto& i) {
+          return i.id == id && i.region == r.region && i.exists_from <= t;
+        });
+        if (!known) {
+          return Outcome::failure(
+              AwsErrorCode::kInvalidInstanceIdNotFound,
+              fmt::format("The following targets are not valid instances: '{}'", id));
+        }
+        lb->registered.emplace_back(id, t);
+      }
+      return Outcome::success(Value(Members{}));
     }
     const bool healthy = load_balancer_healthy(lb->name, t);
     return Outcome::success(Value::object(

@@ -30,10 +30,27 @@ struct EcsService {
 
 struct Ec2Instance {
   std::string id, region, az, image;
-  std::string group;                   // the Auto Scaling group it belongs to, if any
-  sim::Time running_from = 0;          // pending until then
-  sim::Time stopped_at = sim::kNever;  // stopping/stopped from then
+  std::string group;                     // the Auto Scaling group it belongs to, if any
+  sim::Time running_from = 0;            // pending until then
+  sim::Time stopped_at = sim::kNever;    // stopping from then
+  sim::Time stopped_from = sim::kNever;  // stopped (can be started) from then
   sim::Time exists_from = 0;
+  // Earlier runs [running_from, stopped_at), so that health at a past instant still reads
+  // right after a stop and start.
+  std::vector<std::pair<sim::Time, sim::Time>> past_runs;
+  // A failing status check from `impaired_from` until `impaired_until`. A host fault (the
+  // system check) is cured by a stop and start, which moves the instance to new hardware; a
+  // fault of the instance itself (its OS or root volume) is not.
+  sim::Time impaired_from = sim::kNever;
+  sim::Time impaired_until = sim::kNever;
+  bool host_fault = true;
+
+  bool impaired(sim::Time t) const { return impaired_from <= t && t < impaired_until; }
+};
+
+struct MachineImage {
+  std::string region, id;
+  sim::Time created = 0;
 };
 
 /// An EBS volume: usable from `available_at`; holds data as of `data_as_of`.
@@ -54,9 +71,10 @@ struct EbsSnapshot {
 
 struct LoadBalancer {
   std::string name, region, dns_name;
-  std::string target_group;               // name
-  std::vector<std::string> ecs_services;  // "cluster/service" behind it
-  std::vector<std::string> instances;     // EC2 ids behind it
+  std::string target_group;                                   // name
+  std::vector<std::string> ecs_services;                      // "cluster/service" behind it
+  std::vector<std::string> instances;                         // EC2 ids behind it
+  std::vector<std::pair<std::string, sim::Time>> registered;  // targets added later, and when
   sim::Time exists_from = 0;
 };
 
@@ -89,7 +107,8 @@ class Compute {
 
   void add_service(EcsService service);  // tasks: `desired` of them running from the start
   void add_instance(Ec2Instance instance);
-  void add_image(std::string region, std::string image_id);
+  void add_image(std::string region, std::string image_id, sim::Time created = 0);
+  Ec2Instance* mutable_instance(std::string_view id);
   void add_volume(EbsVolume volume) { volumes_.push_back(std::move(volume)); }
   void add_ebs_snapshot(EbsSnapshot snapshot) { ebs_snapshots_.push_back(std::move(snapshot)); }
   const EbsVolume* volume(std::string_view id) const;
@@ -128,7 +147,9 @@ class Compute {
   CloudContext& context_;
   std::vector<EcsService> services_;
   std::vector<Ec2Instance> instances_;
-  std::vector<std::pair<std::string, std::string>> images_;  // region, id
+  std::vector<MachineImage> images_;
+  /// Whether instance `id` serves a load balancer's checks at `t` (running since `seen`).
+  bool instance_serving(std::string_view id, sim::Time seen, sim::Time t) const;
   std::vector<EbsVolume> volumes_;
   std::vector<EbsSnapshot> ebs_snapshots_;
   std::vector<LoadBalancer> load_balancers_;

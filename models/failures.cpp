@@ -7,7 +7,7 @@
 namespace drsim::models {
 namespace {
 
-constexpr std::array<std::pair<FailureKind, std::string_view>, 17> kNames{{
+constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
     {FailureKind::kRegionOutage, "region-outage"},
     {FailureKind::kControlPlaneOutage, "control-plane-outage"},
     {FailureKind::kSlowControlPlane, "slow-control-plane"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<FailureKind, std::string_view>, 17> kNames{{
     {FailureKind::kPermissionMissing, "permission-missing"},
     {FailureKind::kOperationFailure, "operation-failure"},
     {FailureKind::kPersonUnavailable, "person-unavailable"},
+    {FailureKind::kInstanceFailure, "instance-failure"},
 }};
 
 }  // namespace
@@ -124,11 +125,19 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
     case FailureKind::kPersonUnavailable:
       cloud.people().unavailable(f.role, start, result.end);
       break;
+    case FailureKind::kInstanceFailure:
+      if (Ec2Instance* i = cloud.compute().mutable_instance(f.target)) {
+        i->impaired_from = std::min(i->impaired_from, start);
+        i->host_fault = context.uniform("failure/host-fault", f.target, index) < f.probability;
+        result.detail = i->host_fault ? "a host fault" : "a fault of the instance itself";
+      }
+      break;
   }
   result.description =
       fmt::format("{} {}{}{} from {}", failure_name(f.kind), f.target.empty() ? f.region : f.target,
                   f.az.empty() ? "" : " " + f.az, f.role.empty() ? "" : " " + f.role,
                   sim::format_duration(start - onset));
+  if (!result.detail.empty()) result.description += " (" + result.detail + ")";
   return result;
 }
 

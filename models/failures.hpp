@@ -32,6 +32,8 @@ enum class FailureKind {
   kPermissionMissing,   // region + service + operation
   kOperationFailure,    // service + operation fail with `probability` (a flaky step)
   kPersonUnavailable,   // role does not answer for `duration`
+  kInstanceFailure,     // target: EC2 instance; its status checks fail; `probability`: a host
+                        // fault that a stop and start cures (otherwise the instance's own)
 };
 
 struct Failure {
@@ -50,6 +52,7 @@ struct InjectedFailure {
   sim::Time start = 0;
   sim::Time end = sim::kNever;
   std::string description;
+  std::string detail;  // what the trial drew, where that varies (also in the description)
 };
 
 /// Applies `failure` to the current trial of `cloud`, for a disaster whose onset is `onset`.

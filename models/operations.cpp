@@ -82,6 +82,7 @@ constexpr std::array kOperations = {
     OperationInfo{"eks", "delete-cluster", true},
     OperationInfo{"eks", "update-kubeconfig", false},
     OperationInfo{"elbv2", "describe-target-health", false},
+    OperationInfo{"elbv2", "register-targets", true},
     OperationInfo{"elbv2", "describe-load-balancers", false},
     OperationInfo{"elasticache", "describe-replication-groups", false},
     OperationInfo{"elasticache", "failover-global-replication-group", true},

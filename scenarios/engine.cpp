@@ -157,6 +157,12 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     svc.exists_from = long_ago;
     cloud_.compute().add_service(std::move(svc));
   }
+  for (models::Ec2Instance i : s.instances) {
+    i.exists_from = i.running_from = long_ago;
+    cloud_.compute().add_instance(std::move(i));
+  }
+  for (const models::MachineImage& im : s.images)
+    cloud_.compute().add_image(im.region, im.id, onset + im.created);
   for (models::LoadBalancer lb : s.load_balancers) {
     lb.exists_from = long_ago;
     cloud_.compute().add_load_balancer(std::move(lb));

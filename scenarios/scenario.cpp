@@ -145,8 +145,8 @@ models::LoadBalancer load_lb(const json& j, const std::string& p) {
 
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   Obj t(j, pointer, "the topology",
-        {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "load_balancers", "stacks",
-         "secrets", "team", "endpoints", "aurora", "s3"});
+        {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "ec2", "load_balancers",
+         "stacks", "secrets", "team", "endpoints", "aurora", "s3"});
   s.regions = t.strings("regions");
   if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
   auto region = [&](const std::string& name, const std::string& p) {
@@ -291,6 +291,25 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
     });
     s.buckets.push_back(std::move(b));
   });
+  if (t.has("ec2")) {
+    Obj ec2(t["ec2"], t.at("ec2"), "the EC2 section", {"instances", "images"});
+    ec2.each("instances", [&](const json& e, const std::string& p) {
+      Obj o(e, p, "an EC2 instance", {"id", "region", "az", "image", "group"});
+      models::Ec2Instance i;
+      i.id = o.text("id", true);
+      i.region = region(o.text("region", true), o.at("region"));
+      i.az = o.text("az", false, i.region + "a");
+      i.image = o.text("image");
+      i.group = o.text("group");
+      s.instances.push_back(std::move(i));
+    });
+    ec2.each("images", [&](const json& e, const std::string& p) {
+      Obj o(e, p, "a machine image (AMI)", {"id", "region", "created"});
+      s.images.push_back(
+          {region(o.text("region", true), o.at("region")), o.text("id", true),
+           o.has("created") ? signed_duration(o["created"], o.at("created")) : -30 * sim::kDay});
+    });
+  }
   t.each("endpoints", [&](const json& e, const std::string& p) {
     Obj o(e, p, "an endpoint", {"name", "region"});
     s.endpoints.emplace_back(o.text("name", true), region(o.text("region", true), o.at("region")));
@@ -337,6 +356,15 @@ void load_failures(const Obj& root, Scenario& s) {
     failure.operation = o.text("operation");
     failure.keys = o.strings("keys");
     failure.probability = o.number("probability", 1.0);
+    if (failure.kind == models::FailureKind::kInstanceFailure) {
+      std::vector<std::string_view> ids;
+      for (const models::Ec2Instance& i : s.instances) ids.push_back(i.id);
+      if (std::find(ids.begin(), ids.end(), failure.target) == ids.end()) {
+        fail(o.at("target"),
+             fmt::format("`{}` is not an EC2 instance of the topology", failure.target),
+             sim::suggest(failure.target, ids));
+      }
+    }
     if (o.has("error")) {
       const auto code = models::error_from_name(o.text("error"));
       if (!code) fail(o.at("error"), fmt::format("unknown AWS error `{}`", o.text("error")));

@@ -81,6 +81,8 @@ struct Scenario {
   std::vector<std::pair<std::string, models::DnsRecord>> records;  // zone, record
   std::vector<models::EcsService> services;
   std::vector<models::LoadBalancer> load_balancers;
+  std::vector<models::Ec2Instance> instances;
+  std::vector<models::MachineImage> images;  // `created` relative to the onset
   std::vector<models::Stack> stacks;
   std::vector<models::Secret> secrets;
   std::vector<std::pair<std::string, std::string>> endpoints;  // name, region: answers while up

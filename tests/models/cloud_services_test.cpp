@@ -331,5 +331,86 @@ TEST_F(CloudTest, AnEbsVolumeRestoresFromItsSnapshotOnlyInTheSameAz) {
                AwsErrorCode::kInvalidSnapshotNotFound);
 }
 
+/// An instance behind a load balancer, failing at one hour: `host` picks the kind of fault.
+class Ec2FailureTest : public CloudTest {
+ protected:
+  void SetUp() override {
+    cloud_.compute().add_instance(
+        {.id = "i-web", .region = "us-west-2", .az = "us-west-2a", .image = "ami-web"});
+    cloud_.compute().add_image("us-west-2", "ami-old", -30 * kDay);
+    cloud_.compute().add_image("us-west-2", "ami-web", -kDay);
+    cloud_.compute().add_load_balancer(
+        {.name = "web", .region = "us-west-2", .target_group = "tg-web", .instances = {"i-web"}});
+  }
+  void fail_at_one_hour(bool host) {
+    inject(
+        cloud_,
+        {.kind = FailureKind::kInstanceFailure, .target = "i-web", .probability = host ? 1.0 : 0.0},
+        kHour);
+  }
+  bool serving(sim::Time t) { return cloud_.compute().load_balancer_healthy("web", t); }
+  Value status() {
+    return ok(req("ec2", "describe-instance-status", "us-west-2", {{"instance-ids", "i-web"}}))
+        .result["InstanceStatuses"]
+        .at(0);
+  }
+  /// Stops the instance, retries the start every 30 s until EC2 accepts it; returns when.
+  sim::Time stop_and_start() {
+    ok(req("ec2", "stop-instances", "us-west-2", {{"instance-ids", "i-web"}}));
+    expect_error(call(req("ec2", "start-instances", "us-west-2", {{"instance-ids", "i-web"}})),
+                 AwsErrorCode::kIncorrectInstanceState);
+    for (;;) {
+      at(now() + 30 * kSecond);
+      if (call(req("ec2", "start-instances", "us-west-2", {{"instance-ids", "i-web"}})).ok())
+        return now();
+    }
+  }
+};
+
+TEST_F(Ec2FailureTest, AStopAndStartMovesAHostFaultBehind) {
+  fail_at_one_hour(/*host=*/true);
+  at(2 * kHour);
+  EXPECT_TRUE(serving(kHour - kMinute));
+  EXPECT_FALSE(serving(2 * kHour));
+  EXPECT_EQ(status()["SystemStatus"]["Status"].as_string(), "impaired");
+  const sim::Time started = stop_and_start();
+  at(started + 10 * kMinute);
+  EXPECT_EQ(status()["SystemStatus"]["Status"].as_string(), "ok");
+  EXPECT_EQ(status()["InstanceState"]["Name"].as_string(), "running");
+  EXPECT_TRUE(serving(now()));
+  EXPECT_FALSE(serving(started)) << "it starts, then passes a check";
+  EXPECT_TRUE(serving(kHour - kMinute)) << "its earlier run is still on the timeline";
+}
+
+TEST_F(Ec2FailureTest, AFaultOfTheInstanceItselfNeedsANewInstanceBehindTheBalancer) {
+  fail_at_one_hour(/*host=*/false);
+  at(2 * kHour);
+  EXPECT_EQ(status()["SystemStatus"]["Status"].as_string(), "ok");
+  EXPECT_EQ(status()["InstanceStatus"]["Status"].as_string(), "impaired");
+  stop_and_start();
+  at(now() + 10 * kMinute);
+  EXPECT_EQ(status()["InstanceStatus"]["Status"].as_string(), "impaired");
+  EXPECT_FALSE(serving(now()));
+
+  const Value images = ok(req("ec2", "describe-images", "us-west-2")).result["Images"];
+  ASSERT_EQ(images.size(), 2u);
+  EXPECT_LT(images.at(0)["CreationDate"].as_time().at, images.at(1)["CreationDate"].as_time().at);
+  const std::string fresh = ok(req("ec2", "run-instances", "us-west-2", {{"image-id", "ami-web"}}))
+                                .result["Instances"]
+                                .at(0)["InstanceId"]
+                                .as_string();
+  at(now() + 10 * kMinute);
+  EXPECT_FALSE(serving(now())) << "a new instance serves nobody until it is registered";
+  expect_error(call(req("elbv2", "register-targets", "us-west-2",
+                        {{"target-group-arn", "tg-web"}, {"targets", "Id=i-missing"}})),
+               AwsErrorCode::kInvalidInstanceIdNotFound);
+  ok(req("elbv2", "register-targets", "us-west-2",
+         {{"target-group-arn", "arn:aws:elasticloadbalancing:us-west-2:1:targetgroup/tg-web/abc"},
+          {"targets", "Id=" + fresh}}));
+  EXPECT_FALSE(serving(now()));
+  at(now() + calibration_.alb_health_interval);
+  EXPECT_TRUE(serving(now()));
+}
+
 }  // namespace
 }  // namespace drsim::models

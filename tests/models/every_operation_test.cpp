@@ -239,6 +239,9 @@ class EveryOperation : public CloudTest {
              {{"target-group-arn",
                "arn:aws:elasticloadbalancing:us-west-2:1:targetgroup/tg-west/abc"}}),
          "TargetHealthDescriptions"},
+        {req("elbv2", "register-targets", w,
+             {{"target-group-arn", "tg-west"}, {"targets", "Id=i-1"}}),
+         ""},
         {req("elbv2", "describe-load-balancers", w), "LoadBalancers"},
         {req("elasticache", "describe-replication-groups", w), "ReplicationGroups"},
         {req("elasticache", "failover-global-replication-group", e,
@@ -289,7 +292,8 @@ TEST(ModelReference, DocumentsExactlyTheRegisteredOperations) {
     const std::size_t end = line.find('`', 3);
     const std::string cell = line.substr(3, end - 3);
     const std::size_t space = cell.find(' ');
-    if (end == std::string::npos || space == std::string::npos || line.compare(end, 3, "` |") != 0) continue;
+    if (end == std::string::npos || space == std::string::npos || line.compare(end, 3, "` |") != 0)
+      continue;
     std::string rest = cell.substr(space + 1);
     if (rest.starts_with("wait ")) {
       documented_waiters.emplace(cell.substr(0, space), rest.substr(5));
