@@ -18,11 +18,12 @@ std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::si
   return it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second);
 }
 
-/// The share of completed runbooks in which step `i` was on the critical chain (the chain
-/// is only defined where the runbook completed).
+/// The share of finished runbooks in which step `i` was on the critical chain (the chain
+/// is only defined where the runbook finished, whether or not the service then recovered).
 double critical_share(const scenarios::ScenarioResults& r, std::size_t i) {
-  const std::uint64_t completed = r.rto_ms.finite_count();
-  return completed ? static_cast<double>(r.step_critical[i]) / static_cast<double>(completed) : 0.0;
+  return r.chain_trials
+             ? static_cast<double>(r.step_critical[i]) / static_cast<double>(r.chain_trials)
+             : 0.0;
 }
 
 }  // namespace

@@ -86,12 +86,15 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options) 
       r.execution_ms.add(m[kExecution]);
     }
     for (std::size_t k = 0; k < stores; ++k) r.rpo_ms[k].add(m[kFixed + k]);
+    bool chain = false;
     for (std::size_t i = 0; i < steps; ++i) {
       const std::int64_t d = m[kFixed + stores + i];
       if (d != kNotRun) r.step_ms[i].add(d);
       r.step_critical[i] += flags[t * steps + i] & 1;
       r.step_failed[i] += (flags[t * steps + i] >> 1) & 1;
+      chain = chain || (flags[t * steps + i] & 1) != 0;
     }
+    r.chain_trials += chain ? 1 : 0;
   }
   // Trials that threw count as failures of the engine itself, by message.
   for (const sim::TrialFailure& f : r.run.failures) {

@@ -27,6 +27,7 @@ struct ScenarioResults {
   std::vector<sim::Sample> rpo_ms;           // per data store, in scenario order
   std::vector<sim::Sample> step_ms;          // per step: durations of the runs that finished
   std::vector<std::uint64_t> step_critical;  // per step: trials where it was on the critical chain
+  std::uint64_t chain_trials = 0;  // trials whose runbook finished (so a critical chain exists)
   std::vector<std::uint64_t> step_failed;    // per step: trials where it failed
   std::map<std::string, CauseCount> causes;  // why runbooks could not complete
 };

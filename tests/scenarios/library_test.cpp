@@ -201,5 +201,32 @@ TEST(Library, MaestrosS3VersionCopyWorksButDetectionDecidesTheFifteenMinutes) {
   EXPECT_GT(quick.rto_ms.count_at_most(15 * sim::kMinute), 400u * 8 / 10);
 }
 
+TEST(Library, MaestrosEc2RestartWorksForHostFaultsAndTheAmiPathServesNobody) {
+  const fs::path file = library() / "maestrohwithit-ec2-failure.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 600);
+  // 30% of faults survive the restart; the new instance from the AMI is never put behind
+  // the load balancer, so those trials never recover.
+  ASSERT_TRUE(r.causes.contains("the service did not recover"));
+  const std::uint64_t lost = r.causes.at("the service did not recover").count;
+  EXPECT_GT(lost, 600u * 22 / 100);
+  EXPECT_LT(lost, 600u * 38 / 100);
+  EXPECT_GT(r.rto_ms.count_at_most(30 * sim::kMinute), 600u / 2) << "the restart path is quick";
+  for (std::size_t i = 0; i < r.step_critical.size(); ++i)
+    EXPECT_LE(r.step_critical[i], r.chain_trials) << "a share of finished runbooks";
+
+  // Registering the new instance with the balancer completes the AMI path.
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["runbook"].push_back({{"id", "register"},
+                          {"after", {"launch"}},
+                          {"if", "STATUS != 'ok'"},
+                          {"aws",
+                           "aws elbv2 register-targets --target-group-arn prod-maestrohwithit-alb "
+                           "--targets Id=$NEW_INSTANCE_ID --region us-east-2"}});
+  const ScenarioResults fixed = run(parse_scenario(j.dump(), file.string()), 600);
+  EXPECT_FALSE(fixed.causes.contains("the service did not recover"));
+  EXPECT_GT(fixed.rto_ms.finite_count(), 600u * 95 / 100);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
