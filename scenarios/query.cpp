@@ -842,6 +842,29 @@ struct Evaluator {
 
 }  // namespace
 
+std::string expand_variables(
+    std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& value,
+    std::string& missing) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t open = text.find("${", at);
+    const std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(at, open - at));
+    const std::string_view name = text.substr(open + 2, close - open - 2);
+    const std::optional<std::string> v = value(name);
+    if (!v) {
+      missing = std::string(name);
+      return out;
+    }
+    out += *v;
+    at = close + 1;
+  }
+  out.append(text.substr(std::min(at, text.size())));
+  return out;
+}
+
 Query Query::compile(std::string_view text) {
   Query q;
   q.text_ = std::string(text);

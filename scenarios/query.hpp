@@ -16,13 +16,21 @@
 // Queries are compiled once (when a scenario is compiled) and evaluated per trial.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "models/value.hpp"
 
 namespace drsim::scenarios {
+
+/// `text` with each `${NAME}` replaced by `value(NAME)`. Stops at the first name `value`
+/// does not know (nullopt), which it puts in `missing`.
+std::string expand_variables(
+    std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& value,
+    std::string& missing);
 
 class Query {
  public:

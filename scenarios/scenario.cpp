@@ -415,8 +415,18 @@ Step load_step(const json& j, const std::string& p) {
     for (const auto& [name, query] : out.items()) {
       const std::string qp = o.at("outputs") + "/" + name;
       if (!query.is_string()) fail(qp, "expected a --query expression (a string)");
+      const std::string text = query.get<std::string>();
+      std::string unused;
+      const std::string probe = expand_variables(
+          text, [](std::string_view) { return std::optional<std::string>("2000-01-01T00:00:00Z"); },
+          unused);
       try {
-        step.outputs.emplace_back(name, Query::compile(query.get<std::string>()));
+        const Query compiled = Query::compile(probe);  // a syntax error shows here, not mid-run
+        if (probe == text) {
+          step.outputs.emplace_back(name, compiled);
+        } else {
+          step.output_templates.emplace_back(name, text);
+        }
       } catch (const InputError& e) {
         throw e.located(sim::Location{{}, 0, 0, qp});
       }

@@ -30,6 +30,9 @@ struct Step {
   std::string probe;  // a client's health check (`curl -f URL`) against the service's DNS name
   std::string owner;  // role doing a manual step (or running a command)
   std::vector<std::pair<std::string, Query>> outputs;  // variable <- --query on the result
+  // Outputs whose --query names variables (`${GOOD_TIME}` in a literal): compiled as the step
+  // runs, once the variables have values.
+  std::vector<std::pair<std::string, std::string>> output_templates;
   // Runs only when this holds (a --query over the variables and `steps.<id>`: "ok",
   // "failed", "skipped" or "pending"); otherwise the step is skipped and its dependents go on.
   std::optional<Query> condition;

@@ -210,6 +210,29 @@ TEST(Engine, AStepRunsOnlyWhenItsConditionHoldsAndSkippedStepsDoNotHoldUpOthers)
   EXPECT_FALSE(o.steps[2].critical);
 }
 
+TEST(Engine, AnOutputQueryReadsVariablesWhenTheStepRuns) {
+  // Snapshots are hourly; "the newest before ${CUTOFF}" picks an older one as CUTOFF moves back.
+  auto rpo_with_cutoff = [](const std::string& cutoff) {
+    std::string runbook = kGoodRunbook;
+    const std::string from = "DBSnapshots[?Status == 'available']";
+    runbook.replace(runbook.find(from), from.size(),
+                    "DBSnapshots[?Status == 'available' && SnapshotCreateTime <= `${CUTOFF}`]");
+    const TrialOutcome o = trial(scenario_text(
+        runbook, kDnsFile + R"(, "variables": {"CUTOFF": {"onset": ")" + cutoff + R"("}})"));
+    EXPECT_EQ(o.cause, "") << o.detail;
+    return o.rpo_ms.at(0);
+  };
+  EXPECT_LT(rpo_with_cutoff("0s"), 3 * sim::kHour);
+  EXPECT_GE(rpo_with_cutoff("-6h"), 6 * sim::kHour);
+
+  const std::string unset = R"([{"id": "a", "aws": "rds describe-db-snapshots --region us-east-1",
+    "outputs": {"S": "DBSnapshots[?SnapshotCreateTime <= `${NOPE}`] | [0]"}}])";
+  EXPECT_EQ(trial(scenario_text(unset)).cause, "step a: variable $NOPE is not set");
+  sim::InputError e = load_error(scenario_text(R"([{"id": "a", "aws": "rds describe-db-snapshots",
+    "outputs": {"S": "DBSnapshots[?SnapshotCreateTime <= `${T}`"}}])"));
+  EXPECT_EQ(e.where().pointer, "/runbook/0/outputs/S") << "a syntax error shows at load time";
+}
+
 TEST(ScenarioLoader, AProbeMustNameTheServiceAndBeTheStepsOnlyKind) {
   sim::InputError e =
       load_error(scenario_text(R"([{"id": "a", "probe": "https://api.example.com/health"}])"));

@@ -228,5 +228,18 @@ TEST(Library, MaestrosEc2RestartWorksForHostFaultsAndTheAmiPathServesNobody) {
   EXPECT_GT(fixed.rto_ms.finite_count(), 600u * 95 / 100);
 }
 
+TEST(Library, MangusLastKnownGoodSnapshotCostsUpToFifteenMinutesMore) {
+  const fs::path file = library() / "mangu-database-corruption.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 400);
+  // The newest 15-minute snapshot at or before "5 minutes before the corruption".
+  EXPECT_GE(r.rpo_ms[0].quantile(0.02), 5 * sim::kMinute);
+  EXPECT_LE(r.rpo_ms[0].quantile(0.9), 21 * sim::kMinute);
+  EXPECT_GT(r.rpo_ms[0].quantile(0.9), 15 * sim::kMinute) << "the 15 min RPO is missed often";
+  // The query's ${GOOD_TIME} is read as the step runs: a day earlier, a day more lost.
+  const ScenarioResults older =
+      run(load_scenario(file.string(), {"variables.GOOD_TIME={\"onset\": \"-1d\"}"}), 100);
+  EXPECT_GT(older.rpo_ms[0].quantile(0.5), sim::kDay);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios

@@ -70,6 +70,10 @@ TEST(Query, FiltersComparisonsAndTimestamps) {
   EXPECT_EQ(run("length(DBSnapshots[?SnapshotCreateTime > '1970-01-01T02:00:00Z'])", snapshots()),
             Value(2))
       << "a timestamp compares with an ISO string as an instant (epoch 0 here)";
+  // The seed's own form: an ISO time as a raw backtick literal (not JSON; the CLI reads it as
+  // a string).
+  EXPECT_EQ(run("length(DBSnapshots[?SnapshotCreateTime<=`1970-01-01T02:00:00Z`])", snapshots()),
+            Value(2));
   EXPECT_EQ(run("length(DBSnapshots[?Status != 'available'])", snapshots()), Value(1));
   EXPECT_EQ(
       run("length(DBSnapshots[?!(Status == 'available') || PercentProgress < `50`])", snapshots()),
