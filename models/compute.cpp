@@ -66,6 +66,35 @@ void Compute::add_eks_cluster(EksCluster cluster) {
 void Compute::add_deployment(KubeDeployment deployment) {
   deployments_.push_back(std::move(deployment));
 }
+KubeDeployment* Compute::mutable_deployment(std::string_view key) {
+  const auto slash = key.find('/');
+  const std::string_view cluster = slash == std::string_view::npos ? "" : key.substr(0, slash);
+  const std::string_view name = slash == std::string_view::npos ? key : key.substr(slash + 1);
+  for (KubeDeployment& d : deployments_) {
+    if (d.name == name && (cluster.empty() || d.cluster == cluster)) return &d;
+  }
+  return nullptr;
+}
+
+void Compute::fail_eks_cluster(std::string_view name, Time t) {
+  for (EksCluster& c : eks_) {
+    if (c.name == name && c.exists_from <= t) c.deleted_at = std::min(c.deleted_at, t);
+  }
+  for (KubeDeployment& d : deployments_) {
+    if (d.cluster != name) continue;
+    if (std::find(d.broken.begin(), d.broken.end(), kNoPods) == d.broken.end())
+      d.broken.push_back(kNoPods);
+    d.serving.emplace_back(t, kNoPods);
+  }
+}
+
+int KubeDeployment::serving_at(Time t) const {
+  int current = templates.front();
+  for (const auto& [from, id] : serving) {
+    if (from <= t) current = id;
+  }
+  return current;
+}
 void Compute::add_stack(Stack stack) {
   stacks_.push_back(std::move(stack));
 }
@@ -180,8 +209,35 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
   for (const std::string& id : lb->instances) {
     if (instance_serving(id, seen, t)) return true;
   }
+  for (const std::string& key : lb->kube_deployments) {
+    if (deployment_serving(key, seen, t)) return true;
+  }
   for (const auto& [id, at] : lb->registered) {
     if (at <= seen && instance_serving(id, seen, t)) return true;
+  }
+  return false;
+}
+
+bool Compute::deployment_serving(std::string_view key, Time seen, Time t) const {
+  const auto slash = key.find('/');
+  const std::string_view cluster = key.substr(0, slash);
+  const std::string_view name = slash == std::string_view::npos ? key : key.substr(slash + 1);
+  for (const KubeDeployment& d : deployments_) {
+    if (d.name != name || d.cluster != cluster) continue;
+    // Its cluster must be up throughout (a recreated cluster serves once active).
+    bool cluster_known = false, cluster_up = false;
+    for (const EksCluster& c : eks_) {
+      if (c.name != cluster) continue;
+      cluster_known = true;
+      cluster_up = cluster_up ||
+                   (c.active_from <= seen && t < c.deleted_at &&
+                    context_.data_plane_up(c.region, seen) && context_.data_plane_up(c.region, t));
+    }
+    if (cluster_known && !cluster_up) return false;
+    auto ok = [&](Time at) {
+      return std::find(d.broken.begin(), d.broken.end(), d.serving_at(at)) == d.broken.end();
+    };
+    return ok(seen) && ok(t);
   }
   return false;
 }
@@ -711,14 +767,21 @@ Outcome Compute::apply_stack(const Request& r) {
     add_load_balancer(std::move(lb));
     ++created;
   }
+  Time finished = done;
   for (const std::string& cluster : stack.eks_clusters) {
-    eks_.push_back(
-        {cluster, stack.region, done,
-         done + context_.draw(context_.calibration().eks_create, "eks/create", cluster)});
+    if (std::any_of(eks_.begin(), eks_.end(), [&](const EksCluster& c) {
+          return c.name == cluster && c.exists_from <= t && t < c.deleted_at;
+        })) {
+      continue;
+    }
+    const Time active = done + context_.draw(context_.calibration().eks_create, "eks/create",
+                                             cluster, static_cast<std::uint64_t>(t));
+    eks_.push_back({cluster, stack.region, done, active});
+    finished = std::max(finished, active);  // the provider waits for ACTIVE
     ++created;
   }
   Outcome out = Outcome::success(Value::object({{"Created", created}}));
-  out.latency = d;  // the command returns when the apply is complete
+  out.latency = finished - t;  // the command returns when the apply is complete
   return out;
 }
 
@@ -726,27 +789,55 @@ Outcome Compute::kubectl(const Request& r) {
   const Time t = context_.now();
   const std::string cluster = r.text("context");
   const std::string name = last_segment(r.text("deployment"));
-  auto it = std::find_if(deployments_.begin(), deployments_.end(), [&](const KubeDeployment& d) {
-    return d.name == name && (cluster.empty() || d.cluster == cluster);
-  });
-  if (it == deployments_.end())
-    return Outcome::failure(AwsErrorCode::kCommandFailed,
-                            fmt::format("deployments.apps \"{}\" not found", name));
-  auto eks = std::find_if(eks_.begin(), eks_.end(),
-                          [&](const EksCluster& c) { return c.name == it->cluster; });
-  if (eks != eks_.end() && (t < eks->active_from || !context_.data_plane_up(eks->region, t))) {
-    return Outcome::failure(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
-  }
   const std::string& op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
+  // `kubectl apply -f DIR` names no deployment: it applies them all (of the context's cluster).
+  std::vector<KubeDeployment*> targets;
+  for (KubeDeployment& d : deployments_) {
+    if ((name.empty() ? op == "apply" : d.name == name) &&
+        (cluster.empty() || d.cluster == cluster)) {
+      targets.push_back(&d);
+    }
+  }
+  if (targets.empty()) {
+    return Outcome::failure(AwsErrorCode::kCommandFailed,
+                            name.empty() ? std::string("error: no objects passed to apply")
+                                         : fmt::format("deployments.apps \"{}\" not found", name));
+  }
+  for (const KubeDeployment* d : targets) {
+    // The API server of a cluster of that name that exists now, is active and reachable.
+    bool known = false, reachable = false;
+    for (const EksCluster& c : eks_) {
+      if (c.name != d->cluster) continue;
+      known = true;
+      reachable = reachable || (c.exists_from <= t && c.active_from <= t && t < c.deleted_at &&
+                                context_.data_plane_up(c.region, t));
+    }
+    if (known && !reachable)
+      return Outcome::failure(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
+  }
   if (op == "rollout-status") {
     Outcome out = Outcome::success(Value::object({{"ready", true}}));
-    out.latency = std::max<sim::Duration>(0, it->ready_from - t);
+    out.latency = std::max<sim::Duration>(0, targets.front()->ready_from - t);
     return out;
   }
-  it->revision += op == "rollout-undo" ? -1 : 1;
-  it->ready_from = t + context_.draw(context_.calibration().kubectl_rollout, "kubectl/rollout",
-                                     name, static_cast<std::uint64_t>(t));
-  return Outcome::success(Value::object({{"revision", it->revision}}));
+  for (KubeDeployment* d : targets) {
+    int next = d->templates.back();
+    if (op == "rollout-undo") {
+      if (d->templates.size() < 2) {
+        return Outcome::failure(
+            AwsErrorCode::kCommandFailed,
+            fmt::format("error: no rollout history found for deployment \"{}\"", d->name));
+      }
+      next = d->templates[d->templates.size() - 2];
+      d->templates.erase(d->templates.end() - 2);  // re-labelled as the newest revision
+    }
+    d->templates.push_back(next);
+    ++d->revision;
+    d->ready_from = t + context_.draw(context_.calibration().kubectl_rollout, "kubectl/rollout",
+                                      d->name, static_cast<std::uint64_t>(t));
+    d->serving.emplace_back(d->ready_from, next);
+  }
+  return Outcome::success(Value::object({{"revision", targets.back()->revision}}));
 }
 
 }  // namespace drsim::models

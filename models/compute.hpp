@@ -5,6 +5,7 @@
 // operations with a duration model.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,7 @@ struct LoadBalancer {
   std::string target_group;                                   // name
   std::vector<std::string> ecs_services;                      // "cluster/service" behind it
   std::vector<std::string> instances;                         // EC2 ids behind it
+  std::vector<std::string> kube_deployments;                  // "cluster/name" behind it
   std::vector<std::pair<std::string, sim::Time>> registered;  // targets added later, and when
   sim::Time exists_from = 0;
 };
@@ -88,7 +90,16 @@ struct EksCluster {
 struct KubeDeployment {
   std::string cluster, name;
   int revision = 1;
-  sim::Time ready_from = 0;
+  sim::Time ready_from = 0;  // the current revision's pods are all ready from then
+  // Pod templates by revision, oldest first: `kubectl rollout undo` brings back the one
+  // before the current as a new revision (so two undos toggle between the last two).
+  std::vector<int> templates{0};
+  // Which template serves from when: (ready from, template), in time order.
+  std::vector<std::pair<sim::Time, int>> serving{{std::numeric_limits<sim::Time>::min(), 0}};
+  std::vector<int> broken;  // templates whose pods fail their health checks
+
+  /// The template whose pods serve at `t`.
+  int serving_at(sim::Time t) const;
 };
 
 /// What an infrastructure-as-code apply creates (the DR stack), and how long it takes.
@@ -115,6 +126,11 @@ class Compute {
   void add_load_balancer(LoadBalancer lb);
   void add_eks_cluster(EksCluster cluster);
   void add_deployment(KubeDeployment deployment);
+  KubeDeployment* mutable_deployment(std::string_view cluster_and_name);
+  /// EKS cluster `name` is gone from `t`, and the pods of its deployments with it (until a
+  /// `kubectl apply` on a cluster of that name brings them back).
+  void fail_eks_cluster(std::string_view name, sim::Time t);
+  static constexpr int kNoPods = -1;  // the template "serving" where a cluster lost its pods
   void add_stack(Stack stack);
   void clear();
 
@@ -148,6 +164,8 @@ class Compute {
   std::vector<EcsService> services_;
   std::vector<Ec2Instance> instances_;
   std::vector<MachineImage> images_;
+  /// Whether deployment "cluster/name" passes a load balancer's checks at `seen` and `t`.
+  bool deployment_serving(std::string_view key, sim::Time seen, sim::Time t) const;
   /// Whether instance `id` serves a load balancer's checks at `t` (running since `seen`).
   bool instance_serving(std::string_view id, sim::Time seen, sim::Time t) const;
   std::vector<EbsVolume> volumes_;

@@ -7,7 +7,7 @@
 namespace drsim::models {
 namespace {
 
-constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
+constexpr std::array<std::pair<FailureKind, std::string_view>, 20> kNames{{
     {FailureKind::kRegionOutage, "region-outage"},
     {FailureKind::kControlPlaneOutage, "control-plane-outage"},
     {FailureKind::kSlowControlPlane, "slow-control-plane"},
@@ -26,6 +26,8 @@ constexpr std::array<std::pair<FailureKind, std::string_view>, 18> kNames{{
     {FailureKind::kOperationFailure, "operation-failure"},
     {FailureKind::kPersonUnavailable, "person-unavailable"},
     {FailureKind::kInstanceFailure, "instance-failure"},
+    {FailureKind::kBadDeployment, "bad-deployment"},
+    {FailureKind::kEksClusterFailure, "eks-cluster-failure"},
 }};
 
 }  // namespace
@@ -131,6 +133,19 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
         i->host_fault = context.uniform("failure/host-fault", f.target, index) < f.probability;
         result.detail = i->host_fault ? "a host fault" : "a fault of the instance itself";
       }
+      break;
+    case FailureKind::kBadDeployment:
+      if (KubeDeployment* d = cloud.compute().mutable_deployment(f.target)) {
+        const int bad = 1000 + static_cast<int>(index);  // a template of its own
+        d->broken.push_back(bad);
+        d->templates.push_back(bad);
+        ++d->revision;
+        d->ready_from = start;
+        d->serving.emplace_back(start, bad);
+      }
+      break;
+    case FailureKind::kEksClusterFailure:
+      cloud.compute().fail_eks_cluster(f.target, start);
       break;
   }
   result.description =

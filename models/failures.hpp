@@ -34,6 +34,8 @@ enum class FailureKind {
   kPersonUnavailable,   // role does not answer for `duration`
   kInstanceFailure,     // target: EC2 instance; its status checks fail; `probability`: a host
                         // fault that a stop and start cures (otherwise the instance's own)
+  kBadDeployment,       // target: "cluster/deployment"; a new revision whose pods fail checks
+  kEksClusterFailure,   // target: EKS cluster; it is gone, and its pods with it
 };
 
 struct Failure {

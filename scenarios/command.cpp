@@ -92,6 +92,58 @@ std::vector<Word> split(std::string_view text) {
   return words;
 }
 
+/// kubectl as written (`kubectl rollout undo deployment/web -n prod`, `kubectl apply -f
+/// k8s/deployments/`) into the operation-and-parameters form the rest of the parser reads:
+/// `kubectl rollout-undo --deployment web`.
+void kubectl_words(std::string_view text, std::vector<Word>& words) {
+  if (words.size() < 2) return;
+  auto word = [](std::string raw, std::size_t column) {
+    Word w;
+    w.raw = raw;
+    w.value.parts.push_back({std::move(raw)});
+    w.column = column;
+    return w;
+  };
+  std::vector<Word> out{words[0]};
+  std::size_t i = 1;
+  if (words[1].raw == "rollout" && words.size() >= 3 && !words[2].raw.starts_with("-")) {
+    out.push_back(word("rollout-" + words[2].raw, words[1].column));
+    i = 3;
+  } else {
+    out.push_back(words[1]);
+    i = 2;
+  }
+  for (; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (w.raw == "-n" || w.raw == "--namespace" || w.raw == "--context") {
+      if (i + 1 >= words.size()) fail(text, w.column, fmt::format("{} needs a value", w.raw));
+      if (w.raw == "--context") {
+        out.push_back(word("--context", w.column));
+        out.push_back(words[i + 1]);
+      }
+      ++i;  // namespaces are not modelled
+    } else if (w.raw == "-f" || w.raw == "--filename") {
+      if (i + 1 >= words.size()) fail(text, w.column, fmt::format("{} needs a path", w.raw));
+      out.push_back(word("--filename", w.column));
+      out.push_back(words[++i]);
+    } else if (w.raw.starts_with("deployment/") || w.raw.starts_with("deploy/")) {
+      Word name = w;
+      const std::size_t slash = w.raw.find('/') + 1;
+      name.raw = w.raw.substr(slash);
+      if (!name.value.parts.empty() && !name.value.parts[0].variable)
+        name.value.parts[0].text = name.value.parts[0].text.substr(slash);
+      out.push_back(word("--deployment", w.column));
+      out.push_back(std::move(name));
+    } else if (w.raw.starts_with("-")) {
+      // --watch, --timeout=...: presentation and pacing only
+    } else {
+      fail(text, w.column,
+           fmt::format("unexpected argument `{}`: name the deployment as deployment/NAME", w.raw));
+    }
+  }
+  words = std::move(out);
+}
+
 std::vector<std::string_view> services() {
   std::set<std::string_view> names;
   for (const models::OperationInfo& op : models::operations()) names.insert(op.service);
@@ -101,7 +153,8 @@ std::vector<std::string_view> services() {
 }  // namespace
 
 models::Value ValueTemplate::resolve(
-    const std::map<std::string, models::Value, std::less<>>& variables) const {
+    const std::map<std::string, models::Value, std::less<>>& variables,
+    std::int64_t epoch_unix_ms) const {
   if (is_flag) return models::Value(flag);
   auto lookup = [&](const std::string& name) -> const models::Value& {
     static const models::Value kNull;
@@ -115,7 +168,7 @@ models::Value ValueTemplate::resolve(
     return v.is_null() ? models::Value("None") : v;
   }
   std::string out;
-  for (const Part& p : parts) out += p.variable ? lookup(p.text).to_text() : p.text;
+  for (const Part& p : parts) out += p.variable ? lookup(p.text).to_text(epoch_unix_ms) : p.text;
   return models::Value(out);
 }
 
@@ -129,12 +182,14 @@ std::vector<std::string> ValueTemplate::variables() const {
 
 models::Request CommandTemplate::resolve(
     const std::map<std::string, models::Value, std::less<>>& variables,
-    const std::string& default_region) const {
+    const std::string& default_region, std::int64_t epoch_unix_ms) const {
   models::Request r;
   r.service = service;
   r.operation = operation;
-  r.region = region.parts.empty() ? default_region : region.resolve(variables).to_text();
-  for (const auto& [name, value] : params) r.params.push_back({name, value.resolve(variables)});
+  r.region = region.parts.empty() ? default_region
+                                  : region.resolve(variables, epoch_unix_ms).to_text(epoch_unix_ms);
+  for (const auto& [name, value] : params)
+    r.params.push_back({name, value.resolve(variables, epoch_unix_ms)});
   return r;
 }
 
@@ -154,6 +209,7 @@ bool CommandTemplate::mutating() const {
 CommandTemplate parse_command(std::string_view text) {
   std::vector<Word> words = split(text);
   if (!words.empty() && words.front().raw == "aws") words.erase(words.begin());
+  if (!words.empty() && words.front().raw == "kubectl") kubectl_words(text, words);
   // Global options may come before the service: aws --region us-east-1 rds ...
   std::vector<Word> global;
   while (words.size() >= 2 && words.front().raw.starts_with("--")) {

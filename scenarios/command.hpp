@@ -4,6 +4,7 @@
 //       --db-snapshot-identifier "$LATEST_SNAPSHOT" --multi-az --region us-east-1
 //   rds wait db-instance-available --db-instance-identifier mangu-db-dr --region us-east-1
 //   s3 sync s3://assets-dr s3://assets
+//   kubectl rollout undo deployment/web     (kubectl's own syntax: rollout-undo --deployment web)
 //
 // The leading "aws" is optional. Values may refer to variables bound by earlier steps
 // ($NAME or ${NAME}); a value that is exactly one variable keeps the variable's type (a
@@ -31,8 +32,10 @@ struct ValueTemplate {
   bool is_flag = false;
   bool flag = false;
 
-  /// The value with variables substituted; a lone variable keeps its own type.
-  models::Value resolve(const std::map<std::string, models::Value, std::less<>>& variables) const;
+  /// The value with variables substituted; a lone variable keeps its own type (a timestamp
+  /// inside text reads as ISO 8601 from `epoch_unix_ms`).
+  models::Value resolve(const std::map<std::string, models::Value, std::less<>>& variables,
+                        std::int64_t epoch_unix_ms = 0) const;
   /// Variables it reads.
   std::vector<std::string> variables() const;
 };
@@ -48,7 +51,7 @@ struct CommandTemplate {
 
   /// The request with variables substituted and `default_region` when no --region.
   models::Request resolve(const std::map<std::string, models::Value, std::less<>>& variables,
-                          const std::string& default_region) const;
+                          const std::string& default_region, std::int64_t epoch_unix_ms = 0) const;
   /// Every variable the command reads.
   std::vector<std::string> variables() const;
   bool mutating() const;

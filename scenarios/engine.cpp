@@ -97,7 +97,7 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
             "no earlier step binds ${} (check the `outputs` of the steps this one runs after)", v)};
     co_return;
   }
-  models::Request request = c.resolve(variables, s.default_region);
+  models::Request request = c.resolve(variables, s.default_region, cloud.context().epoch_unix_ms());
   for (models::Param& p : request.params) {
     if (p.value.is_string() && p.value.as_string().starts_with("file://"))
       p.value = s.files.at(p.value.as_string().substr(7));
@@ -186,6 +186,11 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     i.exists_from = i.running_from = long_ago;
     cloud_.compute().add_instance(std::move(i));
   }
+  for (models::EksCluster c : s.eks_clusters) {
+    c.exists_from = c.active_from = long_ago;
+    cloud_.compute().add_eks_cluster(std::move(c));
+  }
+  for (const models::KubeDeployment& d : s.kube_deployments) cloud_.compute().add_deployment(d);
   for (const models::MachineImage& im : s.images)
     cloud_.compute().add_image(im.region, im.id, onset + im.created);
   for (models::LoadBalancer lb : s.load_balancers) {

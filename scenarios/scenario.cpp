@@ -134,18 +134,20 @@ models::EcsService load_ecs(const json& j, const std::string& p) {
 }
 
 models::LoadBalancer load_lb(const json& j, const std::string& p) {
-  Obj o(j, p, "a load balancer", {"name", "region", "dns_name", "ecs_services", "instances"});
+  Obj o(j, p, "a load balancer",
+        {"name", "region", "dns_name", "ecs_services", "instances", "kube_deployments"});
   return {.name = o.text("name", true),
           .region = o.text("region", true),
           .dns_name = o.text("dns_name"),
           .target_group = o.text("name", true),
           .ecs_services = o.strings("ecs_services"),
-          .instances = o.strings("instances")};
+          .instances = o.strings("instances"),
+          .kube_deployments = o.strings("kube_deployments")};
 }
 
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   Obj t(j, pointer, "the topology",
-        {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "ec2", "load_balancers",
+        {"regions", "kms_keys", "rds", "data_stores", "dns", "ecs", "ec2", "eks", "load_balancers",
          "stacks", "secrets", "team", "endpoints", "aurora", "s3"});
   s.regions = t.strings("regions");
   if (s.regions.empty()) fail(pointer, "the topology needs at least one region in `regions`");
@@ -237,9 +239,11 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
   t.each("load_balancers",
          [&](const json& e, const std::string& p) { s.load_balancers.push_back(load_lb(e, p)); });
   t.each("stacks", [&](const json& e, const std::string& p) {
-    Obj o(e, p, "an infrastructure stack", {"name", "region", "ecs", "load_balancers", "duration"});
+    Obj o(e, p, "an infrastructure stack",
+          {"name", "region", "ecs", "load_balancers", "eks", "duration"});
     models::Stack stack{.name = o.text("name", true),
-                        .region = region(o.text("region", true), o.at("region"))};
+                        .region = region(o.text("region", true), o.at("region")),
+                        .eks_clusters = o.strings("eks")};
     o.each("ecs",
            [&](const json& x, const std::string& q) { stack.services.push_back(load_ecs(x, q)); });
     o.each("load_balancers", [&](const json& x, const std::string& q) {
@@ -310,6 +314,26 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
            o.has("created") ? signed_duration(o["created"], o.at("created")) : -30 * sim::kDay});
     });
   }
+  if (t.has("eks")) {
+    Obj eks(t["eks"], t.at("eks"), "the EKS section", {"clusters", "deployments"});
+    eks.each("clusters", [&](const json& e, const std::string& p) {
+      Obj o(e, p, "an EKS cluster", {"name", "region"});
+      s.eks_clusters.push_back(
+          {.name = o.text("name", true), .region = region(o.text("region", true), o.at("region"))});
+    });
+    eks.each("deployments", [&](const json& e, const std::string& p) {
+      Obj o(e, p, "a Kubernetes deployment", {"cluster", "name"});
+      const std::string cluster = o.text("cluster", true);
+      if (std::none_of(s.eks_clusters.begin(), s.eks_clusters.end(),
+                       [&](const models::EksCluster& c) { return c.name == cluster; })) {
+        std::vector<std::string_view> names;
+        for (const models::EksCluster& c : s.eks_clusters) names.push_back(c.name);
+        fail(o.at("cluster"), fmt::format("EKS cluster `{}` is not in the topology", cluster),
+             sim::suggest(cluster, names));
+      }
+      s.kube_deployments.push_back({.cluster = cluster, .name = o.text("name", true)});
+    });
+  }
   t.each("endpoints", [&](const json& e, const std::string& p) {
     Obj o(e, p, "an endpoint", {"name", "region"});
     s.endpoints.emplace_back(o.text("name", true), region(o.text("region", true), o.at("region")));
@@ -356,14 +380,24 @@ void load_failures(const Obj& root, Scenario& s) {
     failure.operation = o.text("operation");
     failure.keys = o.strings("keys");
     failure.probability = o.number("probability", 1.0);
+    // Targets of the compute failures must name something in the topology.
+    std::vector<std::string> known;
+    std::string what;
     if (failure.kind == models::FailureKind::kInstanceFailure) {
-      std::vector<std::string_view> ids;
-      for (const models::Ec2Instance& i : s.instances) ids.push_back(i.id);
-      if (std::find(ids.begin(), ids.end(), failure.target) == ids.end()) {
-        fail(o.at("target"),
-             fmt::format("`{}` is not an EC2 instance of the topology", failure.target),
-             sim::suggest(failure.target, ids));
-      }
+      what = "an EC2 instance";
+      for (const models::Ec2Instance& i : s.instances) known.push_back(i.id);
+    } else if (failure.kind == models::FailureKind::kBadDeployment) {
+      what = "a Kubernetes deployment (cluster/name)";
+      for (const models::KubeDeployment& d : s.kube_deployments)
+        known.push_back(d.cluster + "/" + d.name);
+    } else if (failure.kind == models::FailureKind::kEksClusterFailure) {
+      what = "an EKS cluster";
+      for (const models::EksCluster& c : s.eks_clusters) known.push_back(c.name);
+    }
+    if (!what.empty() && std::find(known.begin(), known.end(), failure.target) == known.end()) {
+      const std::vector<std::string_view> views(known.begin(), known.end());
+      fail(o.at("target"), fmt::format("`{}` is not {} of the topology", failure.target, what),
+           sim::suggest(failure.target, views));
     }
     if (o.has("error")) {
       const auto code = models::error_from_name(o.text("error"));

@@ -85,6 +85,8 @@ struct Scenario {
   std::vector<models::EcsService> services;
   std::vector<models::LoadBalancer> load_balancers;
   std::vector<models::Ec2Instance> instances;
+  std::vector<models::EksCluster> eks_clusters;
+  std::vector<models::KubeDeployment> kube_deployments;
   std::vector<models::MachineImage> images;  // `created` relative to the onset
   std::vector<models::Stack> stacks;
   std::vector<models::Secret> secrets;

@@ -412,5 +412,63 @@ TEST_F(Ec2FailureTest, AFaultOfTheInstanceItselfNeedsANewInstanceBehindTheBalanc
   EXPECT_TRUE(serving(now()));
 }
 
+/// A deployment on an EKS cluster behind a load balancer.
+class KubeTest : public CloudTest {
+ protected:
+  void SetUp() override {
+    cloud_.compute().add_eks_cluster({.name = "eks", .region = "us-west-2"});
+    cloud_.compute().add_deployment({.cluster = "eks", .name = "web"});
+    cloud_.compute().add_load_balancer({.name = "web-alb",
+                                        .region = "us-west-2",
+                                        .target_group = "tg-web",
+                                        .kube_deployments = {"eks/web"}});
+    cloud_.compute().add_stack({.name = "eks", .region = "us-west-2", .eks_clusters = {"eks"}});
+  }
+  bool serving(sim::Time t) { return cloud_.compute().load_balancer_healthy("web-alb", t); }
+  Outcome kubectl(const std::string& op, std::initializer_list<Param> params) {
+    return call(req("kubectl", op, "us-west-2", params));
+  }
+  /// Runs `op` and returns when the rollout is ready.
+  void rollout(const std::string& op) {
+    ASSERT_TRUE(kubectl(op, {{"deployment", "web"}}).ok());
+    at(now() + kubectl("rollout-status", {{"deployment", "web"}}).latency + kMinute);
+  }
+};
+
+TEST_F(KubeTest, RolloutUndoGoesBackOneRevisionAndTwoUndosToggle) {
+  inject(cloud_, {.kind = FailureKind::kBadDeployment, .target = "eks/web"}, kHour);
+  at(2 * kHour);
+  EXPECT_TRUE(serving(kHour - kMinute));
+  EXPECT_FALSE(serving(now()));
+  rollout("rollout-undo");
+  EXPECT_TRUE(serving(now())) << "back on the revision before the bad one";
+  rollout("rollout-undo");
+  EXPECT_FALSE(serving(now())) << "a second undo brings the bad revision back";
+  rollout("rollout-restart");
+  EXPECT_FALSE(serving(now())) << "a restart keeps the current (bad) template";
+}
+
+TEST_F(KubeTest, ARecreatedClusterServesOnlyOnceTheDeploymentsAreAppliedAgain) {
+  inject(cloud_, {.kind = FailureKind::kEksClusterFailure, .target = "eks"}, kHour);
+  at(2 * kHour);
+  EXPECT_FALSE(serving(now()));
+  EXPECT_EQ(kubectl("apply", {}).error->code, AwsErrorCode::kCommandFailed)
+      << "the API server is gone";
+  const Outcome applied = ok(req("terraform", "apply", "us-west-2", {{"stack", "eks"}}));
+  at(now() + applied.latency);
+  EXPECT_EQ(ok(req("eks", "describe-cluster", "us-west-2", {{"name", "eks"}}))
+                .result["cluster"]["status"]
+                .as_string(),
+            "ACTIVE")
+      << "the apply returns once the new cluster is ACTIVE";
+  at(now() + kMinute);
+  EXPECT_FALSE(serving(now())) << "a new cluster has no pods";
+  ASSERT_TRUE(kubectl("apply", {{"filename", "k8s/deployments/"}}).ok());
+  at(now() + kubectl("rollout-status", {{"deployment", "web"}}).latency + kMinute);
+  EXPECT_TRUE(serving(now()));
+  EXPECT_FALSE(serving(kHour + kMinute)) << "history: down while the cluster was gone";
+  EXPECT_TRUE(serving(kHour - kMinute));
+}
+
 }  // namespace
 }  // namespace drsim::models

@@ -32,6 +32,31 @@ TEST(Command, ParsesASeedRunbooksRestoreWithVariablesAndFlags) {
   EXPECT_EQ(r.text("db-instance-class"), "db.r6g.xlarge");
 }
 
+TEST(Command, KubectlAsWrittenAndTimestampsInsideText) {
+  CommandTemplate c = parse_command("kubectl rollout undo deployment/$APP -n prod");
+  EXPECT_EQ(c.service, "kubectl");
+  EXPECT_EQ(c.operation, "rollout-undo");
+  EXPECT_EQ(c.resolve({{"APP", Value("muejam-backend")}}, "us-east-1").text("deployment"),
+            "muejam-backend");
+  c = parse_command("kubectl apply -f k8s/deployments/ --context prod-eks");
+  EXPECT_EQ(c.operation, "apply");
+  const models::Request r = c.resolve({}, "us-east-1");
+  EXPECT_EQ(r.text("filename"), "k8s/deployments/");
+  EXPECT_EQ(r.text("context"), "prod-eks");
+  EXPECT_EQ(r.text("deployment"), "");
+  try {
+    parse_command("kubectl rollout undo muejam-backend");
+    FAIL() << "parsed";
+  } catch (const sim::InputError& e) {
+    EXPECT_NE(e.message().find("deployment/NAME"), std::string::npos) << e.what();
+  }
+  // A timestamp spliced into text reads as ISO 8601 from the scenario's epoch.
+  const models::Request named =
+      parse_command("rds create-db-snapshot --db-snapshot-identifier forensic-$AT")
+          .resolve({{"AT", Value(models::Timestamp{sim::kHour})}}, "us-west-2", 1767571200000);
+  EXPECT_EQ(named.text("db-snapshot-identifier"), "forensic-2026-01-05T01:00:00.000Z");
+}
+
 TEST(Command, QueryOutputAndDefaultRegion) {
   const CommandTemplate c = parse_command(
       "rds describe-db-snapshots --query 'DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] "
