@@ -60,7 +60,10 @@ class S3 {
   /// Deletes the bucket outright (failure injection).
   void delete_bucket(std::string_view bucket, sim::Time t);
   Bucket* bucket(std::string_view name);
-  void clear() { buckets_.clear(); }
+  void clear() {
+    buckets_.clear();
+    versions_made_ = 0;  // version ids (and the draws keyed by them) start afresh each trial
+  }
 
   Outcome handle(const Request& request);
 
