@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 
 namespace drsim::scenarios {
@@ -58,6 +59,30 @@ TEST(Library, MueJamsReplicaPromotionMeetsItsSeventyMinuteEstimate) {
   EXPECT_LT(r.rto_ms.quantile(0.5), 70 * sim::kMinute);
   EXPECT_LT(r.rpo_ms[0].quantile(0.95), 2 * sim::kMinute)
       << "a promoted replica loses only its lag";
+}
+
+TEST(Library, ATrialIsTheSameWhateverTrialsItsEngineRanBefore) {
+  // Workers reuse an engine for many trials, in an order that depends on scheduling; any state
+  // a trial leaves behind would make results depend on the number of threads.
+  // One engine runs trials forwards, another backwards: each trial sees a different history.
+  auto same = [](const Scenario& s, const std::string& what, std::uint64_t trials) {
+    Engine forwards(s), backwards(s);
+    std::vector<TrialOutcome> first;
+    for (std::uint64_t t = 0; t < trials; ++t) first.push_back(forwards.run_trial(11, t));
+    for (std::uint64_t t = trials; t-- > 0;) {
+      const TrialOutcome o = backwards.run_trial(11, t);
+      ASSERT_EQ(o.rto_ms, first[t].rto_ms) << what << " trial " << t;
+      ASSERT_EQ(o.rpo_ms, first[t].rpo_ms) << what << " trial " << t;
+      ASSERT_EQ(o.cause, first[t].cause) << what << " trial " << t;
+    }
+  };
+  for (const auto& entry : fs::directory_iterator(library())) {
+    if (entry.path().extension() != ".json") continue;
+    same(load_scenario(entry.path().string()), entry.path().filename().string(), 60);
+  }
+  same(load_scenario((library() / "mangu-s3-deletion-from-replica.json").string(),
+                     {"topology.s3.0.replication.0.delete_markers=true"}),
+       "replicated delete markers", 300);
 }
 
 TEST(Library, MaestrosFirstSnapshotIsItsOldest) {
@@ -239,6 +264,35 @@ TEST(Library, MangusLastKnownGoodSnapshotCostsUpToFifteenMinutesMore) {
   const ScenarioResults older =
       run(load_scenario(file.string(), {"variables.GOOD_TIME={\"onset\": \"-1d\"}"}), 100);
   EXPECT_GT(older.rpo_ms[0].quantile(0.5), sim::kDay);
+}
+
+TEST(Library, MaestrosEksRebuildMeetsItsTwoHoursOnlyWithTheRedeploy) {
+  const fs::path file = library() / "maestrohwithit-eks-failure.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 300);
+  EXPECT_GT(r.rto_ms.count_at_most(2 * sim::kHour), 300u * 95 / 100);
+  EXPECT_GT(r.rto_ms.quantile(0.5), 15 * sim::kMinute) << "Terraform waits for a new cluster";
+  // A recreated cluster has no pods until the deployments are applied again.
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["runbook"].erase(j["runbook"].size() - 1);  // drop the redeploy
+  const ScenarioResults without = run(parse_scenario(j.dump(), file.string()), 100);
+  EXPECT_EQ(without.rto_ms.finite_count(), 0u);
+}
+
+TEST(Library, MueJamsRollbackWorksOnceAndASecondUndoBringsTheBadRevisionBack) {
+  const fs::path file = library() / "muejam-deployment-rollback.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 300);
+  EXPECT_GT(r.rto_ms.count_at_most(sim::kHour), 300u * 95 / 100);
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  nlohmann::json again = j["runbook"][0];
+  again["id"] = "rollback-again";
+  again["after"] = {"rollback"};
+  j["runbook"][1]["after"] = {"rollback-again"};
+  j["runbook"].push_back(again);
+  const ScenarioResults twice = run(parse_scenario(j.dump(), file.string()), 100);
+  ASSERT_TRUE(twice.causes.contains("step health: probe https://api.muejam.com/health failed"));
+  EXPECT_EQ(twice.rto_ms.finite_count(), 0u);
 }
 
 }  // namespace
