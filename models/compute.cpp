@@ -218,6 +218,16 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
   return false;
 }
 
+std::optional<bool> Compute::cluster_up(std::string_view name, Time t) const {
+  std::optional<bool> up;
+  for (const EksCluster& c : eks_) {
+    if (c.name != name) continue;
+    up = up.value_or(false) || (c.exists_from <= t && c.active_from <= t && t < c.deleted_at &&
+                                context_.data_plane_up(c.region, t));
+  }
+  return up;
+}
+
 bool Compute::deployment_serving(std::string_view key, Time seen, Time t) const {
   const auto slash = key.find('/');
   const std::string_view cluster = key.substr(0, slash);
@@ -225,15 +235,8 @@ bool Compute::deployment_serving(std::string_view key, Time seen, Time t) const 
   for (const KubeDeployment& d : deployments_) {
     if (d.name != name || d.cluster != cluster) continue;
     // Its cluster must be up throughout (a recreated cluster serves once active).
-    bool cluster_known = false, cluster_up = false;
-    for (const EksCluster& c : eks_) {
-      if (c.name != cluster) continue;
-      cluster_known = true;
-      cluster_up = cluster_up ||
-                   (c.active_from <= seen && t < c.deleted_at &&
-                    context_.data_plane_up(c.region, seen) && context_.data_plane_up(c.region, t));
-    }
-    if (cluster_known && !cluster_up) return false;
+    const std::optional<bool> up_then = cluster_up(cluster, seen), up_now = cluster_up(cluster, t);
+    if (up_then && !(*up_then && *up_now)) return false;
     auto ok = [&](Time at) {
       return std::find(d.broken.begin(), d.broken.end(), d.serving_at(at)) == d.broken.end();
     };
@@ -804,15 +807,7 @@ Outcome Compute::kubectl(const Request& r) {
                                          : fmt::format("deployments.apps \"{}\" not found", name));
   }
   for (const KubeDeployment* d : targets) {
-    // The API server of a cluster of that name that exists now, is active and reachable.
-    bool known = false, reachable = false;
-    for (const EksCluster& c : eks_) {
-      if (c.name != d->cluster) continue;
-      known = true;
-      reachable = reachable || (c.exists_from <= t && c.active_from <= t && t < c.deleted_at &&
-                                context_.data_plane_up(c.region, t));
-    }
-    if (known && !reachable)
+    if (const std::optional<bool> up = cluster_up(d->cluster, t); up && !*up)
       return Outcome::failure(AwsErrorCode::kCommandFailed, "Unable to connect to the server");
   }
   if (op == "rollout-status") {

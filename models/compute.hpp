@@ -164,6 +164,9 @@ class Compute {
   std::vector<EcsService> services_;
   std::vector<Ec2Instance> instances_;
   std::vector<MachineImage> images_;
+  /// Whether an EKS cluster named `name` exists at `t`, is active and reachable; nullopt when
+  /// no cluster of that name is modelled (its deployments then need none).
+  std::optional<bool> cluster_up(std::string_view name, sim::Time t) const;
   /// Whether deployment "cluster/name" passes a load balancer's checks at `seen` and `t`.
   bool deployment_serving(std::string_view key, sim::Time seen, sim::Time t) const;
   /// Whether instance `id` serves a load balancer's checks at `t` (running since `seen`).
