@@ -201,17 +201,22 @@ void digits(std::string& out, int value, int width) {
   out.append(buffer, static_cast<std::size_t>(width));
 }
 
+/// "YYYY-MM-DD", the start of both ISO 8601 times and snapshot stamps.
+void date(std::string& out, const CivilTime& c) {
+  digits(out, c.year, 4);
+  out += '-';
+  digits(out, c.month, 2);
+  out += '-';
+  digits(out, c.day, 2);
+}
+
 }  // namespace
 
 std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
   std::string out;
   out.reserve(24);
-  digits(out, c.year, 4);
-  out += '-';
-  digits(out, c.month, 2);
-  out += '-';
-  digits(out, c.day, 2);
+  date(out, c);
   out += 'T';
   digits(out, c.hour, 2);
   out += ':';
@@ -228,11 +233,7 @@ std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
   std::string out;
   out.reserve(16);
-  digits(out, c.year, 4);
-  out += '-';
-  digits(out, c.month, 2);
-  out += '-';
-  digits(out, c.day, 2);
+  date(out, c);
   out += '-';
   digits(out, c.hour, 2);
   out += '-';
