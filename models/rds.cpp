@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace drsim::models {
 namespace {
@@ -137,7 +138,7 @@ void Rds::add_schedule(SnapshotSchedule schedule) {
   const Time first = context_.now() - schedule.retention;
   const std::int64_t index = static_cast<std::int64_t>(std::ceil(
       static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
-  schedules_.push_back({std::move(schedule), index});
+  schedules_.push_back({std::move(schedule), index, -1, index, {}});
 }
 
 void Rds::add_cluster(DbCluster cluster) {
@@ -152,8 +153,14 @@ void Rds::add_cluster(DbCluster cluster) {
 
 void Rds::break_copies(std::string_view instance, Time since) {
   for (ScheduleState& s : schedules_) {
-    if (s.schedule.instance_id == instance)
+    if (s.schedule.instance_id == instance) {
       s.schedule.copies_broken_since = std::min(s.schedule.copies_broken_since, since);
+      if (s.first_good_copy >= 0 &&
+          s.schedule.offset + s.first_good_copy * s.schedule.every >= since) {
+        s.first_good_copy = -1;  // that copy fails after all: look again
+        s.no_good_copy_before = s.first_index;
+      }
+    }
   }
 }
 
@@ -162,6 +169,7 @@ DbInstance* Rds::mutable_instance(std::string_view id) {
 }
 
 void Rds::clear() {
+  ++generation_;
   instances_.clear();
   snapshots_.clear();
   clusters_.clear();
@@ -250,9 +258,48 @@ DbCluster* Rds::find_cluster(std::string_view id, std::string_view region) {
 
 DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
   const Time t = context_.now();
-  for (ScheduleState& s : schedules_) materialize(s.schedule, t);
+  auto exists = [&](const DbSnapshot& s) {
+    return s.id == id && s.region == region && s.exists_from <= t && s.deleted_at > t;
+  };
   for (DbSnapshot& s : snapshots_) {
-    if (s.id == id && s.region == region && s.exists_from <= t && s.deleted_at > t) return &s;
+    if (exists(s)) return &s;
+  }
+  // A scheduled snapshot: its identifier is the schedule's prefix and the minute it was taken.
+  const std::int64_t epoch = context_.epoch_unix_ms();
+  for (ScheduleState& state : schedules_) {
+    const SnapshotSchedule& schedule = state.schedule;
+    for (const bool copy : {false, true}) {
+      if (copy && schedule.copy_to.empty()) continue;
+      std::string prefix = schedule.id_prefix;
+      std::string_view suffix;
+      if (copy && schedule.copy_id_prefix.empty()) {
+        std::replace(prefix.begin(), prefix.end(), ':', '-');
+        suffix = "-copy";
+      } else if (copy) {
+        prefix = schedule.copy_id_prefix;
+      }
+      if (!id.starts_with(prefix) || !id.ends_with(suffix) ||
+          id.size() != prefix.size() + 16 + suffix.size())
+        continue;
+      const std::string_view stamp = id.substr(prefix.size(), 16);
+      const std::optional<Time> minute =
+          parse_iso8601(fmt::format("{}T{}:{}:00Z", stamp.substr(0, 10), stamp.substr(11, 2),
+                                    stamp.substr(14, 2)),
+                        epoch);
+      if (!minute || stamp[10] != '-' || stamp[13] != '-') continue;
+      const auto from = static_cast<std::int64_t>(std::ceil(
+          static_cast<double>(*minute - schedule.offset) / static_cast<double>(schedule.every)));
+      for (std::int64_t i = std::max(from, state.first_index);
+           schedule.offset + i * schedule.every < *minute + sim::kMinute; ++i) {
+        if (std::find(state.kept.begin(), state.kept.end(), std::pair{i, copy}) != state.kept.end())
+          continue;
+        std::optional<DbSnapshot> s = scheduled(state, i, copy);
+        if (!s || !exists(*s)) continue;
+        state.kept.emplace_back(i, copy);
+        snapshots_.push_back(std::move(*s));
+        return &snapshots_.back();
+      }
+    }
   }
   return nullptr;
 }
@@ -344,126 +391,277 @@ sim::Duration Rds::copy_duration(double gb, std::string_view from, std::string_v
   return context_.draw(c.copy_setup, "rds/copy-setup", stream_name) + transfer;
 }
 
-void Rds::materialize(SnapshotSchedule& schedule, Time t) {
-  ScheduleState* state = nullptr;
-  for (ScheduleState& s : schedules_) {
-    if (&s.schedule == &schedule) state = &s;
+const DbInstance* Rds::instance_at(std::string_view id, Time t) const {
+  for (const DbInstance& db : instances_) {
+    if (db.config.id == id && db.exists_from <= t && t < db.deleted_at) return &db;
   }
-  const DbInstance* db = instance(schedule.instance_id);
-  if (state == nullptr || db == nullptr) return;
+  return nullptr;
+}
+
+std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy) {
+  const SnapshotSchedule& schedule = state.schedule;
+  const Time taken = schedule.offset + index * schedule.every;
+  const DbInstance* db = instance_at(schedule.instance_id, taken);
+  if (db == nullptr || db->failed_at <= taken) return std::nullopt;
+  if (!context_.data_plane_up(db->config.region, taken)) return std::nullopt;  // no backup
   const Calibration& c = context_.calibration();
   const std::int64_t epoch = context_.epoch_unix_ms();
-  for (;; ++state->next_index) {
-    const Time taken = schedule.offset + state->next_index * schedule.every;
-    if (taken > t) break;
-    if (taken < db->exists_from || db->failed_at <= taken || db->deleted_at <= taken) continue;
-    if (!context_.data_plane_up(db->config.region, taken)) continue;  // no backup while down
-    const std::string id = schedule.id_prefix + snapshot_stamp(taken, epoch);
-    DbSnapshot snap;
-    snap.id = id;
-    snap.region = db->config.region;
-    snap.instance_id = db->config.id;
-    snap.data_store = db->config.data_store;
-    snap.type = schedule.type;
-    snap.data_time = taken;
-    snap.exists_from = taken;
-    snap.deleted_at = taken + schedule.retention;
-    snap.encrypted = db->config.encrypted;
-    snap.kms_key = db->config.kms_key;
-    snap.size_gb = db->config.size_gb;
-    snap.available_at = taken + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", id);
-    if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever)
-      snap.failed = true;
-    const Time ready = snap.available_at;
-    const bool source_ok = !snap.failed;
-    snapshots_.push_back(snap);
+  DbSnapshot snap;
+  snap.id = schedule.id_prefix + snapshot_stamp(taken, epoch);
+  snap.region = db->config.region;
+  snap.instance_id = db->config.id;
+  snap.data_store = db->config.data_store;
+  snap.type = schedule.type;
+  snap.data_time = taken;
+  snap.exists_from = taken;
+  snap.deleted_at = taken + schedule.retention;
+  snap.encrypted = db->config.encrypted;
+  snap.kms_key = db->config.kms_key;
+  snap.size_gb = db->config.size_gb;
+  snap.available_at = taken + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", snap.id);
+  if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever)
+    snap.failed = true;
+  if (!copy) return snap;
 
-    if (schedule.copy_to.empty() || !source_ok) continue;
-    DbSnapshot copy = snap;
-    copy.region = schedule.copy_to;
-    copy.source_region = snap.region;
-    copy.source_id = snap.id;
-    copy.type = "manual";  // a copy of an automated snapshot is a manual snapshot
-    std::string base = snap.id;
-    std::replace(base.begin(), base.end(), ':', '-');
-    copy.id = schedule.copy_id_prefix.empty()
-                  ? base + "-copy"
-                  : schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
-    copy.exists_from = ready;
-    copy.kms_key = schedule.copy_kms_key;
-    // Incremental after the first copy: only the data changed since the previous snapshot.
-    const double change_per_day = schedule.change_gb_per_day > 0
-                                      ? schedule.change_gb_per_day
-                                      : c.rds_daily_change_fraction * db->config.size_gb;
-    const bool first = !state->copied_before;
-    const double gb = first ? db->config.size_gb
-                            : change_per_day * static_cast<double>(schedule.every) / sim::kDay;
-    Time done = ready + copy_duration(gb, snap.region, copy.region, copy.id);
-    // The copy reads from the source region: an outage there stalls it until it returns.
-    if (const Time down = context_.data_plane_fails(snap.region, ready, done); down != kNever) {
-      done = context_.data_plane_back(snap.region, down) + (done - down);
-      if (done < down) done = kNever;  // overflow: never back
+  if (schedule.copy_to.empty() || snap.failed) return std::nullopt;
+  DbSnapshot out = snap;
+  out.region = schedule.copy_to;
+  out.source_region = snap.region;
+  out.source_id = snap.id;
+  out.type = "manual";  // a copy of an automated snapshot is a manual snapshot
+  if (schedule.copy_id_prefix.empty()) {
+    std::replace(out.id.begin(), out.id.end(), ':', '-');
+    out.id += "-copy";
+  } else {
+    out.id = schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
+  }
+  const Time ready = snap.available_at;
+  out.exists_from = ready;
+  out.kms_key = schedule.copy_kms_key;
+  out.failed = ready >= schedule.copies_broken_since ||
+               (out.encrypted && !kms_.accessible(out.region, out.kms_key));
+  // Incremental after the first copy: only the data changed since the previous snapshot.
+  const double change_per_day = schedule.change_gb_per_day > 0
+                                    ? schedule.change_gb_per_day
+                                    : c.rds_daily_change_fraction * db->config.size_gb;
+  const double gb = copied_before(state, index)
+                        ? change_per_day * static_cast<double>(schedule.every) / sim::kDay
+                        : db->config.size_gb;
+  Time done = ready + copy_duration(gb, snap.region, out.region, out.id);
+  // The copy reads from the source region: an outage there stalls it until it returns.
+  if (const Time down = context_.data_plane_fails(snap.region, ready, done); down != kNever) {
+    done = context_.data_plane_back(snap.region, down) + (done - down);
+    if (done < down) done = kNever;  // overflow: never back
+  }
+  out.available_at = done;
+  return out;
+}
+
+bool Rds::copied_before(ScheduleState& state, std::int64_t index) {
+  if (state.first_good_copy >= 0) return state.first_good_copy < index;
+  for (; state.no_good_copy_before < index; ++state.no_good_copy_before) {
+    const std::int64_t i = state.no_good_copy_before;
+    // Whether copy i failed does not depend on its size: build it as if it were the first.
+    const std::int64_t saved = state.first_good_copy;
+    state.first_good_copy = i;  // stops the recursion: copy i then counts as incremental
+    const std::optional<DbSnapshot> c = scheduled(state, i, true);
+    state.first_good_copy = saved;
+    if (c && !c->failed) {
+      state.first_good_copy = i;
+      return true;
     }
-    copy.available_at = done;
-    if (ready >= schedule.copies_broken_since) copy.failed = true;
-    if (copy.encrypted && !kms_.accessible(copy.region, copy.kms_key)) copy.failed = true;
-    if (!copy.failed) state->copied_before = true;
-    snapshots_.push_back(std::move(copy));
+  }
+  return false;
+}
+
+void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owner,
+                          std::string_view type,
+                          const std::function<bool(const DbSnapshot&)>& visit) {
+  auto wanted = [&](const DbSnapshot& s) {
+    return s.region == region && s.exists_from <= t && s.deleted_at > t &&
+           (owner.empty() || s.instance_id == owner) && (type.empty() || s.type == type);
+  };
+  // One cursor per source of snapshots, each yielding newest first; merged by data time
+  // (ties: the later cursor first, so that the ascending order lists explicit snapshots,
+  // then each schedule's, then its copies').
+  struct Cursor {
+    std::optional<DbSnapshot> head;
+    std::function<std::optional<DbSnapshot>()> next;
+  };
+  std::vector<Cursor> cursors;
+  std::vector<const DbSnapshot*> explicit_ones;
+  for (const DbSnapshot& s : snapshots_) {
+    if (wanted(s)) explicit_ones.push_back(&s);
+  }
+  std::stable_sort(
+      explicit_ones.begin(), explicit_ones.end(),
+      [](const DbSnapshot* a, const DbSnapshot* b) { return a->data_time < b->data_time; });
+  cursors.push_back({std::nullopt, [&explicit_ones, i = explicit_ones.size()]() mutable {
+                       return i == 0 ? std::nullopt
+                                     : std::optional<DbSnapshot>(*explicit_ones[--i]);
+                     }});
+  for (ScheduleState& state : schedules_) {
+    const SnapshotSchedule& schedule = state.schedule;
+    const auto newest = static_cast<std::int64_t>(
+        std::floor(static_cast<double>(t - schedule.offset) / static_cast<double>(schedule.every)));
+    // Retained: taken + retention > t.
+    const std::int64_t oldest = std::max(
+        state.first_index, static_cast<std::int64_t>(std::floor(
+                               static_cast<double>(t - schedule.retention - schedule.offset) /
+                               static_cast<double>(schedule.every))) +
+                               1);
+    const bool sources_here =
+        std::any_of(instances_.begin(), instances_.end(), [&](const DbInstance& db) {
+          return db.config.id == schedule.instance_id && db.config.region == region;
+        });
+    for (const bool copy : {false, true}) {
+      if (copy ? schedule.copy_to != region : !sources_here) continue;
+      cursors.push_back({std::nullopt,
+                         [this, &state, &wanted, copy, i = newest,
+                          oldest]() mutable -> std::optional<DbSnapshot> {
+                           for (; i >= oldest; --i) {
+                             if (std::find(state.kept.begin(), state.kept.end(),
+                                           std::pair{i, copy}) != state.kept.end())
+                               continue;
+                             std::optional<DbSnapshot> s = scheduled(state, i, copy);
+                             if (s && wanted(*s)) {
+                               --i;
+                               return s;
+                             }
+                           }
+                           return std::nullopt;
+                         }});
+    }
+  }
+  for (Cursor& c : cursors) c.head = c.next();
+  for (;;) {
+    Cursor* best = nullptr;
+    for (Cursor& c : cursors) {
+      if (c.head && (best == nullptr || c.head->data_time >= best->head->data_time)) best = &c;
+    }
+    if (best == nullptr || visit(*best->head)) return;
+    best->head = best->next();
   }
 }
 
-std::vector<const DbSnapshot*> Rds::snapshots(std::string_view region, Time t) {
-  for (ScheduleState& s : schedules_) materialize(s.schedule, t);
-  std::vector<const DbSnapshot*> out;
-  for (const DbSnapshot& s : snapshots_) {
-    if (s.region == region && s.exists_from <= t && s.deleted_at > t) out.push_back(&s);
-  }
-  std::stable_sort(out.begin(), out.end(), [](const DbSnapshot* a, const DbSnapshot* b) {
-    return a->data_time < b->data_time;
+std::vector<DbSnapshot> Rds::snapshots(std::string_view region, Time t) {
+  std::vector<DbSnapshot> out;
+  visit_snapshots(region, t, {}, {}, [&](const DbSnapshot& s) {
+    out.push_back(s);
+    return false;
   });
+  std::reverse(out.begin(), out.end());
   return out;
+}
+
+int Rds::copies_in_progress(std::string_view region, Time t) {
+  int n = 0;
+  visit_snapshots(region, t, {}, {}, [&](const DbSnapshot& s) {
+    if (!s.source_region.empty() && t < s.available_at && !s.failed) ++n;
+    return false;
+  });
+  return n;
 }
 
 // ------------------------------------------------------------------------- values
 
-Value Rds::instance_value(const DbInstance& db, Time t) const {
+/// `DBSnapshots` of a describe call: the snapshots existing in a region at the call's instant,
+/// oldest first, built on demand from the model (which changes only by appending to its
+/// timelines, so the answer for that instant does not change as the trial goes on).
+class SnapshotListing : public LazyArray {
+ public:
+  SnapshotListing(Rds& rds, std::string region, Time t, std::string owner, std::string type)
+      : rds_(rds),
+        generation_(rds.generation_),
+        region_(std::move(region)),
+        t_(t),
+        owner_(std::move(owner)),
+        type_(std::move(type)) {}
+
+  std::optional<Value> last_match(const std::function<bool(const Value&)>& match) const override {
+    check();
+    std::optional<Value> found;
+    rds_.visit_snapshots(region_, t_, owner_, type_, [&](const DbSnapshot& s) {
+      Value v = rds_.snapshot_value(s, t_);
+      if (!match(v)) return false;
+      found = std::move(v);
+      return true;
+    });
+    return found;
+  }
+  std::string_view ascending_by() const override { return "SnapshotCreateTime"; }
+
+ protected:
+  Array build() const override {
+    check();
+    Array out;
+    rds_.visit_snapshots(region_, t_, owner_, type_, [&](const DbSnapshot& s) {
+      out.push_back(rds_.snapshot_value(s, t_));
+      return false;
+    });
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  void check() const {
+    if (rds_.generation_ != generation_)
+      throw std::logic_error("a snapshot listing was read after its trial ended");
+  }
+  Rds& rds_;
+  std::uint64_t generation_;
+  std::string region_;
+  Time t_;
+  std::string owner_, type_;
+};
+
+Value Rds::instance_value(const DbInstance& db, Time t,
+                          std::span<const std::string_view> fields) const {
   const DbStatus s = status(db, t);
-  Array replicas;
-  for (const DbInstance& other : instances_) {
-    if (other.config.replica_of == db.config.id && other.promoted_at > t &&
-        other.exists_from <= t) {
-      replicas.emplace_back(other.config.id);
-    }
-  }
-  Members m{
-      {"DBInstanceIdentifier", db.config.id},
-      {"DBInstanceClass", db.config.instance_class},
-      {"Engine", db.config.engine},
-      {"DBInstanceStatus", std::string(db_status_name(s))},
-      {"AllocatedStorage", static_cast<std::int64_t>(db.config.size_gb)},
-      {"AvailabilityZone", db.config.az},
-      {"MultiAZ", db.config.multi_az},
-      {"StorageEncrypted", db.config.encrypted},
-      {"BackupRetentionPeriod", db.config.backup_retention_days},
-      {"DBInstanceArn",
-       fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(), db.config.id)},
-      {"ReadReplicaDBInstanceIdentifiers", Value(std::move(replicas))},
+  Members m;
+  // Each member is computed only when the caller reads it (see Request::fields).
+  auto add = [&](std::string_view name, auto&& make) {
+    if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
+      m.emplace_back(std::string(name), Value(make()));
   };
+  add("DBInstanceIdentifier", [&] { return db.config.id; });
+  add("DBInstanceClass", [&] { return db.config.instance_class; });
+  add("Engine", [&] { return db.config.engine; });
+  add("DBInstanceStatus", [&] { return std::string(db_status_name(s)); });
+  add("AllocatedStorage", [&] { return static_cast<std::int64_t>(db.config.size_gb); });
+  add("AvailabilityZone", [&] { return db.config.az; });
+  add("MultiAZ", [&] { return db.config.multi_az; });
+  add("StorageEncrypted", [&] { return db.config.encrypted; });
+  add("BackupRetentionPeriod", [&] { return db.config.backup_retention_days; });
+  add("DBInstanceArn", [&] {
+    return fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(),
+                       db.config.id);
+  });
+  add("ReadReplicaDBInstanceIdentifiers", [&] {
+    Array replicas;
+    for (const DbInstance& other : instances_) {
+      if (other.config.replica_of == db.config.id && other.promoted_at > t &&
+          other.exists_from <= t) {
+        replicas.emplace_back(other.config.id);
+      }
+    }
+    return replicas;
+  });
   if (s != DbStatus::kCreating) {
-    m.emplace_back(
-        "Endpoint",
-        Value::object(
-            {{"Address", endpoint(db.config.id, db.config.region)},
-             {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}}));
+    add("Endpoint", [&] {
+      return Value::object(
+          {{"Address", endpoint(db.config.id, db.config.region)},
+           {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}});
+    });
   }
-  if (db.config.encrypted) m.emplace_back("KmsKeyId", db.config.kms_key);
+  if (db.config.encrypted) add("KmsKeyId", [&] { return db.config.kms_key; });
   if (db.config.backup_retention_days > 0) {
-    m.emplace_back("LatestRestorableTime", Timestamp{latest_restorable_time(db, t)});
+    add("LatestRestorableTime", [&] { return Timestamp{latest_restorable_time(db, t)}; });
   }
   if (!db.config.replica_of.empty() && db.promoted_at > t) {
-    m.emplace_back("ReadReplicaSourceDBInstanceIdentifier", db.config.replica_of);
+    add("ReadReplicaSourceDBInstanceIdentifier", [&] { return db.config.replica_of; });
   }
-  if (!db.config.cluster.empty()) m.emplace_back("DBClusterIdentifier", db.config.cluster);
+  if (!db.config.cluster.empty()) add("DBClusterIdentifier", [&] { return db.config.cluster; });
   return Value(std::move(m));
 }
 
@@ -564,7 +762,7 @@ Outcome Rds::describe_instances(const Request& r) {
   for (const DbInstance& db : instances_) {
     if (db.config.region != r.region || db.exists_from > t || db.deleted_at <= t) continue;
     if (!id.empty() && db.config.id != id) continue;
-    out.push_back(instance_value(db, t));
+    out.push_back(instance_value(db, t, r.fields));
   }
   if (!id.empty() && out.empty()) {
     return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
@@ -580,24 +778,20 @@ Outcome Rds::describe_snapshots(const Request& r) {
       r.text(clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
   const std::string owner = r.text(clusters ? "db-cluster-identifier" : "db-instance-identifier");
   const std::string type = r.text("snapshot-type");
-  Array out;
-  if (!id.empty() && !clusters) {
-    // One snapshot by identifier: no need to list (and sort) the region's snapshots.
-    if (const DbSnapshot* s = find_snapshot(id, r.region)) out.push_back(snapshot_value(*s, t));
+  const char* const member = clusters ? "DBClusterSnapshots" : "DBSnapshots";
+  if (id.empty()) {
+    // The listing is built element by element as the query needs it: a runbook that wants
+    // the newest of hundreds of snapshots builds only the newest.
+    return Outcome::success(Value::object({{member, Value(std::make_shared<const SnapshotListing>(
+                                                        *this, r.region, t, owner, type))}}));
   }
-  for (const DbSnapshot* s :
-       id.empty() || clusters ? snapshots(r.region, t) : std::vector<const DbSnapshot*>{}) {
-    if (!id.empty() && s->id != id) continue;
-    if (!owner.empty() && s->instance_id != owner) continue;
-    if (!type.empty() && s->type != type) continue;
-    out.push_back(snapshot_value(*s, t));
-  }
-  if (!id.empty() && out.empty()) {
+  const DbSnapshot* s = find_snapshot(id, r.region);
+  if (s == nullptr || (!owner.empty() && s->instance_id != owner) ||
+      (!type.empty() && s->type != type)) {
     return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
                             fmt::format("DBSnapshot {} not found.", id));
   }
-  return Outcome::success(
-      Value::object({{clusters ? "DBClusterSnapshots" : "DBSnapshots", Value(std::move(out))}}));
+  return Outcome::success(Value::object({{member, Value(Array{snapshot_value(*s, t)})}}));
 }
 
 Outcome Rds::describe_clusters(const Request& r) {
@@ -716,13 +910,7 @@ Outcome Rds::copy_snapshot(const Request& r) {
   }
   if (key.empty()) key = source->kms_key;
   if (auto error = check_kms(source->encrypted, key, r.region)) return *error;
-  int in_progress = 0;
-  for (const DbSnapshot& s : snapshots_) {
-    if (s.region == r.region && !s.source_region.empty() && s.exists_from <= t &&
-        t < s.available_at && !s.failed) {
-      ++in_progress;
-    }
-  }
+  const int in_progress = copies_in_progress(r.region, t);
   if (cross_region && in_progress >= context_.calibration().max_concurrent_copies) {
     return Outcome::failure(
         AwsErrorCode::kSnapshotQuotaExceeded,

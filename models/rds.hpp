@@ -14,7 +14,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -171,8 +174,13 @@ class Rds {
   /// The newest write the instance holds at `t` (its recovery point), clamped to `t`.
   sim::Time data_as_of(const DbInstance& db, sim::Time t) const;
   sim::Time data_as_of(const DbCluster& c, sim::Time t) const;
-  /// Every snapshot existing in `region` at `t` (scheduled ones produced on demand).
-  std::vector<const DbSnapshot*> snapshots(std::string_view region, sim::Time t);
+  /// Every snapshot existing in `region` at `t`, oldest first (scheduled ones produced on
+  /// demand).
+  std::vector<DbSnapshot> snapshots(std::string_view region, sim::Time t);
+  /// Calls `visit` with the snapshots existing in `region` at `t` (of `owner` and `type` when
+  /// not empty), newest first, until it returns true. Builds only the snapshots it visits.
+  void visit_snapshots(std::string_view region, sim::Time t, std::string_view owner,
+                       std::string_view type, const std::function<bool(const DbSnapshot&)>& visit);
   /// PITR: the latest restorable time of an instance at `t`, in its own region.
   sim::Time latest_restorable_time(const DbInstance& db, sim::Time t) const;
 
@@ -204,10 +212,19 @@ class Rds {
                                          bool available, DbCluster*& out);
   DbCluster* find_cluster(std::string_view id, std::string_view region);
   DbSnapshot* find_snapshot(std::string_view id, std::string_view region);
-  void materialize(SnapshotSchedule& schedule, sim::Time t);
+  struct ScheduleState;
+  /// The instance named `id` that existed at `t`, or nullptr.
+  const DbInstance* instance_at(std::string_view id, sim::Time t) const;
+  /// Scheduled snapshot `index` of a schedule (or its cross-region copy), as it is whenever it
+  /// exists; nullopt when it was never taken (the instance or its region was down).
+  std::optional<DbSnapshot> scheduled(ScheduleState& state, std::int64_t index, bool copy);
+  /// Whether some copy before `index` succeeded (the copy of `index` is then incremental).
+  bool copied_before(ScheduleState& state, std::int64_t index);
+  int copies_in_progress(std::string_view region, sim::Time t);
   sim::Duration copy_duration(double gb, std::string_view from, std::string_view to,
                               std::string_view stream_name);
-  Value instance_value(const DbInstance& db, sim::Time t) const;
+  Value instance_value(const DbInstance& db, sim::Time t,
+                       std::span<const std::string_view> fields = {}) const;
   Value snapshot_value(const DbSnapshot& s, sim::Time t) const;
   Value cluster_value(const DbCluster& c, sim::Time t) const;
   std::optional<Outcome> check_kms(bool encrypted, const std::string& key,
@@ -218,14 +235,24 @@ class Rds {
   Kms& kms_;
   // Insertion-ordered; ids are unique per region. Few per trial: linear search is fine.
   std::vector<DbInstance> instances_;
-  std::vector<DbSnapshot> snapshots_;
+  // Explicit snapshots, and scheduled ones once looked up by identifier (a deque: pointers
+  // handed out stay valid as more are added).
+  std::deque<DbSnapshot> snapshots_;
   std::vector<DbCluster> clusters_;
+  // Scheduled snapshots are not stored: snapshot `index` of a schedule is a pure function of
+  // the schedule, the instance and the outages (its durations drawn from streams named after
+  // it), built when a call needs it. Once looked up by identifier (to restore, copy or delete
+  // it) it is kept in `snapshots_` and the schedule skips it.
   struct ScheduleState {
     SnapshotSchedule schedule;
-    std::int64_t next_index;     // the next snapshot index to materialize
-    bool copied_before = false;  // a copy exists in the destination: the next is incremental
+    std::int64_t first_index;           // the oldest snapshot still retained when the trial starts
+    std::int64_t first_good_copy = -1;  // index of the first copy that succeeded, once known
+    std::int64_t no_good_copy_before = 0;             // no copy succeeded below this index
+    std::vector<std::pair<std::int64_t, bool>> kept;  // (index, copy) moved to `snapshots_`
   };
   std::vector<ScheduleState> schedules_;
+  std::uint64_t generation_ = 0;  // bumped by clear(): listings handed out before are stale
+  friend class SnapshotListing;
 };
 
 }  // namespace drsim::models

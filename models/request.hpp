@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ struct Request {
   std::string operation;  // "restore-db-instance-from-db-snapshot"
   std::string region;     // the --region, already defaulted
   std::vector<Param> params;
+  /// When not empty, the caller reads only these members of each resource a describe call
+  /// returns (a waiter's acceptors read one status); a model may leave the others out.
+  std::span<const std::string_view> fields;
 
   const Value* find(std::string_view name) const;
   /// The parameter as a string ("" when absent); numbers and booleans are spelled out.

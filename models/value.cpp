@@ -87,6 +87,28 @@ void json_into(std::string& out, const Value& v, std::int64_t epoch) {
 
 }  // namespace
 
+const Array& Value::as_array() const {
+  if (data_.index() == kLazyIndex) return std::get<kLazyIndex>(data_)->elements();
+  return *std::get<std::shared_ptr<const Array>>(data_);
+}
+
+const LazyArray* Value::lazy() const {
+  return data_.index() == kLazyIndex ? std::get<kLazyIndex>(data_).get() : nullptr;
+}
+
+const Array& LazyArray::elements() const {
+  if (!built_) built_ = build();
+  return *built_;
+}
+
+std::optional<Value> LazyArray::last_match(const std::function<bool(const Value&)>& match) const {
+  const Array& all = elements();
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (match(*it)) return *it;
+  }
+  return std::nullopt;
+}
+
 double Value::as_double() const {
   if (type() == Type::kInt) return static_cast<double>(as_int());
   return std::get<double>(data_);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -25,6 +26,8 @@ namespace drsim::models {
 class Value;
 using Array = std::vector<Value>;
 using Members = std::vector<std::pair<std::string, Value>>;  // in insertion order, like AWS
+
+class LazyArray;
 
 /// A virtual instant, as a value kind of its own.
 struct Timestamp {
@@ -49,13 +52,18 @@ class Value {
   Value(Timestamp t) : data_(t) {}
   Value(Array a) : data_(std::make_shared<const Array>(std::move(a))) {}
   Value(Members m) : data_(std::make_shared<const Members>(std::move(m))) {}
+  /// An array whose elements are built when first needed (see LazyArray).
+  Value(std::shared_ptr<const LazyArray> a) : data_(std::move(a)) {}
 
   /// {{"DBSnapshotIdentifier", "x"}, {"Status", "available"}}
   static Value object(std::initializer_list<std::pair<std::string, Value>> members) {
     return Value(Members(members));
   }
 
-  Type type() const { return static_cast<Type>(data_.index()); }
+  Type type() const {
+    const std::size_t i = data_.index();
+    return i == kLazyIndex ? Type::kArray : static_cast<Type>(i);
+  }
   bool is_null() const { return type() == Type::kNull; }
   bool is_string() const { return type() == Type::kString; }
   bool is_array() const { return type() == Type::kArray; }
@@ -67,7 +75,9 @@ class Value {
   double as_double() const;  // ints too
   const std::string& as_string() const { return std::get<std::string>(data_); }
   Timestamp as_time() const { return std::get<Timestamp>(data_); }
-  const Array& as_array() const { return *std::get<std::shared_ptr<const Array>>(data_); }
+  const Array& as_array() const;
+  /// The lazy array this value is, or nullptr (also for arrays already built).
+  const LazyArray* lazy() const;
   const Members& members() const { return *std::get<std::shared_ptr<const Members>>(data_); }
 
   /// The member named `key` of an object, or null (also when this is not an object).
@@ -88,9 +98,34 @@ class Value {
   friend bool operator==(const Value& a, const Value& b);
 
  private:
+  static constexpr std::size_t kLazyIndex = 8;
   std::variant<std::monostate, bool, std::int64_t, double, std::string, Timestamp,
-               std::shared_ptr<const Array>, std::shared_ptr<const Members>>
+               std::shared_ptr<const Array>, std::shared_ptr<const Members>,
+               std::shared_ptr<const LazyArray>>
       data_;
+};
+
+/// An array a model can hand out without building every element: a region's snapshot listing
+/// holds hundreds of AWS-shaped objects, and the runbook's query usually wants the newest one.
+/// Everything that needs the elements gets them all (built once); a query that only wants the
+/// last element satisfying a condition asks `last_match`, which a source may answer by
+/// building elements from the end. Either way the result is the same as with a built array.
+class LazyArray {
+ public:
+  virtual ~LazyArray() = default;
+  /// Every element, in order; built on first use, then kept.
+  const Array& elements() const;
+  /// The last element for which `match` holds, or nullopt.
+  virtual std::optional<Value> last_match(const std::function<bool(const Value&)>& match) const;
+  /// When non-empty: every element is an object whose member of this name is a timestamp,
+  /// and the elements are in non-decreasing order of it (so a stable sort by it is a no-op).
+  virtual std::string_view ascending_by() const { return {}; }
+
+ protected:
+  virtual Array build() const = 0;
+
+ private:
+  mutable std::optional<Array> built_;
 };
 
 /// "2026-01-05T03:00:00.000Z" for `t` milliseconds after the epoch `epoch_unix_ms`.

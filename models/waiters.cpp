@@ -148,12 +148,13 @@ State target_in_service(const Outcome& o) {
 }
 
 using sim::kSecond;
+constexpr std::array<std::string_view, 1> kDbInstanceStatus = {"DBInstanceStatus"};
 constexpr std::array kWaiters = {
     // botocore data/rds/2014-10-31/waiters-2.json
     WaiterSpec{"rds", "db-instance-available", "describe-db-instances", 30 * kSecond, 60,
-               db_instance_available},
+               db_instance_available, kDbInstanceStatus},
     WaiterSpec{"rds", "db-instance-deleted", "describe-db-instances", 30 * kSecond, 60,
-               db_instance_deleted},
+               db_instance_deleted, kDbInstanceStatus},
     WaiterSpec{"rds", "db-snapshot-available", "describe-db-snapshots", 30 * kSecond, 60,
                db_snapshot_available},
     WaiterSpec{"rds", "db-snapshot-completed", "describe-db-snapshots", 15 * kSecond, 40,
@@ -193,6 +194,7 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
                                Request poll, sim::Duration delay, int max_attempts) {
   poll.service = std::string(spec.service);
   poll.operation = std::string(spec.operation);
+  poll.fields = spec.fields;
   WaitResult result;
   for (result.attempts = 1;; ++result.attempts) {
     result.last = backend.invoke(poll);

@@ -24,6 +24,8 @@ struct WaiterSpec {
   sim::Duration delay;         // between polls
   int max_attempts;
   WaiterState (*evaluate)(const Outcome& poll);
+  /// The members of each described resource that `evaluate` reads (empty: it may read any).
+  std::span<const std::string_view> fields = {};
 };
 
 std::span<const WaiterSpec> waiters();

@@ -679,6 +679,7 @@ struct Evaluator {
         return collect(kept, *n.children[2]);
       }
       case K::kPipe:
+        if (auto newest = newest_of_sorted(n, in)) return *newest;
         return eval(*n.children[1], eval(*n.children[0], in));
       case K::kOr: {
         Value left = eval(*n.children[0], in);
@@ -720,6 +721,66 @@ struct Evaluator {
         return call(n, in);
     }
     return Value();
+  }
+
+  /// The node that receives `n`'s input when it is an index into it (`[-1]` in `[-1].Name`),
+  /// provided every other part of `n` only works on what that index returns.
+  static const Node* input_index(const Node& n) {
+    using K = Node::Kind;
+    const Node* at = &n;
+    for (;;) {
+      if (at->kind == K::kIndex && at->children[0]->kind == K::kCurrent) return at;
+      switch (at->kind) {
+        case K::kSubexpr:
+        case K::kIndex:
+        case K::kProjection:
+        case K::kFilterProjection:
+        case K::kPipe:
+          at = at->children[0].get();
+          break;
+        default:
+          return nullptr;
+      }
+    }
+  }
+
+  /// `LIST[?cond] | sort_by(@, &Key) | [-1]...` — the runbook idiom for "the newest snapshot" —
+  /// answered without building LIST when LIST is a lazy array already in ascending order of
+  /// Key: the last element of the stable sort is then the last element satisfying the
+  /// filters. Nullopt when the query is not of this shape (it is then evaluated as written).
+  std::optional<Value> newest_of_sorted(const Node& pipe, const Value& in) const {
+    using K = Node::Kind;
+    const Node* pick = input_index(*pipe.children[1]);
+    if (pick == nullptr || pick->index != -1) return std::nullopt;
+    const Node& left = *pipe.children[0];
+    const Node* sort = nullptr;
+    const Node* list = nullptr;
+    if (left.kind == K::kFunction && left.name == "sort_by") {
+      sort = &left;
+      list = left.children[0].get();
+    } else if (left.kind == K::kPipe && left.children[1]->kind == K::kFunction &&
+               left.children[1]->name == "sort_by" &&
+               left.children[1]->children[0]->kind == K::kCurrent) {
+      sort = left.children[1].get();
+      list = left.children[0].get();
+    }
+    if (sort == nullptr || sort->children.size() != 2 || sort->children[1]->kind != K::kExpref ||
+        sort->children[1]->children[0]->kind != K::kField)
+      return std::nullopt;
+    const std::string& key = sort->children[1]->children[0]->name;
+    std::vector<const Node*> conditions;
+    while (list->kind == K::kFilterProjection && list->children[2]->kind == K::kCurrent) {
+      conditions.push_back(list->children[1].get());
+      list = list->children[0].get();
+    }
+    const Value base = eval(*list, in);
+    const models::LazyArray* lazy = base.lazy();
+    if (lazy == nullptr || lazy->ascending_by() != key) return std::nullopt;
+    const std::optional<Value> newest = lazy->last_match([&](const Value& e) {
+      return std::all_of(conditions.begin(), conditions.end(),
+                         [&](const Node* c) { return eval(*c, e).truthy(); });
+    });
+    return eval(*pipe.children[1], newest ? Value(Array{*newest}) : Value(Array{}));
   }
 
   Value by_key(const Node& n, const Value& in, bool max) const {

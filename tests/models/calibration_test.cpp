@@ -141,8 +141,8 @@ sim::Sample copy_durations(Calibration& c, std::string destination) {
              {"target-db-snapshot-identifier", "c"}}));
     EXPECT_TRUE(o.ok()) << (o.error ? o.error->describe() : "");
     sim::Time done = 0;
-    for (const DbSnapshot* s : cloud.rds().snapshots(destination, env.now())) {
-      if (s->id == "c") done = s->available_at;
+    for (const DbSnapshot& s : cloud.rds().snapshots(destination, env.now())) {
+      if (s.id == "c") done = s.available_at;
     }
     return done - env.now();
   });

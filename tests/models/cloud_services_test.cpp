@@ -282,7 +282,7 @@ TEST_F(CloudTest, AutomatedBackupWindowsAreDrawnWithinTheEightHourBlock) {
         {.instance_id = "prod-db", .offset = 2 * kHour, .random_window = true});
     const auto snaps = cloud_.rds().snapshots("us-west-2", 2 * kDay);
     ASSERT_FALSE(snaps.empty());
-    offsets.add(snaps.back()->data_time % kDay);
+    offsets.add(snaps.back().data_time % kDay);
   }
   EXPECT_GE(offsets.min(), 2 * kHour);
   EXPECT_LT(offsets.max(), 2 * kHour + 7 * kHour + 30 * kMinute + 1);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "tests/models/cloud_fixture.hpp"
 
 namespace drsim::models {
@@ -181,6 +183,97 @@ TEST_F(RdsTest, ScheduledCopiesReachTheDrRegionAndRestoreThere) {
   ok(req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
          {{"db-instance-identifier", "prod-db-dr"}, {"db-snapshot-identifier", newest_id}}));
   EXPECT_EQ(cloud_.rds().instance("prod-db-dr")->data_as_of, newest_available);
+}
+
+TEST_F(RdsTest, ScheduledSnapshotsListOldestFirstAndOneDeletedByIdLeavesTheListing) {
+  add_primary(50);
+  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+  cloud_.rds().add_schedule({.instance_id = "prod-db",
+                             .every = kHour,
+                             .offset = 0,
+                             .retention = 2 * kDay,
+                             .type = "manual",
+                             .id_prefix = "nightly-",
+                             .copy_to = "us-east-1",
+                             .copy_kms_key = "alias/prod-rds-dr"});
+  at(3 * kDay + 30 * kMinute);
+  auto listing = [&](const char* region) {
+    return ok(req("rds", "describe-db-snapshots", region)).result["DBSnapshots"];
+  };
+  const Value before = listing("us-west-2");
+  // Two days of hourly snapshots are retained (the one taken exactly 2 days ago is gone).
+  ASSERT_EQ(before.size(), 48u);
+  for (std::size_t i = 1; i < before.size(); ++i) {
+    EXPECT_EQ(before.at(static_cast<std::int64_t>(i))["SnapshotCreateTime"].as_time().at -
+                  before.at(static_cast<std::int64_t>(i) - 1)["SnapshotCreateTime"].as_time().at,
+              kHour);
+  }
+  EXPECT_EQ(before.at(-1)["SnapshotCreateTime"].as_time().at, 3 * kDay);
+  // Looked up by identifier, a scheduled snapshot is the one the listing shows...
+  const std::string id = before.at(10)["DBSnapshotIdentifier"].as_string();
+  const Outcome one =
+      ok(req("rds", "describe-db-snapshots", "us-west-2", {{"db-snapshot-identifier", id}}));
+  EXPECT_EQ(one.result["DBSnapshots"].at(0), before.at(10));
+  // ...and once deleted it leaves the listing, while its cross-region copy stays.
+  const std::size_t copies = listing("us-east-1").size();
+  ok(req("rds", "delete-db-snapshot", "us-west-2", {{"db-snapshot-identifier", id}}));
+  const Value after = listing("us-west-2");
+  EXPECT_EQ(after.size(), 47u);
+  for (const Value& s : after.as_array()) EXPECT_NE(s["DBSnapshotIdentifier"].as_string(), id);
+  EXPECT_EQ(listing("us-east-1").size(), copies);
+  expect_error(
+      call(req("rds", "describe-db-snapshots", "us-west-2", {{"db-snapshot-identifier", id}})),
+      AwsErrorCode::kDBSnapshotNotFound);
+  // A listing taken before the deletion still answers for its own instant.
+  EXPECT_EQ(before.size(), 48u);
+}
+
+TEST_F(RdsTest, ScheduledCopiesAreFullFirstThenIncremental) {
+  // A 500 GB instance created a day into the trial: its first copy moves everything (hours),
+  // the next ones only the hour's changes (minutes).
+  cloud_.kms().add_key("us-west-2", "key-west", "alias/prod-rds");
+  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+  cloud_.rds().add_instance(
+      {.id = "new-db", .region = "us-west-2", .size_gb = 500, .kms_key = "alias/prod-rds"}, kDay);
+  cloud_.rds().add_schedule({.instance_id = "new-db",
+                             .every = kHour,
+                             .offset = 0,
+                             .retention = 7 * kDay,
+                             .type = "manual",
+                             .id_prefix = "h-",
+                             .copy_to = "us-east-1",
+                             .copy_kms_key = "alias/prod-rds-dr"});
+  at(3 * kDay);
+  const Value copies = ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"];
+  ASSERT_GT(copies.size(), 40u);
+  EXPECT_EQ(copies.at(0)["SnapshotCreateTime"].as_time().at, kDay);
+  // Asked newest first (as a runbook's query does) or oldest first, the copies are the same.
+  const Value again = ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"];
+  EXPECT_EQ(again.at(-1), copies.at(-1));
+  EXPECT_EQ(again, copies);
+  std::vector<sim::Time> took;
+  for (const Value& s : copies.as_array()) {
+    const std::string& id = s["DBSnapshotIdentifier"].as_string();
+    for (const DbSnapshot& d : cloud_.rds().snapshots("us-east-1", now())) {
+      if (d.id == id) took.push_back(d.available_at - d.exists_from);
+    }
+  }
+  ASSERT_EQ(took.size(), copies.size());
+  EXPECT_GT(took.front(), 90 * kMinute) << "the first copy moves all 500 GB";
+  for (std::size_t i = 1; i < took.size(); ++i) EXPECT_LT(took[i], took.front() / 3) << i;
+}
+
+TEST_F(RdsTest, ADescribeForAWaiterBuildsOnlyTheStatusItReads) {
+  add_primary();
+  Request describe =
+      req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "prod-db"}});
+  const Value full = ok(describe).result["DBInstances"].at(0);
+  static constexpr std::array<std::string_view, 1> kStatus = {"DBInstanceStatus"};
+  describe.fields = kStatus;
+  const Value slim = ok(describe).result["DBInstances"].at(0);
+  ASSERT_EQ(slim.size(), 1u);
+  EXPECT_EQ(slim["DBInstanceStatus"], full["DBInstanceStatus"]);
+  EXPECT_GT(full.size(), 10u);
 }
 
 TEST_F(RdsTest, BrokenCopiesLeaveOnlyOlderSnapshotsInTheDrRegion) {
