@@ -26,6 +26,17 @@ bool same_set(const DnsRecord& a, const DnsRecord& b) {
   return a.name == b.name && a.type == b.type && a.set_identifier == b.set_identifier;
 }
 
+/// Whether `query` names `stored` (a name already in dns_name's form): case-insensitive,
+/// trailing dot optional. Called for every record on every client lookup: no allocation.
+bool names_record(std::string_view stored, std::string_view query) {
+  if (!query.empty() && query.back() == '.') query.remove_suffix(1);
+  if (stored.size() != query.size() + 1) return false;
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    if (stored[i] != std::tolower(static_cast<unsigned char>(query[i]))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string dns_name(std::string_view name) {
@@ -56,10 +67,10 @@ void Route53::clear() {
 }
 
 std::vector<const DnsRecord*> Route53::records_at(std::string_view name, Time t) const {
-  const std::string n = dns_name(name);
   std::vector<const DnsRecord*> out;
   for (const Version& v : versions_) {
-    if (v.record.name == n && v.visible_from <= t && t < v.visible_until) out.push_back(&v.record);
+    if (names_record(v.record.name, name) && v.visible_from <= t && t < v.visible_until)
+      out.push_back(&v.record);
   }
   return out;
 }
@@ -123,9 +134,8 @@ std::string Route53::client_answer(std::string_view name, Time t, double phase, 
 
 sim::Duration Route53::ttl(std::string_view name) const {
   sim::Duration longest = 0;
-  const std::string n = dns_name(name);
   for (const Version& v : versions_) {
-    if (v.record.name == n)
+    if (names_record(v.record.name, name))
       longest = std::max(longest, v.record.alias ? 60 * sim::kSecond : v.record.ttl);
   }
   return longest;
