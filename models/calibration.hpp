@@ -146,6 +146,10 @@ struct Calibration {
   // ALB target: healthy after one passing check, interval 30 s; ELB guide
   // target-group-health-checks.
   sim::Duration alb_health_interval = 30 * kSecond;
+  // Instance refresh: each replacement must warm up before the next old instance goes;
+  // the warm-up defaults to the group's health check grace period, 300 s as the console
+  // sets it; Auto Scaling guide asg-instance-refresh, health-check-grace-period.
+  sim::Duration asg_instance_warmup = 5 * kMinute;
   // `terraform apply` of a DR application stack (ALB ~2.4 min, NAT ~1.7 min, services):
   // LN(6m, 15m), assumed from public Terraform logs.
   Distribution iac_apply = ln(6 * kMinute, 15 * kMinute);

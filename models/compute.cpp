@@ -215,6 +215,14 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
   for (const auto& [id, at] : lb->registered) {
     if (at <= seen && instance_serving(id, seen, t)) return true;
   }
+  for (const Ec2Instance& i : instances_) {
+    if (!i.group.empty() && i.region == lb->region &&
+        std::find(lb->auto_scaling_groups.begin(), lb->auto_scaling_groups.end(), i.group) !=
+            lb->auto_scaling_groups.end() &&
+        instance_serving(i.id, seen, t)) {
+      return true;
+    }
+  }
   return false;
 }
 
@@ -591,6 +599,21 @@ Outcome Compute::ec2(const Request& r) {
                           "the mock cloud does not model ec2 " + op);
 }
 
+const Ec2Instance& Compute::launch_like(const Ec2Instance& model, Time at) {
+  // A new instance from the group's launch template: same image and placement, none of the
+  // old one's history or faults.
+  Ec2Instance i;
+  i.region = model.region;
+  i.az = model.az;
+  i.image = model.image;
+  i.group = model.group;
+  i.id = fmt::format("i-{:017x}", sim::mix64(instances_.size() + 101) >> 4);
+  i.exists_from = at;
+  i.running_from = at + context_.draw(context_.calibration().ec2_start, "ec2/start", i.id);
+  instances_.push_back(std::move(i));
+  return instances_.back();
+}
+
 Outcome Compute::autoscaling(const Request& r) {
   // An Auto Scaling group is the set of EC2 instances that name it as their group.
   const Time t = context_.now();
@@ -625,20 +648,32 @@ Outcome Compute::autoscaling(const Request& r) {
       return Outcome::failure(AwsErrorCode::kAutoScalingGroupNotFound,
                               fmt::format("AutoScalingGroup name not found - {}", group));
     }
-    const Ec2Instance model = *template_instance;
     const int want = std::atoi(r.text("desired-capacity").c_str());
-    for (auto have = members(group); have < want; ++have) {
-      Ec2Instance i = model;
-      i.id = fmt::format("i-{:017x}", sim::mix64(instances_.size() + 101) >> 4);
-      i.exists_from = t;
-      i.stopped_at = kNever;
-      i.running_from = t + context_.draw(context_.calibration().ec2_start, "ec2/start", i.id);
-      instances_.push_back(std::move(i));
-    }
+    for (auto have = members(group); have < want; ++have) launch_like(*template_instance, t);
     return Outcome::success(Value(Members{}));
   }
   if (r.operation == "start-instance-refresh") {
-    return Outcome::success(Value::object({{"InstanceRefreshId", "refresh-1"}}));
+    // A rolling replacement, one instance at a time (MinHealthyPercentage 90% of a small
+    // group): each old instance is terminated once its replacement is running and has
+    // passed the warm-up; the next replacement starts then.
+    std::vector<std::size_t> old;
+    for (std::size_t k = 0; k < instances_.size(); ++k) {
+      const Ec2Instance& i = instances_[k];
+      if (i.group == group && i.region == r.region && i.stopped_at > t && i.exists_from <= t)
+        old.push_back(k);
+    }
+    if (old.empty()) {
+      return Outcome::failure(AwsErrorCode::kAutoScalingGroupNotFound,
+                              fmt::format("AutoScalingGroup name not found - {}", group));
+    }
+    Time next = t;
+    for (const std::size_t k : old) {
+      const Ec2Instance& fresh = launch_like(instances_[k], next);
+      next = fresh.running_from + context_.calibration().asg_instance_warmup;
+      instances_[k].stopped_at = std::min(instances_[k].stopped_at, next);
+    }
+    return Outcome::success(
+        Value::object({{"InstanceRefreshId", fmt::format("{:08x}-refresh", sim::mix64(t) >> 32)}}));
   }
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
                           "the mock cloud does not model autoscaling " + r.operation);

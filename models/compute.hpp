@@ -72,10 +72,11 @@ struct EbsSnapshot {
 
 struct LoadBalancer {
   std::string name, region, dns_name;
-  std::string target_group;                                   // name
-  std::vector<std::string> ecs_services;                      // "cluster/service" behind it
-  std::vector<std::string> instances;                         // EC2 ids behind it
-  std::vector<std::string> kube_deployments;                  // "cluster/name" behind it
+  std::string target_group;                      // name
+  std::vector<std::string> ecs_services;         // "cluster/service" behind it
+  std::vector<std::string> instances;            // EC2 ids behind it
+  std::vector<std::string> kube_deployments;     // "cluster/name" behind it
+  std::vector<std::string> auto_scaling_groups;  // groups attached: their instances are targets
   std::vector<std::pair<std::string, sim::Time>> registered;  // targets added later, and when
   sim::Time exists_from = 0;
 };
@@ -152,6 +153,8 @@ class Compute {
   Outcome eks(const Request& r);
   Outcome elbv2(const Request& r);
   Outcome autoscaling(const Request& r);
+  /// Launches an instance of `model`'s Auto Scaling group at `at`; returns it.
+  const Ec2Instance& launch_like(const Ec2Instance& model, sim::Time at);
   Outcome apply_stack(const Request& r);
   Outcome kubectl(const Request& r);
   /// Launches `count` tasks of `s` from `t`, paced by the account's launch rate limit.

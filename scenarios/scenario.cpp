@@ -135,14 +135,16 @@ models::EcsService load_ecs(const json& j, const std::string& p) {
 
 models::LoadBalancer load_lb(const json& j, const std::string& p) {
   Obj o(j, p, "a load balancer",
-        {"name", "region", "dns_name", "ecs_services", "instances", "kube_deployments"});
+        {"name", "region", "dns_name", "ecs_services", "instances", "kube_deployments",
+         "auto_scaling_groups"});
   return {.name = o.text("name", true),
           .region = o.text("region", true),
           .dns_name = o.text("dns_name"),
           .target_group = o.text("name", true),
           .ecs_services = o.strings("ecs_services"),
           .instances = o.strings("instances"),
-          .kube_deployments = o.strings("kube_deployments")};
+          .kube_deployments = o.strings("kube_deployments"),
+          .auto_scaling_groups = o.strings("auto_scaling_groups")};
 }
 
 void load_topology(const json& j, const std::string& pointer, Scenario& s) {

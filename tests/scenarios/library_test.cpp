@@ -295,5 +295,39 @@ TEST(Library, MueJamsRollbackWorksOnceAndASecondUndoBringsTheBadRevisionBack) {
   EXPECT_EQ(twice.rto_ms.finite_count(), 0u);
 }
 
+TEST(Library, MueJamsFreshInstancesServeOnlyThroughTheGroupAttachedToTheTargetGroup) {
+  const fs::path file = library() / "muejam-application-server-failure.json";
+  const ScenarioResults r = run(load_scenario(file.string()), 300);
+  EXPECT_EQ(r.rto_ms.finite_count(), 300u);
+  EXPECT_GT(r.rto_ms.count_at_most(sim::kHour), 300u * 95 / 100);
+  std::ifstream in(file);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  auto without = [&](std::initializer_list<const char*> ids) {
+    nlohmann::json k = j;
+    nlohmann::json steps = nlohmann::json::array();
+    for (const nlohmann::json& step : k["runbook"]) {
+      if (std::find(ids.begin(), ids.end(), step["id"].get<std::string>()) != ids.end()) continue;
+      steps.push_back(step);
+    }
+    // Whatever came after a removed step now follows the step before it.
+    for (std::size_t i = 1; i < steps.size(); ++i) steps[i]["after"] = {steps[i - 1]["id"]};
+    k["runbook"] = steps;
+    return k;
+  };
+  // The instance refresh alone also cures it (the first replacement serves)...
+  EXPECT_EQ(
+      run(parse_scenario(without({"scale-up"}).dump(), file.string()), 100).rto_ms.finite_count(),
+      100u);
+  // ...but without either, the broken instances stay the only targets.
+  const ScenarioResults neither =
+      run(parse_scenario(without({"scale-up", "refresh"}).dump(), file.string()), 100);
+  EXPECT_EQ(neither.rto_ms.finite_count(), 0u);
+  EXPECT_TRUE(neither.causes.contains("step test-app: probe https://api.muejam.com/health failed"));
+  // A group not attached to the load balancer adds instances nobody sends traffic to.
+  nlohmann::json detached = j;
+  detached["topology"]["load_balancers"][0].erase("auto_scaling_groups");
+  EXPECT_EQ(run(parse_scenario(detached.dump(), file.string()), 100).rto_ms.finite_count(), 0u);
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
