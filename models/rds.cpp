@@ -274,7 +274,7 @@ DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
       std::string_view suffix;
       if (copy && schedule.copy_id_prefix.empty()) {
         std::replace(prefix.begin(), prefix.end(), ':', '-');
-        suffix = "-copy";
+        suffix = schedule.copy_id_suffix;
       } else if (copy) {
         prefix = schedule.copy_id_prefix;
       }
@@ -431,7 +431,7 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
   out.type = "manual";  // a copy of an automated snapshot is a manual snapshot
   if (schedule.copy_id_prefix.empty()) {
     std::replace(out.id.begin(), out.id.end(), ':', '-');
-    out.id += "-copy";
+    out.id += schedule.copy_id_suffix;
   } else {
     out.id = schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
   }

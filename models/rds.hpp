@@ -118,7 +118,8 @@ struct SnapshotSchedule {
   std::string id_prefix;  // default "rds:<instance>-" for automated, "<instance>-" otherwise
   // Cross-region copy of each snapshot (empty: none).
   std::string copy_to;
-  std::string copy_id_prefix;  // default: the snapshot id with ':' replaced by '-' + "-copy"
+  std::string copy_id_prefix;  // default: the snapshot id with ':' replaced by '-' + suffix
+  std::string copy_id_suffix = "-copy";  // used when there is no prefix
   std::string copy_kms_key;    // key in the destination region for encrypted copies
   sim::Time copies_broken_since = sim::kNever;  // injected: copies started after this fail
   double change_gb_per_day = 0;  // data changed per day (incremental copy size); 0: 2% of size

@@ -307,6 +307,17 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
         return std::move(out);
       }
     }
+    const Service& svc = s.service;
+    if (!svc.secret.empty() && cloud_.secrets()
+                                       .value_seen(svc.secret, svc.secret_region, horizon)
+                                       .find(svc.secret_must_contain) == std::string::npos) {
+      out.cause = "the app's configuration never names the recovered database";
+      out.detail = fmt::format(
+          "secret {} in {} still does not contain `{}` a day after the runbook finished: no step "
+          "points the application at it",
+          svc.secret, svc.secret_region, svc.secret_must_contain);
+      return std::move(out);
+    }
     out.cause = "the service did not recover";
     out.detail = fmt::format(
         "the runbook finished at +{} but clients still could not reach a healthy service a day "

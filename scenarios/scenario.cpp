@@ -185,7 +185,7 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
     s.databases.push_back(db);
     if (o.has("snapshots")) {
       Obj sn(o["snapshots"], o.at("snapshots"), "a snapshot schedule",
-             {"every", "at", "retention", "type", "prefix", "copy_to", "copy_prefix",
+             {"every", "at", "retention", "type", "prefix", "copy_to", "copy_prefix", "copy_suffix",
               "copy_kms_key", "random_window"});
       models::SnapshotSchedule sc;
       sc.instance_id = db.id;
@@ -200,6 +200,7 @@ void load_topology(const json& j, const std::string& pointer, Scenario& s) {
       sc.copy_to = sn.text("copy_to");
       if (!sc.copy_to.empty()) region(sc.copy_to, sn.at("copy_to"));
       sc.copy_id_prefix = sn.text("copy_prefix");
+      if (sn.has("copy_suffix")) sc.copy_id_suffix = sn.text("copy_suffix");
       sc.copy_kms_key = sn.text("copy_kms_key");
       sc.random_window = sn.flag("random_window", false);
       s.schedules.push_back(sc);
