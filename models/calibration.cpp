@@ -60,6 +60,8 @@ const std::array kFields = std::to_array<CalibrationField>({
      nullptr},
     {"rds_delete", K::kDistribution, &Calibration::rds_delete, nullptr, nullptr},
     {"rds_rename", K::kDistribution, &Calibration::rds_rename, nullptr, nullptr},
+    {"rds_reset_credentials", K::kDistribution, &Calibration::rds_reset_credentials, nullptr,
+     nullptr},
     {"rds_reboot", K::kDistribution, &Calibration::rds_reboot, nullptr, nullptr},
     {"rds_create_instance", K::kDistribution, &Calibration::rds_create_instance, nullptr, nullptr},
     {"rds_daily_change_fraction", K::kNumber, nullptr, nullptr,

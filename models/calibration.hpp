@@ -100,6 +100,9 @@ struct Calibration {
   // LN(1m, 3m), assumed.
   Distribution rds_delete = ln(5 * kMinute, 15 * kMinute);
   Distribution rds_rename = ln(1 * kMinute, 3 * kMinute);
+  // Master password reset (status resetting-master-credentials, the instance keeps serving):
+  // LN(1m, 4m), assumed.
+  Distribution rds_reset_credentials = ln(1 * kMinute, 4 * kMinute);
   // A plain reboot: LN(1m, 3m), assumed. Creating an instance (also an Aurora cluster
   // member): LN(8m, 15m), assumed; an RDS create took ~6 min in public Terraform logs.
   Distribution rds_reboot = ln(1 * kMinute, 3 * kMinute);

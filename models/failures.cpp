@@ -99,9 +99,13 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
       cloud.s3().delete_bucket(f.target, start);
       break;
     case FailureKind::kSecurityIncident:
-      // Credentials leak at `start`: until the runbook rotates the secret, readers still hold
-      // a leaked version (Secrets::compromised), which a service-health predicate can check.
-      cloud.secrets().compromise(f.target, start);
+      // Credentials leak at `start`: a database's master credentials until its password is
+      // changed, a secret's until it is rotated (readers still hold a leaked version).
+      if (DbInstance* db = cloud.rds().mutable_instance(f.target)) {
+        db->credentials_leaked_since = std::min(db->credentials_leaked_since, start);
+      } else {
+        cloud.secrets().compromise(f.target, start);
+      }
       break;
     case FailureKind::kReplicationBroken:
       if (Bucket* b = cloud.s3().bucket(f.target)) {

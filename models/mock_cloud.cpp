@@ -62,7 +62,7 @@ bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
   }
   // A DB endpoint ("<id>.c1x2y3z4.<region>.rds.amazonaws.com") or instance id.
   const std::string id(target.substr(0, target.find('.')));
-  if (const DbInstance* db = rds_.instance(id)) return rds_.status(*db, t) == DbStatus::kAvailable;
+  if (const DbInstance* db = rds_.instance(id)) return accepts_connections(rds_.status(*db, t));
   return false;
 }
 
@@ -120,6 +120,18 @@ Outcome MockCloud::invoke(const Request& request) {
               : Outcome::success(key);
   } else if (s == "elasticache") {
     out = caches_.handle(request);
+  } else if (s == "wafv2") {
+    // UpdateIPSet: the CLI refuses the call without every required argument.
+    std::vector<std::string> missing;
+    for (const char* p : {"name", "scope", "id", "addresses", "lock-token"}) {
+      if (request.find(p) == nullptr) missing.push_back(fmt::format("--{}", p));
+    }
+    out = missing.empty()
+              ? Outcome::success(Value::object(
+                    {{"NextLockToken", fmt::format("{:08x}-lock", sim::mix64(call) >> 32)}}))
+              : Outcome::failure(AwsErrorCode::kMissingParameter,
+                                 fmt::format("the following arguments are required: {}",
+                                             fmt::join(missing, ", ")));
   } else if (s == "sts") {
     out = Outcome::success(Value::object(
         {{"Account", context_->account()},

@@ -86,6 +86,7 @@ constexpr std::array kOperations = {
     OperationInfo{"elbv2", "describe-load-balancers", false},
     OperationInfo{"elasticache", "describe-replication-groups", false},
     OperationInfo{"elasticache", "failover-global-replication-group", true},
+    OperationInfo{"wafv2", "update-ip-set", true},
     // Account and events
     OperationInfo{"sts", "get-caller-identity", false},
     OperationInfo{"health", "describe-events", false},

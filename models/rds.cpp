@@ -72,6 +72,8 @@ std::string_view db_status_name(DbStatus s) {
       return "incompatible-restore";
     case DbStatus::kStorageFailure:
       return "storage-failure";
+    case DbStatus::kResettingMasterCredentials:
+      return "resetting-master-credentials";
     case DbStatus::kInaccessible:
       return "inaccessible-encryption-credentials-recoverable";
   }
@@ -1201,6 +1203,14 @@ Outcome Rds::modify(const Request& r) {
     db->config.id = new_id;
     db->status.set(t, DbStatus::kRenaming);
     db->status.set(t + context_.draw(c.rds_rename, "rds/rename", new_id), DbStatus::kAvailable);
+  } else if (r.find("master-user-password") != nullptr) {
+    // Applied as soon as possible whatever --apply-immediately says (RDS API
+    // ModifyDBInstance, MasterUserPassword); the instance keeps serving meanwhile.
+    const Time done =
+        t + context_.draw(c.rds_reset_credentials, "rds/reset-credentials", id, db->restores++);
+    db->status.set(t, DbStatus::kResettingMasterCredentials);
+    db->status.set(done, DbStatus::kAvailable);
+    db->credentials_changed_at = done;
   } else {
     if (!r.text("db-instance-class").empty())
       db->config.instance_class = r.text("db-instance-class");

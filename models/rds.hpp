@@ -40,8 +40,13 @@ enum class DbStatus : std::uint8_t {
   kIncompatibleRestore,  // a restore that failed and must be retried
   kStorageFailure,
   kInaccessible,  // its region or AZ is down
+  kResettingMasterCredentials,
 };
 std::string_view db_status_name(DbStatus s);
+/// Whether clients can connect in this state (a master password reset keeps it serving).
+inline bool accepts_connections(DbStatus s) {
+  return s == DbStatus::kAvailable || s == DbStatus::kResettingMasterCredentials;
+}
 
 /// Status as a step function of time.
 class Timeline {
@@ -85,8 +90,12 @@ struct DbInstance {
   sim::Time data_as_of = sim::kNever;
   sim::Time promoted_at = sim::kNever;  // a replica promoted to standalone
   sim::Time failed_at = sim::kNever;    // instance or storage failure
-  sim::Time log_phase = 0;              // transaction-log upload phase (PITR)
-  std::uint32_t restores = 0;           // for naming the streams of repeated operations
+  // Security: the master credentials leaked at `credentials_leaked_since`; the newest master
+  // password took effect at `credentials_changed_at` (modify-db-instance --master-user-password).
+  sim::Time credentials_leaked_since = sim::kNever;
+  sim::Time credentials_changed_at = sim::kNever;
+  sim::Time log_phase = 0;     // transaction-log upload phase (PITR)
+  std::uint32_t restores = 0;  // for naming the streams of repeated operations
 };
 
 struct DbSnapshot {
@@ -120,7 +129,7 @@ struct SnapshotSchedule {
   std::string copy_to;
   std::string copy_id_prefix;  // default: the snapshot id with ':' replaced by '-' + suffix
   std::string copy_id_suffix = "-copy";  // used when there is no prefix
-  std::string copy_kms_key;    // key in the destination region for encrypted copies
+  std::string copy_kms_key;              // key in the destination region for encrypted copies
   sim::Time copies_broken_since = sim::kNever;  // injected: copies started after this fail
   double change_gb_per_day = 0;  // data changed per day (incremental copy size); 0: 2% of size
   bool random_window = false;    // automated backups: offset is the start of the 8-hour block

@@ -27,6 +27,9 @@ std::string Request::describe() const {
   for (const Param& p : params) {
     if (p.value.type() == Value::Type::kBool) {
       out += (p.value.as_bool() ? " --" : " --no-") + p.name;
+    } else if (p.name.find("password") != std::string::npos || p.name == "secret-string" ||
+               p.name == "secret-binary") {
+      out += " --" + p.name + " ****";  // descriptions end up in logs: never a credential
     } else {
       out += " --" + p.name + " " + p.value.to_text();
     }

@@ -38,7 +38,8 @@ struct Request {
   std::string text(std::string_view name) const;
   /// A boolean flag: true for --name, false for --no-name or when absent (or `fallback`).
   bool flag(std::string_view name, bool fallback = false) const;
-  /// "rds restore-db-instance-from-db-snapshot --db-instance-identifier x --region r"
+  /// "rds restore-db-instance-from-db-snapshot --db-instance-identifier x --region r", with
+  /// passwords and secret values shown as ****.
   std::string describe() const;
 };
 

@@ -308,6 +308,12 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
       }
     }
     const Service& svc = s.service;
+    if (const std::string* name = health.leaked(horizon)) {
+      out.cause = "leaked credentials were never revoked";
+      out.detail =
+          fmt::format("{}'s leaked credentials still work a day after the runbook finished", *name);
+      return std::move(out);
+    }
     if (!svc.secret.empty() && cloud_.secrets()
                                        .value_seen(svc.secret, svc.secret_region, horizon)
                                        .find(svc.secret_must_contain) == std::string::npos) {

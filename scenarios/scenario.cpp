@@ -633,7 +633,8 @@ Scenario from_json(const json& j) {
   if (!root.has("service"))
     fail("", "missing field `service`: what \"recovered\" means for clients");
   Obj sv(root["service"], root.at("service"), "the service",
-         {"dns", "databases", "secret", "resolution", "after_step", "repair_source", "objects"});
+         {"dns", "databases", "secret", "resolution", "after_step", "repair_source", "objects",
+          "contained"});
   s.service.dns = sv.text("dns", true);
   s.service.databases = sv.strings("databases");
   s.service.resolution = sv.duration("resolution", 30 * sim::kSecond);
@@ -670,6 +671,30 @@ Scenario from_json(const json& j) {
                        s.service.dns),
            fmt::format("did you mean `https://{}/`?", s.service.dns));
     }
+  }
+  const std::vector<std::string> contained = sv.strings("contained");
+  for (std::size_t i = 0; i < contained.size(); ++i) {
+    const std::string& name = contained[i];
+    std::vector<std::string_view> known;
+    Service::Credential c{name, {}};
+    bool found = false;
+    for (const models::DbInstanceConfig& db : s.databases) {
+      known.push_back(db.id);
+      found = found || db.id == name;
+    }
+    for (const models::Secret& secret : s.secrets) {
+      known.push_back(secret.name);
+      if (!found && secret.name == name) {
+        found = true;
+        c.secret_region = secret.region;
+      }
+    }
+    if (!found) {
+      fail(fmt::format("{}/{}", sv.at("contained"), i),
+           fmt::format("`{}` is neither an RDS instance nor a secret of the topology", name),
+           sim::suggest(name, known));
+    }
+    s.service.contained.push_back(std::move(c));
   }
   if (sv.has("secret")) {
     Obj sec(sv["secret"], sv.at("secret"), "the service's secret",

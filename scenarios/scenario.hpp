@@ -59,6 +59,12 @@ struct Service {
   // store whose RPO they measure.
   std::string objects_bucket, objects_data_store;
   std::vector<std::string> objects;
+  // Credentials that leaked (a security incident): recovered only once none of them still
+  // works. Each is an RDS instance (its master password) or a secret (primary region given).
+  struct Credential {
+    std::string name, secret_region;  // secret_region empty: an RDS instance
+  };
+  std::vector<Credential> contained;
 };
 
 struct Objectives {

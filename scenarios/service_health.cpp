@@ -29,7 +29,7 @@ std::optional<ServiceHealth::Serving> ServiceHealth::serving(Time t) const {
   };
   for (const std::string& id : scenario_.service.databases) {
     if (const models::DbInstance* db = cloud_.rds().instance(id)) {
-      if (t < db->exists_from || cloud_.rds().status(*db, t) != models::DbStatus::kAvailable)
+      if (t < db->exists_from || !models::accepts_connections(cloud_.rds().status(*db, t)))
         continue;
       if (!db->config.replica_of.empty() && db->promoted_at > t)
         continue;  // a replica serves once promoted
@@ -78,7 +78,23 @@ bool ServiceHealth::healthy(Time t) {
           std::string::npos) {
     return false;
   }
-  return true;
+  return !leaked(t);
+}
+
+const std::string* ServiceHealth::leaked(Time t) const {
+  for (const Service::Credential& c : scenario_.service.contained) {
+    if (!c.secret_region.empty()) {
+      if (cloud_.secrets().compromised(c.name, c.secret_region, t)) return &c.name;
+      continue;
+    }
+    const models::DbInstance* db = cloud_.rds().instance_ever(c.name);
+    if (db != nullptr && db->credentials_leaked_since <= t &&
+        !(db->credentials_changed_at <= t &&
+          db->credentials_changed_at > db->credentials_leaked_since)) {
+      return &c.name;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace drsim::scenarios

@@ -24,6 +24,8 @@ class ServiceHealth {
 
   /// The service is up for a client at `t`.
   bool healthy(sim::Time t);
+  /// The first of the service's leaked credentials that still works at `t`, or nullptr.
+  const std::string* leaked(sim::Time t) const;
 
   struct Serving {
     std::string data_store;

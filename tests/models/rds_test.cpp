@@ -276,6 +276,24 @@ TEST_F(RdsTest, ADescribeForAWaiterBuildsOnlyTheStatusItReads) {
   EXPECT_GT(full.size(), 10u);
 }
 
+TEST_F(RdsTest, AMasterPasswordResetKeepsServingAndIsNeverDescribedInClear) {
+  add_primary();
+  at(kHour);
+  const Request reset =
+      req("rds", "modify-db-instance", "us-west-2",
+          {{"db-instance-identifier", "prod-db"}, {"master-user-password", "hunter2-new"}});
+  EXPECT_EQ(reset.describe().find("hunter2"), std::string::npos) << reset.describe();
+  EXPECT_NE(reset.describe().find("--master-user-password ****"), std::string::npos);
+  const Outcome o = ok(reset);
+  EXPECT_EQ(o.result["DBInstance"]["DBInstanceStatus"].as_string(), "resetting-master-credentials");
+  const DbInstance* db = cloud_.rds().instance("prod-db");
+  EXPECT_TRUE(accepts_connections(cloud_.rds().status(*db, now())));
+  ASSERT_GT(db->credentials_changed_at, now());
+  EXPECT_EQ(cloud_.rds().status(*db, db->credentials_changed_at), DbStatus::kAvailable);
+  EXPECT_EQ(cloud_.rds().status(*db, db->credentials_changed_at - 1),
+            DbStatus::kResettingMasterCredentials);
+}
+
 TEST_F(RdsTest, BrokenCopiesLeaveOnlyOlderSnapshotsInTheDrRegion) {
   add_primary(50);
   cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");

@@ -366,5 +366,29 @@ TEST(Library, MangusSnapshotRestoreEndsAtAnInstanceTheAppNeverUses) {
   EXPECT_EQ(fixed.rpo_ms[0].count_at_most(sim::kDay + sim::kHour), fixed.rpo_ms[0].finite_count());
 }
 
+TEST(Library, MueJamsBreachIsContainedOnlyByTheNewPasswordAndTheWafCallFailsAsWritten) {
+  const fs::path file = library() / "muejam-security-breach.json";
+  const Scenario scenario = load_scenario(file.string());
+  const ScenarioResults r = run(scenario, 300);
+  ASSERT_EQ(r.rto_ms.finite_count(), 300u);
+  // Once someone looks, containment takes minutes: the exposure is the detection delay.
+  EXPECT_LT(r.execution_ms.quantile(0.95), 20 * sim::kMinute);
+  EXPECT_GT(r.rto_ms.quantile(0.5), r.execution_ms.quantile(0.5) + 30 * sim::kMinute);
+  // The seed's `wafv2 update-ip-set` lacks --name and --lock-token: it fails every time.
+  const auto block =
+      static_cast<std::size_t>(std::find_if(scenario.runbook.begin(), scenario.runbook.end(),
+                                            [](const Step& st) { return st.id == "block-ips"; }) -
+                               scenario.runbook.begin());
+  EXPECT_EQ(r.step_failed.at(block), 300u);
+  // Without the password change, the leaked credentials keep working.
+  std::ifstream in(file);
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["runbook"].erase(1);
+  j["runbook"][1]["after"] = {"revoke-api-keys"};
+  const ScenarioResults open = run(parse_scenario(j.dump(), file.string()), 100);
+  EXPECT_EQ(open.rto_ms.finite_count(), 0u);
+  EXPECT_TRUE(open.causes.contains("leaked credentials were never revoked"));
+}
+
 }  // namespace
 }  // namespace drsim::scenarios
