@@ -32,7 +32,8 @@ bool names_record(std::string_view stored, std::string_view query) {
   if (!query.empty() && query.back() == '.') query.remove_suffix(1);
   if (stored.size() != query.size() + 1) return false;
   for (std::size_t i = 0; i < query.size(); ++i) {
-    if (stored[i] != std::tolower(static_cast<unsigned char>(query[i]))) return false;
+    const char c = query[i];  // ASCII case folding: DNS names are ASCII (no locale call)
+    if (stored[i] != (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c)) return false;
   }
   return true;
 }
