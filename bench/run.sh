@@ -29,3 +29,30 @@ awk -v c="$callbacks" -v p="$coroutines" -v s="$simpy" -v b="$bare" 'BEGIN {
   printf "ratio drsim callbacks  / SimPy:  %.1fx\n", c / s
   printf "drsim callbacks / bare heap:     %.2f\n", c / b
 }'
+
+echo
+mangu=${MANGU_TRIALS:-20000}
+echo "== MANGU regional failover, $mangu trials on one core: drsim vs the SimPy twin =="
+scenario="$here/../scenarios/library/mangu-regional-failover.json"
+drsim_rate() {
+  local start end
+  start=$(date +%s.%N)
+  "$build/apps/drsim/drsim" run "$scenario" --trials "$mangu" --threads 1 -q --json /tmp/drsim-mangu.$$.json >/dev/null
+  end=$(date +%s.%N)
+  awk -v n="$mangu" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f\n", n / (b - a) }'
+}
+twin=$(/usr/bin/python3 "$here/simpy_mangu.py" "$mangu" 7)
+drsim_tps=$(for _ in 1 2 3; do drsim_rate; done | sort -n | tail -1)
+twin_tps=$(sed -n 's/.*trials_per_second=\([0-9.]*\).*/\1/p' <<<"$twin")
+echo "SimPy twin: $twin"
+python3 - "/tmp/drsim-mangu.$$.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+r, p = j["rto"], j["rpo"]["mangu-db"]
+print(f"drsim:      rto_p50_s={r['p50_s']:.0f} p_rto_met={r['p_meet']:.4f} "
+      f"(95% CI {r['p_meet_ci'][0]:.4f}-{r['p_meet_ci'][1]:.4f}) rpo_p50_s={p['p50_s']:.0f} "
+      f"never={r['infinite']} rto_mean_finite_s={r['mean_s']:.0f} rpo_mean_finite_s={p['mean_s']:.0f}")
+PY
+rm -f "/tmp/drsim-mangu.$$.json"
+awk -v d="$drsim_tps" -v s="$twin_tps" 'BEGIN {
+  printf "trials/s on one core: drsim %d, SimPy twin %d: ratio %.1fx\n", d, s, d / s }'
