@@ -83,7 +83,7 @@ sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from
 }
 
 std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {
-  const std::uint64_t call = calls_++;
+  const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   latency = draw(calibration_.api_latency, "api/latency", request.service, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
   const std::string& region =

@@ -22,7 +22,9 @@ MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std:
       secrets_(*context_),
       compute_(*context_),
       people_(*context_),
-      caches_(*context_) {
+      caches_(*context_),
+      env_(env),
+      changed_(std::make_unique<sim::Event>(env)) {
   route53_.set_probe(
       [this](std::string_view target, sim::Time t) { return endpoint_healthy(target, t); });
 }
@@ -42,6 +44,46 @@ void MockCloud::reset(std::uint64_t seed, std::uint64_t trial) {
   denials_.clear();
   static_endpoints_.clear();
   calls_ = 0;
+  fired_.clear();
+  changed_ = std::make_unique<sim::Event>(env_);
+}
+
+std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
+  if (r.fields.empty()) return std::nullopt;
+  const sim::Time t = context_->now();
+  sim::Time until = sim::kNever;
+  // Admission must stay plain: no disruption of the region, fault or denial now, and the
+  // answer is only good until the next one starts.
+  const std::string& region = r.service == "route53" ? std::string("us-east-1") : r.region;
+  if (!context_->region_known(region)) return std::nullopt;
+  for (const DisruptionWindow& w : context_->disruptions()) {
+    if (w.region != region) continue;
+    if (w.start <= t && t < w.end) return std::nullopt;
+    if (w.start > t) until = std::min(until, w.start);
+  }
+  for (const OperationFault& f : faults_) {
+    if (!matches(f.service, r.service) || !matches(f.operation, r.operation) ||
+        !matches(f.region, r.region) || f.until <= t)
+      continue;
+    if (f.from <= t) return std::nullopt;
+    until = std::min(until, f.from);
+  }
+  for (const PermissionDenial& d : denials_) {
+    if (matches(d.service, r.service) && matches(d.operation, r.operation) &&
+        matches(d.region, r.region))
+      return std::nullopt;
+  }
+  std::optional<sim::Time> model;
+  if (r.service == "rds" && r.operation == "describe-db-instances") model = rds_.unchanged_until(r);
+  if (!model) return std::nullopt;
+  return std::min(until, *model);
+}
+
+sim::Duration MockCloud::skip_poll(const Request& r) {
+  if (r.call_key == 0) ++calls_;
+  sim::Duration latency = 0;
+  (void)context_->admit(r, latency);  // plain admission: unchanged_until made sure of it
+  return latency;
 }
 
 DataStore* MockCloud::data_store(std::string_view name) {
@@ -67,7 +109,7 @@ bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
 }
 
 Outcome MockCloud::invoke(const Request& request) {
-  const std::uint64_t call = calls_++;
+  const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   const OperationInfo* info = find_operation(request.service, request.operation);
   if (info == nullptr) {
     return Outcome::failure(
@@ -153,6 +195,10 @@ Outcome MockCloud::invoke(const Request& request) {
     out = compute_.handle(request);
   }
   out.latency += latency;
+  if (info->mutating && out.ok()) {
+    changed_->succeed();
+    fired_.push_back(std::exchange(changed_, std::make_unique<sim::Event>(env_)));
+  }
   return out;
 }
 

@@ -57,6 +57,9 @@ class MockCloud final : public Backend {
             std::uint64_t trial = 0);
 
   Outcome invoke(const Request& request) override;
+  std::optional<sim::Time> unchanged_until(const Request& describe) override;
+  sim::Duration skip_poll(const Request& describe) override;
+  sim::Event* next_change() override { return changed_.get(); }
 
   /// Empties every model for a new trial (the topology is applied again by the caller).
   void reset(std::uint64_t seed, std::uint64_t trial);
@@ -97,6 +100,11 @@ class MockCloud final : public Backend {
   std::vector<PermissionDenial> denials_;
   std::vector<std::pair<std::string, std::string>> static_endpoints_;
   std::uint64_t calls_ = 0;
+  // Fired by every successful mutating call (then replaced); the fired ones are kept until
+  // the trial ends, since waiters may still hold them.
+  sim::Environment& env_;
+  std::unique_ptr<sim::Event> changed_;
+  std::vector<std::unique_ptr<sim::Event>> fired_;
 };
 
 }  // namespace drsim::models

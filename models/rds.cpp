@@ -96,6 +96,13 @@ DbStatus Timeline::at(Time t) const {
   return s;
 }
 
+Time Timeline::next_change(Time t) const {
+  for (const auto& [from, status] : points_) {
+    if (from > t) return from;
+  }
+  return kNever;
+}
+
 Time Timeline::when(DbStatus s, Time t) const {
   if (at(t) == s) return t;
   for (const auto& [from, status] : points_) {
@@ -563,6 +570,31 @@ int Rds::copies_in_progress(std::string_view region, Time t) {
     return false;
   });
   return n;
+}
+
+std::optional<Time> Rds::unchanged_until(const Request& r) const {
+  const std::string id = r.text("db-instance-identifier");
+  if (id.empty() || r.fields.size() != 1 || r.fields[0] != "DBInstanceStatus") return std::nullopt;
+  const Time t = context_.now();
+  Time until = kNever;
+  auto consider = [&](Time at) {
+    if (at > t) until = std::min(until, at);
+  };
+  for (const DbInstance& db : instances_) {
+    if (db.config.id != id) continue;
+    consider(db.exists_from);
+    consider(db.deleted_at);
+    consider(db.failed_at);
+    consider(db.status.next_change(t));
+    for (const DisruptionWindow& w : context_.disruptions()) {
+      if (w.region != db.config.region) continue;
+      // An AZ outage now: a Multi-AZ failover's status depends on draws; poll it.
+      if (w.kind == Disruption::kAzDown && w.start <= t && t < w.end) return std::nullopt;
+      consider(w.start);
+      consider(w.end);
+    }
+  }
+  return until;
 }
 
 // ------------------------------------------------------------------------- values

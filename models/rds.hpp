@@ -56,6 +56,8 @@ class Timeline {
   /// From `from` on the status is `s` (later changes are dropped: they are superseded).
   void set(sim::Time from, DbStatus s);
   DbStatus at(sim::Time t) const;
+  /// The first instant after `t` at which the status changes, or kNever.
+  sim::Time next_change(sim::Time t) const;
   sim::Time start() const { return points_.empty() ? sim::kNever : points_.front().first; }
   /// The first instant >= t at which the status is `s` and stays so, or kNever.
   sim::Time when(DbStatus s, sim::Time t) const;
@@ -170,6 +172,9 @@ class Rds {
 
   /// Handles one rds operation (already admitted by the control plane).
   Outcome handle(const Request& request);
+  /// For describe-db-instances of one instance: the instant before which its status (all a
+  /// waiter reads) stays as it is now, unless a call changes it; nullopt when unknown.
+  std::optional<sim::Time> unchanged_until(const Request& describe) const;
 
   // Queries the scenario engine uses to judge service health and RPO.
   const DbInstance* instance(std::string_view id) const;

@@ -15,6 +15,10 @@
 #include "models/value.hpp"
 #include "sim/time.hpp"
 
+namespace drsim::sim {
+class Event;
+}
+
 namespace drsim::models {
 
 /// A parameter without its leading "--": {"db-instance-identifier", "prod-db"}. Boolean
@@ -32,6 +36,10 @@ struct Request {
   /// When not empty, the caller reads only these members of each resource a describe call
   /// returns (a waiter's acceptors read one status); a model may leave the others out.
   std::span<const std::string_view> fields;
+  /// Non-zero: the call's own draws (latency, throttling, injected faults) are keyed by this
+  /// instead of by the call's place among the trial's calls. A waiter keys its polls by
+  /// their number, so that knowing a poll's answer in advance changes no draw.
+  std::uint64_t call_key = 0;
 
   const Value* find(std::string_view name) const;
   /// The parameter as a string ("" when absent); numbers and booleans are spelled out.
@@ -59,6 +67,22 @@ struct Outcome {
 class Backend {
  public:
   virtual ~Backend() = default;
+  // For waiters: a simulated backend can tell how long a describe call's answer stays the
+  // same, so that a waiter need not make every poll. The live backend never can.
+  /// The instant before which `describe` (the members in its `fields`) would answer as it
+  /// does now, admission included, provided no call changes the world meanwhile; nullopt
+  /// when unknown.
+  virtual std::optional<sim::Time> unchanged_until(const Request& describe) {
+    (void)describe;
+    return std::nullopt;
+  }
+  /// Admits one poll whose answer is already known; returns its latency.
+  virtual sim::Duration skip_poll(const Request& describe) {
+    (void)describe;
+    return 0;
+  }
+  /// An event that fires the next time a call changes the world, or nullptr.
+  virtual sim::Event* next_change() { return nullptr; }
   /// Performs one operation now. A long-running operation (a restore) returns at once, as
   /// AWS does; its progress shows in later describe calls.
   virtual Outcome invoke(const Request& request) = 0;

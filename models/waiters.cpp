@@ -1,6 +1,10 @@
 #include "models/waiters.hpp"
 
+#include <algorithm>
 #include <array>
+#include <vector>
+
+#include "sim/rng.hpp"
 
 namespace drsim::models {
 namespace {
@@ -196,12 +200,53 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   poll.operation = std::string(spec.operation);
   poll.fields = spec.fields;
   WaitResult result;
+  // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.
+  const std::uint64_t key = sim::mix64(poll.call_key ^ sim::stream_id(spec.name));
+  auto number = [&](int k) { poll.call_key = sim::mix64(key + static_cast<std::uint64_t>(k)); };
+  std::vector<sim::Time> known;  // instants of polls whose answer is known in advance
   for (result.attempts = 1;; ++result.attempts) {
+    number(result.attempts);
     result.last = backend.invoke(poll);
     co_await env.timeout(result.last.latency);
     result.state = spec.evaluate(result.last);
     if (result.state != WaiterState::kRetry || result.attempts >= max_attempts) break;
-    co_await env.timeout(delay);
+    const std::optional<sim::Time> same = backend.unchanged_until(poll);
+    if (!same || *same <= env.now() + delay) {
+      co_await env.timeout(delay);
+      continue;
+    }
+    // Every poll before `same` would answer "not yet" again: admit them (their latencies
+    // set the pace) without asking, and sleep to the first poll that could see a change —
+    // unless a call changes the world first, in which case polling resumes from there.
+    known.clear();
+    sim::Time next = env.now() + delay, end = next;
+    bool gives_up = false;
+    while (next < *same) {
+      known.push_back(next);
+      number(result.attempts + static_cast<int>(known.size()));
+      const sim::Duration latency = backend.skip_poll(poll);
+      if (result.attempts + static_cast<int>(known.size()) >= max_attempts) {
+        end = next + latency;
+        gives_up = true;
+        break;
+      }
+      next += latency + delay;
+      end = next;
+    }
+    // Polls result.attempts + 1 ... + known.size() are answered; which of them stand?
+    sim::Event* change = backend.next_change();
+    std::size_t made = known.size();
+    if (change == nullptr) {
+      co_await env.until(end);
+    } else if (co_await sim::any_of(env, env.until(end), *change) == 1) {
+      // The world changed now: the polls before now stand, the next one is made for real.
+      made = static_cast<std::size_t>(std::lower_bound(known.begin(), known.end(), env.now()) -
+                                      known.begin());
+      co_await env.until(made < known.size() ? known[made] : end);
+      if (made < known.size()) gives_up = false;
+    }
+    result.attempts += static_cast<int>(made);
+    if (gives_up) break;
   }
   co_return result;
 }

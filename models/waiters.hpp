@@ -38,7 +38,8 @@ struct WaitResult {
 };
 
 /// Polls `poll` (the waiter's operation with the wait command's parameters) until an
-/// acceptor decides or `max_attempts` polls were made, sleeping `delay` in between.
+/// acceptor decides or `max_attempts` polls were made, sleeping `delay` in between. The
+/// polls' draws are keyed by `poll.call_key` (give each wait its own) and the poll number.
 sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
                                Request poll, sim::Duration delay, int max_attempts);
 

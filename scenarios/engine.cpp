@@ -104,6 +104,7 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
   }
   if (!c.waiter.empty()) {
     const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
+    request.call_key = sim::mix64(sim::stream_id(step.id) + trial_attempt);
     const models::WaitResult w = co_await models::wait_for(env, cloud, spec, std::move(request),
                                                            spec.delay, spec.max_attempts);
     if (w.state == models::WaiterState::kSuccess) co_return;

@@ -207,6 +207,99 @@ TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
   EXPECT_LT(now() - started, 31 * kMinute + 60 * 5 * kSecond);
 }
 
+/// The mock cloud without forecasts: every poll of a waiter is made. Counts the calls.
+class EveryPoll : public Backend {
+ public:
+  EveryPoll(MockCloud& cloud, bool forecast) : cloud_(cloud), forecast_(forecast) {}
+  Outcome invoke(const Request& r) override {
+    ++calls;
+    return cloud_.invoke(r);
+  }
+  std::optional<sim::Time> unchanged_until(const Request& r) override {
+    return forecast_ ? cloud_.unchanged_until(r) : std::nullopt;
+  }
+  sim::Duration skip_poll(const Request& r) override { return cloud_.skip_poll(r); }
+  sim::Event* next_change() override { return cloud_.next_change(); }
+  int calls = 0;
+
+ private:
+  MockCloud& cloud_;
+  bool forecast_;
+};
+
+struct Waited {
+  WaiterState state;
+  int attempts;
+  sim::Time end;
+  int calls;
+  friend bool operator==(const Waited&, const Waited&) = default;
+};
+
+/// One restore waited on with `rds wait db-instance-available` (at most `max_attempts`
+/// polls); unless `delete_at` is kNever, another process deletes the instance then.
+Waited wait_on_a_restore(std::uint64_t trial, bool forecast, int max_attempts,
+                         sim::Time delete_at) {
+  sim::Environment env(0);
+  Calibration calibration;
+  MockCloud cloud(env, calibration, 3, trial);
+  cloud.context().add_region("us-west-2");
+  cloud.rds().add_instance({.id = "prod-db", .region = "us-west-2", .encrypted = false}, -kDay);
+  cloud.rds().add_snapshot(
+      {.id = "s", .region = "us-west-2", .instance_id = "prod-db", .encrypted = false});
+  EXPECT_TRUE(cloud
+                  .invoke(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+                              {{"db-instance-identifier", "r"}, {"db-snapshot-identifier", "s"}}))
+                  .ok());
+  EveryPoll backend(cloud, forecast);
+  WaitResult result;
+  struct Run {
+    static sim::Process wait(sim::Environment& env, Backend& backend, Request poll, int max,
+                             WaitResult& out, sim::Time& end) {
+      const WaiterSpec& spec = *find_waiter("rds", "db-instance-available");
+      out = co_await wait_for(env, backend, spec, std::move(poll), spec.delay, max);
+      end = env.now();
+    }
+    static sim::Process remove(sim::Environment& env, MockCloud& cloud, sim::Time at, Request r) {
+      co_await env.until(at);
+      cloud.invoke(r);
+    }
+  };
+  sim::Time end = 0;
+  env.start(
+      Run::wait(env, backend,
+                req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "r"}}),
+                max_attempts, result, end));
+  if (delete_at != sim::kNever) {
+    env.start(Run::remove(env, cloud, delete_at,
+                          req("rds", "delete-db-instance", "us-west-2",
+                              {{"db-instance-identifier", "r"}, {"skip-final-snapshot", true}})));
+  }
+  env.run();
+  return {result.state, result.attempts, end, backend.calls};
+}
+
+TEST(Waiters, SkippingPollsWhoseAnswerIsKnownChangesNothingButTheWork) {
+  int polls_made = 0, polls_skipped = 0, failures = 0, give_ups = 0;
+  for (std::uint64_t trial = 0; trial < 200; ++trial) {
+    // Restores take 15 min to 3 h; some waiters give up after 20 polls; in some trials the
+    // instance is deleted mid-wait (the skipped polls after that instant are made for real).
+    const int max_attempts = trial % 3 == 0 ? 20 : 60;
+    const sim::Time delete_at =
+        trial % 2 == 0 ? static_cast<sim::Time>(trial) * 17 * kSecond + 5 * kMinute : sim::kNever;
+    Waited every = wait_on_a_restore(trial, false, max_attempts, delete_at);
+    Waited fast = wait_on_a_restore(trial, true, max_attempts, delete_at);
+    polls_made += every.calls;
+    polls_skipped += every.calls - fast.calls;
+    failures += every.state == WaiterState::kFailure;
+    give_ups += every.state == WaiterState::kRetry;
+    fast.calls = every.calls = 0;
+    ASSERT_EQ(fast, every) << "trial " << trial;
+  }
+  EXPECT_GT(failures, 20) << "deletions seen mid-wait";
+  EXPECT_GT(give_ups, 10);
+  EXPECT_GT(polls_skipped, polls_made * 3 / 4) << "most polls need not be made";
+}
+
 TEST_F(CloudTest, TheHealthDashboardShowsInjectedRegionalEvents) {
   inject(cloud_,
          {.kind = FailureKind::kRegionOutage,
