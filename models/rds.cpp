@@ -572,6 +572,22 @@ int Rds::copies_in_progress(std::string_view region, Time t) {
   return n;
 }
 
+Time Rds::available_from(std::string_view id, Time t) const {
+  Time best = kNever;
+  for (const DbInstance& db : instances_) {
+    if (db.config.id != id) continue;
+    const Time from = std::max(t, db.exists_from);
+    Time at = std::min(db.status.when(DbStatus::kAvailable, from),
+                       db.status.when(DbStatus::kResettingMasterCredentials, from));
+    if (at == kNever) continue;
+    // Its region must be up too (an AZ outage can only delay it further).
+    if (!context_.data_plane_up(db.config.region, at))
+      at = context_.data_plane_back(db.config.region, at);
+    if (at < db.deleted_at && at < db.failed_at) best = std::min(best, at);
+  }
+  return best;
+}
+
 std::optional<Time> Rds::unchanged_until(const Request& r) const {
   const std::string id = r.text("db-instance-identifier");
   if (id.empty() || r.fields.size() != 1 || r.fields[0] != "DBInstanceStatus") return std::nullopt;

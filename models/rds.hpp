@@ -196,6 +196,9 @@ class Rds {
   /// not empty), newest first, until it returns true. Builds only the snapshots it visits.
   void visit_snapshots(std::string_view region, sim::Time t, std::string_view owner,
                        std::string_view type, const std::function<bool(const DbSnapshot&)>& visit);
+  /// A lower bound on the first instant >= t at which an instance named `id` accepts
+  /// connections, as the timelines stand (kNever: none will).
+  sim::Time available_from(std::string_view id, sim::Time t) const;
   /// PITR: the latest restorable time of an instance at `t`, in its own region.
   sim::Time latest_restorable_time(const DbInstance& db, sim::Time t) const;
 

@@ -91,7 +91,18 @@ bool Route53::health_check_healthy(std::string_view id, Time t) const {
   return true;  // an unknown check never fails a record
 }
 
-std::string Route53::authoritative_answer(std::string_view name, Time t, double pick) const {
+std::string_view Route53::authoritative_answer(std::string_view name, Time t, double pick) const {
+  // The common case first, without collecting: one simple record answers.
+  const DnsRecord* only = nullptr;
+  int count = 0;
+  for (const Version& v : versions_) {
+    if (v.visible_from <= t && t < v.visible_until && names_record(v.record.name, name)) {
+      only = &v.record;
+      ++count;
+    }
+  }
+  if (count == 0) return {};
+  if (count == 1 && only->failover.empty() && only->weight <= 0) return only->target;
   std::vector<const DnsRecord*> records = records_at(name, t);
   if (records.empty()) return {};
   // Failover records: the primary while its health check passes, else the secondary.
@@ -126,7 +137,8 @@ std::string Route53::authoritative_answer(std::string_view name, Time t, double 
   return records.front()->target;
 }
 
-std::string Route53::client_answer(std::string_view name, Time t, double phase, double pick) const {
+std::string_view Route53::client_answer(std::string_view name, Time t, double phase,
+                                        double pick) const {
   const sim::Duration cache = ttl(name) + context_.calibration().client_extra_cache;
   if (cache <= 0) return authoritative_answer(name, t, pick);
   const Time refreshed = floor_to(t, static_cast<Time>(phase * static_cast<double>(cache)), cache);

@@ -48,12 +48,14 @@ class Route53 {
   Outcome handle(const Request& request);
 
   /// The authoritative answer for `name` at `t` (after propagation), choosing among weighted
-  /// records with `pick` in [0, 1). Empty when the name has no record.
-  std::string authoritative_answer(std::string_view name, sim::Time t, double pick = 0.5) const;
+  /// records with `pick` in [0, 1). Empty when the name has no record. The view stays valid
+  /// until the next record change.
+  std::string_view authoritative_answer(std::string_view name, sim::Time t,
+                                        double pick = 0.5) const;
   /// What a client holds at `t`: the answer it fetched at its last refresh. `phase` in
   /// [0, 1) places the client's refreshes within the TTL; `pick` as above.
-  std::string client_answer(std::string_view name, sim::Time t, double phase,
-                            double pick = 0.5) const;
+  std::string_view client_answer(std::string_view name, sim::Time t, double phase,
+                                 double pick = 0.5) const;
   /// Whether health check `id` reports healthy at `t`.
   bool health_check_healthy(std::string_view id, sim::Time t) const;
   /// The TTL clients see for `name` (the longest among its records).

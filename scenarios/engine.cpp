@@ -283,11 +283,16 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   ServiceHealth& health = *st.health;
   const Time horizon = runbook_end + sim::kDay;
   Time restored = sim::kNever;
-  for (Time t = onset; t <= horizon; t += s.service.resolution) {
+  const sim::Duration step = s.service.resolution;
+  for (Time t = onset; t <= horizon;) {
     if (health.healthy(t)) {
       restored = t;
       break;
     }
+    // Skip the instants at which the service cannot be back yet (e.g. no database up).
+    const Time next = health.not_before(t + step);
+    if (next == sim::kNever) break;
+    t += std::max<Time>(1, (next - t + step - 1) / step) * step;
   }
   if (restored == sim::kNever && health.corrupt_seen()) {
     out.cause = "the restored data is corrupt";

@@ -55,7 +55,7 @@ bool ServiceHealth::clean(const std::string& data_store, Time point, Time t) con
 bool ServiceHealth::healthy(Time t) {
   const Service& svc = scenario_.service;
   if (milestone_ && !milestone_done(t)) return false;
-  const std::string target = cloud_.route53().client_answer(svc.dns, t, phase_, pick_);
+  const std::string_view target = cloud_.route53().client_answer(svc.dns, t, phase_, pick_);
   if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
   if (!svc.databases.empty()) {
     const std::optional<Serving> served = serving(t);
@@ -79,6 +79,22 @@ bool ServiceHealth::healthy(Time t) {
     return false;
   }
   return !leaked(t);
+}
+
+Time ServiceHealth::not_before(Time t) const {
+  if (milestone_) {
+    const StepRecord& m = steps_[*milestone_];
+    if (!m.ok) return sim::kNever;
+    t = std::max(t, m.end);
+  }
+  if (scenario_.service.databases.empty()) return t;
+  // Some database must accept connections.
+  Time first = sim::kNever;
+  for (const std::string& id : scenario_.service.databases) {
+    if (cloud_.rds().cluster(id) != nullptr) return t;  // no bound for Aurora clusters
+    first = std::min(first, cloud_.rds().available_from(id, t));
+  }
+  return first;
 }
 
 const std::string* ServiceHealth::leaked(Time t) const {

@@ -24,6 +24,9 @@ class ServiceHealth {
 
   /// The service is up for a client at `t`.
   bool healthy(sim::Time t);
+  /// After the run, when every timeline is final: a lower bound on the first instant >= t
+  /// at which healthy() can hold (kNever: it cannot), so a scan may skip to it.
+  sim::Time not_before(sim::Time t) const;
   /// The first of the service's leaked credentials that still works at `t`, or nullptr.
   const std::string* leaked(sim::Time t) const;
 

@@ -294,6 +294,22 @@ TEST_F(RdsTest, AMasterPasswordResetKeepsServingAndIsNeverDescribedInClear) {
             DbStatus::kResettingMasterCredentials);
 }
 
+TEST_F(RdsTest, AnInstanceIsNeverAvailableBeforeItsAvailableFromBound) {
+  calibration_.rds_post_restore_backup_probability = 1;  // creating, backing-up, available
+  add_primary();
+  restore_from_a_snapshot("r");
+  const DbInstance* r = cloud_.rds().instance("r");
+  const sim::Time from = cloud_.rds().available_from("r", now());
+  ASSERT_GT(from, now() + 2 * kHour);
+  EXPECT_EQ(cloud_.rds().status(*r, from), DbStatus::kAvailable);
+  for (sim::Time t = now(); t < from; t += kMinute)
+    ASSERT_NE(cloud_.rds().status(*r, t), DbStatus::kAvailable) << t;
+  // An outage of its region around that instant pushes it to the outage's end.
+  cloud_.context().disrupt({Disruption::kRegionDown, "us-west-2", "", from - kHour, from + kHour});
+  EXPECT_EQ(cloud_.rds().available_from("r", now()), from + kHour);
+  EXPECT_EQ(cloud_.rds().available_from("no-such-db", now()), sim::kNever);
+}
+
 TEST_F(RdsTest, BrokenCopiesLeaveOnlyOlderSnapshotsInTheDrRegion) {
   add_primary(50);
   cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
