@@ -166,34 +166,63 @@ void Compute::launch(EcsService& s, int count, Time t) {
   }
 }
 
-Value Compute::service_value(const EcsService& s, Time t) const {
-  const int run = running(s, t);
-  int pending = 0;
-  std::vector<std::uint32_t> deployments;
-  for (const EcsTask& task : s.tasks) {
-    if (task.stopped_at <= t) continue;
-    if (task.running_from > t) ++pending;
-    if (std::find(deployments.begin(), deployments.end(), task.deployment) == deployments.end()) {
-      deployments.push_back(task.deployment);
+Value Compute::service_value(const EcsService& s, Time t,
+                             std::span<const std::string_view> fields) const {
+  Members m;
+  // Each member is computed only when the caller reads it (see Request::fields).
+  auto add = [&](std::string_view name, auto&& make) {
+    if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
+      m.emplace_back(std::string(name), Value(make()));
+  };
+  add("serviceName", [&] { return s.name; });
+  add("clusterArn", [&] {
+    return fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region, context_.account(), s.cluster);
+  });
+  add("status", [&] { return "ACTIVE"; });
+  add("desiredCount", [&] { return s.desired; });
+  add("runningCount", [&] { return running(s, t); });
+  add("pendingCount", [&] {
+    return static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [&](const EcsTask& x) {
+      return x.stopped_at > t && x.running_from > t;
+    }));
+  });
+  add("deployments", [&] {
+    // A deployment is done when every task of older deployments has stopped.
+    std::vector<std::uint32_t> deployments;
+    for (const EcsTask& task : s.tasks) {
+      if (task.stopped_at > t &&
+          std::find(deployments.begin(), deployments.end(), task.deployment) == deployments.end()) {
+        deployments.push_back(task.deployment);
+      }
+    }
+    if (deployments.empty()) deployments.push_back(s.deployment);
+    Array deps;
+    for (std::uint32_t d : deployments) {
+      deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", d)},
+                                    {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
+    }
+    return deps;
+  });
+  return Value(std::move(m));
+}
+
+std::optional<Time> Compute::unchanged_until(const Request& r) const {
+  if (r.service != "ecs" || r.operation != "describe-services") return std::nullopt;
+  const Time t = context_.now();
+  const std::string cluster = last_segment(r.text("cluster"));
+  Time until = kNever;
+  auto consider = [&](Time at) {
+    if (at > t) until = std::min(until, at);
+  };
+  for (const EcsService& s : services_) {
+    if (s.cluster != cluster || s.region != r.region) continue;
+    consider(s.exists_from);
+    for (const EcsTask& task : s.tasks) {
+      consider(task.running_from);
+      consider(task.stopped_at);
     }
   }
-  // A deployment is done when every task of older deployments has stopped.
-  Array deps;
-  for (std::uint32_t d : deployments) {
-    deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", d)},
-                                  {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
-  }
-  if (deps.empty())
-    deps.push_back(
-        Value::object({{"id", fmt::format("ecs-svc/{}", s.deployment)}, {"status", "PRIMARY"}}));
-  return Value::object({{"serviceName", s.name},
-                        {"clusterArn", fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region,
-                                                   context_.account(), s.cluster)},
-                        {"status", "ACTIVE"},
-                        {"desiredCount", s.desired},
-                        {"runningCount", run},
-                        {"pendingCount", pending},
-                        {"deployments", Value(std::move(deps))}});
+  return until;
 }
 
 bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const {
@@ -299,7 +328,7 @@ Outcome Compute::ecs(const Request& r) {
     for (const std::string& name : names(r.find("services"))) {
       const EcsService* s = service(cluster, last_segment(name), r.region);
       if (s != nullptr && s->exists_from <= t) {
-        found.push_back(service_value(*s, t));
+        found.push_back(service_value(*s, t, r.fields));
       } else {
         failures.push_back(Value::object({{"arn", name}, {"reason", "MISSING"}}));
       }

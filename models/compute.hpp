@@ -153,6 +153,13 @@ class Compute {
   Outcome eks(const Request& r);
   Outcome elbv2(const Request& r);
   Outcome autoscaling(const Request& r);
+
+ public:
+  /// For ecs describe-services: the instant before which the services' counts and
+  /// deployments stay as they are now, unless a call changes them; nullopt otherwise.
+  std::optional<sim::Time> unchanged_until(const Request& describe) const;
+
+ private:
   /// Launches an instance of `model`'s Auto Scaling group at `at`; returns it.
   const Ec2Instance& launch_like(const Ec2Instance& model, sim::Time at);
   Outcome apply_stack(const Request& r);
@@ -161,7 +168,8 @@ class Compute {
   void launch(EcsService& s, int count, sim::Time t);
   EcsService* find_service(std::string_view cluster, std::string_view name,
                            std::string_view region);
-  Value service_value(const EcsService& s, sim::Time t) const;
+  Value service_value(const EcsService& s, sim::Time t,
+                      std::span<const std::string_view> fields = {}) const;
 
   CloudContext& context_;
   std::vector<EcsService> services_;

@@ -75,6 +75,7 @@ std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
   }
   std::optional<sim::Time> model;
   if (r.service == "rds" && r.operation == "describe-db-instances") model = rds_.unchanged_until(r);
+  if (r.service == "ecs" && r.operation == "describe-services") model = compute_.unchanged_until(r);
   if (!model) return std::nullopt;
   return std::min(until, *model);
 }

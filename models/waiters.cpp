@@ -153,6 +153,8 @@ State target_in_service(const Outcome& o) {
 
 using sim::kSecond;
 constexpr std::array<std::string_view, 1> kDbInstanceStatus = {"DBInstanceStatus"};
+constexpr std::array<std::string_view, 4> kServiceCounts = {"status", "deployments", "runningCount",
+                                                            "desiredCount"};
 constexpr std::array kWaiters = {
     // botocore data/rds/2014-10-31/waiters-2.json
     WaiterSpec{"rds", "db-instance-available", "describe-db-instances", 30 * kSecond, 60,
@@ -169,7 +171,8 @@ constexpr std::array kWaiters = {
     WaiterSpec{"route53", "resource-record-sets-changed", "get-change", 30 * kSecond, 60,
                record_sets_changed},
     // botocore data/ecs/2014-11-13/waiters-2.json
-    WaiterSpec{"ecs", "services-stable", "describe-services", 15 * kSecond, 40, services_stable},
+    WaiterSpec{"ecs", "services-stable", "describe-services", 15 * kSecond, 40, services_stable,
+               kServiceCounts},
     // botocore data/ec2/2016-11-15/waiters-2.json
     WaiterSpec{"ec2", "instance-running", "describe-instances", 15 * kSecond, 40, instance_running},
     // botocore data/eks/2017-11-01/waiters-2.json
@@ -207,10 +210,13 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   for (result.attempts = 1;; ++result.attempts) {
     number(result.attempts);
     result.last = backend.invoke(poll);
+    // How long the answer read now stays the same (asked now, before the call's latency
+    // passes; a change made meanwhile fires `change`).
+    const std::optional<sim::Time> same = backend.unchanged_until(poll);
+    sim::Event* change = backend.next_change();
     co_await env.timeout(result.last.latency);
     result.state = spec.evaluate(result.last);
     if (result.state != WaiterState::kRetry || result.attempts >= max_attempts) break;
-    const std::optional<sim::Time> same = backend.unchanged_until(poll);
     if (!same || *same <= env.now() + delay) {
       co_await env.timeout(delay);
       continue;
@@ -234,7 +240,6 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
       end = next;
     }
     // Polls result.attempts + 1 ... + known.size() are answered; which of them stand?
-    sim::Event* change = backend.next_change();
     std::size_t made = known.size();
     if (change == nullptr) {
       co_await env.until(end);

@@ -300,6 +300,51 @@ TEST(Waiters, SkippingPollsWhoseAnswerIsKnownChangesNothingButTheWork) {
   EXPECT_GT(polls_skipped, polls_made * 3 / 4) << "most polls need not be made";
 }
 
+/// Scales an ECS service from 0 to 12 tasks and waits with `ecs wait services-stable`: a
+/// dozen task starts, each a change a skipped poll must not miss (also within a poll's
+/// own latency).
+Waited wait_on_a_scale_up(std::uint64_t trial, bool forecast) {
+  sim::Environment env(0);
+  Calibration calibration;
+  MockCloud cloud(env, calibration, 5, trial);
+  cloud.context().add_region("us-east-1");
+  cloud.compute().add_service({.cluster = "dr", .name = "api", .region = "us-east-1"});
+  EXPECT_TRUE(cloud
+                  .invoke(req("ecs", "update-service", "us-east-1",
+                              {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "12"}}))
+                  .ok());
+  EveryPoll backend(cloud, forecast);
+  WaitResult result;
+  sim::Time end = 0;
+  struct Run {
+    static sim::Process wait(sim::Environment& env, Backend& backend, Request poll, WaitResult& out,
+                             sim::Time& end) {
+      const WaiterSpec& spec = *find_waiter("ecs", "services-stable");
+      out = co_await wait_for(env, backend, spec, std::move(poll), spec.delay, spec.max_attempts);
+      end = env.now();
+    }
+  };
+  env.start(Run::wait(
+      env, backend,
+      req("ecs", "describe-services", "us-east-1", {{"cluster", "dr"}, {"services", "api"}}),
+      result, end));
+  env.run();
+  return {result.state, result.attempts, end, backend.calls};
+}
+
+TEST(Waiters, SkippedPollsOfAScaleUpMissNoTaskStart) {
+  int skipped = 0;
+  for (std::uint64_t trial = 0; trial < 400; ++trial) {
+    Waited every = wait_on_a_scale_up(trial, false);
+    Waited fast = wait_on_a_scale_up(trial, true);
+    ASSERT_EQ(every.state, WaiterState::kSuccess);
+    skipped += every.calls - fast.calls;
+    fast.calls = every.calls = 0;
+    ASSERT_EQ(fast, every) << "trial " << trial;
+  }
+  EXPECT_GT(skipped, 400);
+}
+
 TEST_F(CloudTest, TheHealthDashboardShowsInjectedRegionalEvents) {
   inject(cloud_,
          {.kind = FailureKind::kRegionOutage,
