@@ -1,15 +1,48 @@
 #include "scenarios/run.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 
 #include "scenarios/engine.hpp"
 
 namespace drsim::scenarios {
 namespace {
 
-// Layout of one trial's record in the flat metrics array.
+// One trial's metrics go into columns (one per metric), each of which becomes a Sample
+// without a copy: a million trials take ~200 bytes each.
 constexpr std::size_t kRto = 0, kDetection = 1, kDecision = 2, kExecution = 3, kFixed = 4;
 constexpr std::int64_t kNotRun = -1;
+
+/// Why runbooks could not complete, interned: a trial keeps a 16-bit id; each cause keeps
+/// the detail of the earliest trial that had it (whatever thread ran it first).
+class Causes {
+ public:
+  std::uint16_t id(const std::string& cause, const std::string& detail, std::uint64_t trial) {
+    const std::lock_guard lock(mutex_);
+    auto it = std::find(names_.begin(), names_.end(), cause);
+    if (it == names_.end()) {
+      if (names_.size() == 0xfffe) throw std::runtime_error("more than 65,534 failure causes");
+      names_.push_back(cause);
+      examples_.emplace_back(trial, detail);
+      it = names_.end() - 1;
+    }
+    auto& [first, text] = examples_[static_cast<std::size_t>(it - names_.begin())];
+    if (trial < first) {
+      first = trial;
+      text = detail;
+    }
+    return static_cast<std::uint16_t>(it - names_.begin() + 1);
+  }
+  const std::string& name(std::uint16_t id) const { return names_[id - 1u]; }
+  const std::string& detail(std::uint16_t id) const { return examples_[id - 1u].second; }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> names_;
+  std::vector<std::pair<std::uint64_t, std::string>> examples_;
+};
 
 }  // namespace
 
@@ -17,85 +50,84 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options) 
   const std::size_t stores = s.data_stores.size();
   const std::size_t steps = s.runbook.size();
   const std::size_t width = kFixed + stores + steps;
-  std::vector<std::int64_t> metrics(options.trials * width, kNotRun);
+  std::vector<std::vector<std::int64_t>> columns(
+      width, std::vector<std::int64_t>(options.trials, kNotRun));
   std::vector<std::uint8_t> flags(options.trials * steps, 0);  // bit 0: critical, bit 1: failed
-  std::vector<std::string> causes(options.trials);
-  std::vector<std::string> details(options.trials);
+  std::vector<std::uint16_t> cause_of(options.trials, 0);      // 0: the runbook completed
+  Causes causes;
 
   struct Worker : sim::TrialWorker {
-    Worker(const Scenario& s, std::uint64_t seed, std::size_t width,
-           std::vector<std::int64_t>& metrics, std::vector<std::uint8_t>& flags,
-           std::vector<std::string>& causes, std::vector<std::string>& details)
+    Worker(const Scenario& s, std::uint64_t seed, std::vector<std::vector<std::int64_t>>& columns,
+           std::vector<std::uint8_t>& flags, std::vector<std::uint16_t>& cause_of, Causes& causes)
         : engine(s),
           seed(seed),
-          width(width),
-          metrics(metrics),
+          columns(columns),
           flags(flags),
+          cause_of(cause_of),
           causes(causes),
-          details(details),
           steps(s.runbook.size()) {}
     void run_trial(std::uint64_t trial) override {
       const TrialOutcome o = engine.run_trial(seed, trial);
-      std::int64_t* m = &metrics[trial * width];
-      m[kRto] = o.rto_ms;
-      m[kDetection] = o.detection_ms;
-      m[kDecision] = o.decision_ms;
-      m[kExecution] = o.execution_ms;
-      for (std::size_t k = 0; k < o.rpo_ms.size(); ++k) m[kFixed + k] = o.rpo_ms[k];
+      columns[kRto][trial] = o.rto_ms;
+      if (o.cause.empty()) {
+        columns[kDetection][trial] = o.detection_ms;
+        columns[kDecision][trial] = o.decision_ms;
+        columns[kExecution][trial] = o.execution_ms;
+      } else {
+        cause_of[trial] = causes.id(o.cause, o.detail, trial);
+      }
+      for (std::size_t k = 0; k < o.rpo_ms.size(); ++k) columns[kFixed + k][trial] = o.rpo_ms[k];
       const std::size_t base = kFixed + o.rpo_ms.size();
       for (std::size_t i = 0; i < o.steps.size(); ++i) {
         const StepRecord& r = o.steps[i];
-        m[base + i] = r.end == sim::kNever || r.start == sim::kNever ? kNotRun : r.end - r.start;
+        if (r.end != sim::kNever && r.start != sim::kNever)
+          columns[base + i][trial] = r.end - r.start;
         flags[trial * steps + i] = static_cast<std::uint8_t>(
             (r.critical ? 1 : 0) | (r.end != sim::kNever && !r.ok ? 2 : 0));
       }
-      causes[trial] = o.cause;
-      details[trial] = o.detail;
     }
     Engine engine;
     std::uint64_t seed;
-    std::size_t width;
-    std::vector<std::int64_t>& metrics;
+    std::vector<std::vector<std::int64_t>>& columns;
     std::vector<std::uint8_t>& flags;
-    std::vector<std::string>& causes;
-    std::vector<std::string>& details;
+    std::vector<std::uint16_t>& cause_of;
+    Causes& causes;
     std::size_t steps;
   };
 
   ScenarioResults r;
   r.run = sim::run_trials(options, [&] {
-    return std::make_unique<Worker>(s, options.seed, width, metrics, flags, causes, details);
+    return std::make_unique<Worker>(s, options.seed, columns, flags, cause_of, causes);
   });
-  r.rpo_ms.resize(stores);
-  r.step_ms.resize(steps);
   r.step_critical.assign(steps, 0);
   r.step_failed.assign(steps, 0);
   for (std::uint64_t t = 0; t < options.trials; ++t) {
     if (r.run.status[t] != sim::TrialStatus::kOk) continue;
-    const std::int64_t* m = &metrics[t * width];
-    r.rto_ms.add(m[kRto]);
-    if (!causes[t].empty()) {
-      CauseCount& c = r.causes[causes[t]];
-      if (c.count++ == 0) {
-        c.example_trial = t;
-        c.detail = details[t];
+    if (const std::uint16_t c = cause_of[t]; c != 0) {
+      CauseCount& count = r.causes[causes.name(c)];
+      if (count.count++ == 0) {
+        count.example_trial = t;
+        count.detail = causes.detail(c);
       }
-    } else {
-      r.detection_ms.add(m[kDetection]);
-      r.decision_ms.add(m[kDecision]);
-      r.execution_ms.add(m[kExecution]);
     }
-    for (std::size_t k = 0; k < stores; ++k) r.rpo_ms[k].add(m[kFixed + k]);
     bool chain = false;
     for (std::size_t i = 0; i < steps; ++i) {
-      const std::int64_t d = m[kFixed + stores + i];
-      if (d != kNotRun) r.step_ms[i].add(d);
       r.step_critical[i] += flags[t * steps + i] & 1;
       r.step_failed[i] += (flags[t * steps + i] >> 1) & 1;
       chain = chain || (flags[t * steps + i] & 1) != 0;
     }
     r.chain_trials += chain ? 1 : 0;
   }
+  // Trials that threw wrote no metrics (kNotRun): the samples leave them out.
+  auto take = [&](std::size_t column) {
+    return sim::Sample::from_values(std::move(columns[column]), kNotRun);
+  };
+  r.rto_ms = take(kRto);
+  r.detection_ms = take(kDetection);
+  r.decision_ms = take(kDecision);
+  r.execution_ms = take(kExecution);
+  for (std::size_t k = 0; k < stores; ++k) r.rpo_ms.push_back(take(kFixed + k));
+  for (std::size_t i = 0; i < steps; ++i) r.step_ms.push_back(take(kFixed + stores + i));
   // Trials that threw count as failures of the engine itself, by message.
   for (const sim::TrialFailure& f : r.run.failures) {
     CauseCount& c = r.causes["internal error"];

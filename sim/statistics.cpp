@@ -49,6 +49,25 @@ void Sample::add(std::int64_t value) {
   sum_ += value;
 }
 
+Sample Sample::from_values(std::vector<std::int64_t> values, std::int64_t absent) {
+  Sample s;
+  s.values_ = std::move(values);
+  std::size_t kept = 0;
+  for (const std::int64_t v : s.values_) {
+    if (v == absent) continue;
+    if (v == kInfinite) {
+      ++s.infinite_;
+      continue;
+    }
+    s.values_[kept++] = v;
+    s.sum_ += v;
+  }
+  s.values_.resize(kept);
+  s.values_.shrink_to_fit();
+  s.sorted_ = false;
+  return s;
+}
+
 void Sample::merge(const Sample& other) {
   values_.insert(values_.end(), other.values_.begin(), other.values_.end());
   sorted_ = false;

@@ -47,6 +47,9 @@ class Sample {
   /// Adds every value of `other` (exact: merge order does not matter).
   void merge(const Sample& other);
   void reserve(std::size_t n) { values_.reserve(n); }
+  /// A sample that takes over `values` (kInfinite counting as infinite) except those equal
+  /// to `absent`: no copy, for columns of a million trials.
+  static Sample from_values(std::vector<std::int64_t> values, std::int64_t absent);
 
   std::uint64_t count() const { return values_.size() + infinite_; }
   std::uint64_t finite_count() const { return values_.size(); }
