@@ -78,6 +78,7 @@ const std::array kFields = std::to_array<CalibrationField>({
     {"ec2_stop", K::kDistribution, &Calibration::ec2_stop, nullptr, nullptr},
     {"eks_create", K::kDistribution, &Calibration::eks_create, nullptr, nullptr},
     {"alb_health_interval", K::kDuration, nullptr, &Calibration::alb_health_interval, nullptr},
+    {"alarm_lag", K::kDistribution, &Calibration::alarm_lag, nullptr, nullptr},
     {"asg_instance_warmup", K::kDuration, nullptr, &Calibration::asg_instance_warmup, nullptr},
     {"iac_apply", K::kDistribution, &Calibration::iac_apply, nullptr, nullptr},
     {"kubectl_rollout", K::kDistribution, &Calibration::kubectl_rollout, nullptr, nullptr},

@@ -149,6 +149,11 @@ struct Calibration {
   // ALB target: healthy after one passing check, interval 30 s; ELB guide
   // target-group-health-checks.
   sim::Duration alb_health_interval = 30 * kSecond;
+  // A CloudWatch alarm's lag after its last breaching period: the metric's publication
+  // ("typically within a minute or two" for AWS service metrics) plus evaluation and the
+  // SNS notification: LN(1m, 3m), assumed; CloudWatch guide AlarmThatSendsEmail,
+  // cloudwatch_concepts (metric data delivery).
+  Distribution alarm_lag = ln(1 * kMinute, 3 * kMinute);
   // Instance refresh: each replacement must warm up before the next old instance goes;
   // the warm-up defaults to the group's health check grace period, 300 s as the console
   // sets it; Auto Scaling guide asg-instance-refresh, health-check-grace-period.

@@ -230,7 +230,19 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   struct Incident {
     static sim::Process run(sim::Environment& env, State& st, const Scenario& s,
                             models::MockCloud& cloud) {
-      co_await env.timeout(cloud.context().draw(s.detection, "detection/delay", "incident"));
+      if (s.alarm) {
+        // The first whole period after the onset, then as many breaching periods as the
+        // alarm needs, then publication and notification.
+        const Scenario::Alarm& a = *s.alarm;
+        const Time onset = env.now();
+        const Time first = (onset + a.period - 1) / a.period * a.period;
+        const sim::Duration lag =
+            cloud.context().draw(a.lag ? *a.lag : cloud.context().calibration().alarm_lag,
+                                 "detection/alarm-lag", "incident");
+        co_await env.until(first + a.datapoints * a.period + lag);
+      } else {
+        co_await env.timeout(cloud.context().draw(s.detection, "detection/delay", "incident"));
+      }
       st.outcome.detection_ms = env.now() - st.outcome.onset;
       st.note("detected");
       if (s.page && !s.team.escalation.empty()) {

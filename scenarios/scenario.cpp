@@ -573,8 +573,34 @@ Scenario from_json(const json& j) {
     }
   }
   if (root.has("detection")) {
-    Obj d(root["detection"], root.at("detection"), "the detection", {"delay", "page"});
+    Obj d(root["detection"], root.at("detection"), "the detection", {"delay", "alarm", "page"});
+    if (d.has("delay") && d.has("alarm"))
+      fail(d.at("alarm"), "give either `delay` or `alarm`, not both");
     if (d.has("delay")) s.detection = parse_distribution(d["delay"], d.at("delay"));
+    if (d.has("alarm")) {
+      Obj a(d["alarm"], d.at("alarm"), "the alarm",
+            {"metric", "period", "evaluation_periods", "datapoints_to_alarm", "lag"});
+      Scenario::Alarm alarm;
+      alarm.metric = a.text("metric");
+      alarm.period = a.duration("period", sim::kMinute);
+      if (alarm.period < 10 * sim::kSecond ||
+          (alarm.period > 30 * sim::kSecond && alarm.period % sim::kMinute != 0) ||
+          (alarm.period < sim::kMinute && alarm.period != 10 * sim::kSecond &&
+           alarm.period != 30 * sim::kSecond)) {
+        fail(a.at("period"), "a CloudWatch alarm's period is 10s, 30s or a multiple of 1m");
+      }
+      alarm.evaluation_periods = static_cast<int>(a.number("evaluation_periods", 1));
+      alarm.datapoints =
+          static_cast<int>(a.number("datapoints_to_alarm", alarm.evaluation_periods));
+      if (alarm.evaluation_periods < 1)
+        fail(a.at("evaluation_periods"), "at least 1 evaluation period");
+      if (alarm.datapoints < 1 || alarm.datapoints > alarm.evaluation_periods) {
+        fail(a.at("datapoints_to_alarm"),
+             fmt::format("between 1 and evaluation_periods ({})", alarm.evaluation_periods));
+      }
+      if (a.has("lag")) alarm.lag = parse_distribution(a["lag"], a.at("lag"));
+      s.alarm = std::move(alarm);
+    }
     s.page = d.flag("page", true);
   }
   root.each("phases", [&](const json& ph, const std::string& p) {

@@ -108,6 +108,17 @@ struct Scenario {
   // The disaster.
   std::vector<models::Failure> failures;
   sim::Distribution detection = sim::Distribution::constant(5.0 * sim::kMinute);
+  // Or detection by a CloudWatch alarm: the metric breaches from the onset; the alarm fires
+  // once `datapoints` of its `evaluation_periods` periods (aligned on the clock) have
+  // breached in full, after the metric's publication and the notification (`lag`).
+  struct Alarm {
+    std::string metric;  // for the reader: "HTTPCode_ELB_5XX_Count"
+    sim::Duration period = sim::kMinute;
+    int evaluation_periods = 1;
+    int datapoints = 1;
+    std::optional<sim::Distribution> lag;  // default: calibration alarm_lag
+  };
+  std::optional<Alarm> alarm;
   bool page = true;
   // Recovery.
   std::vector<Phase> phases;

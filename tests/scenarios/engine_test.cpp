@@ -130,6 +130,36 @@ TrialOutcome trial(const std::string& text, std::uint64_t t = 0) {
   return engine.run_trial(1, t);
 }
 
+TEST(Engine, AnAlarmFiresAfterItsBreachingPeriodsPlusItsLag) {
+  // 5-minute periods, 2 of 3 breaching, no lag: the alarm fires at the end of the second
+  // whole period after the onset, 10 to 15 minutes later depending on where the onset falls.
+  std::string text = scenario_text(kGoodRunbook, kDnsFile);
+  const std::string fixed = R"("detection": {"delay": "5m", "page": false})";
+  text.replace(text.find(fixed), fixed.size(),
+               R"("detection": {"alarm": {"metric": "DatabaseConnections", "period": "5m",
+                  "evaluation_periods": 3, "datapoints_to_alarm": 2, "lag": "0s"}, "page": false},
+                  "onset_window": "1d")");
+  sim::Time shortest = sim::kNever, longest = 0;
+  for (std::uint64_t t = 0; t < 200; ++t) {
+    const TrialOutcome o = trial(text, t);
+    EXPECT_EQ((o.onset + o.detection_ms) % (5 * sim::kMinute), 0) << "on a period boundary";
+    shortest = std::min(shortest, o.detection_ms);
+    longest = std::max(longest, o.detection_ms);
+  }
+  EXPECT_GE(shortest, 10 * sim::kMinute);
+  EXPECT_LT(shortest, 11 * sim::kMinute);
+  EXPECT_LE(longest, 15 * sim::kMinute);
+  EXPECT_GT(longest, 14 * sim::kMinute);
+
+  const std::string bad_period = std::string(text).replace(text.find(R"("5m",
+                  "evaluation)"),
+                                                           4, R"("45s")");
+  EXPECT_EQ(load_error(bad_period).where().pointer, "/detection/alarm/period");
+  const std::string bad_count = std::string(text).replace(text.find("\"datapoints_to_alarm\": 2"),
+                                                          24, "\"datapoints_to_alarm\": 4");
+  EXPECT_EQ(load_error(bad_count).where().pointer, "/detection/alarm/datapoints_to_alarm");
+}
+
 TEST(Engine, AWorkingRunbookRecoversWithTheSnapshotsAgeAsRpo) {
   const TrialOutcome o = trial(scenario_text(kGoodRunbook, kDnsFile));
   ASSERT_EQ(o.cause, "") << o.detail;
