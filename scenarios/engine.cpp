@@ -67,6 +67,8 @@ namespace {
 
 // One client health check: a `curl -f` with its connection and TLS handshake.
 constexpr sim::Duration kProbeLatency = sim::kSecond;
+// One `dig`: a query to the resolver.
+constexpr sim::Duration kDigLatency = 100 * sim::kMillisecond;
 
 // The body of one attempt at a step, as its own process so that a timeout can interrupt it.
 sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
@@ -78,6 +80,22 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
       result = {
           false, fmt::format("step {}: probe {} failed", step.id, step.probe),
           fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
+    }
+    co_return;
+  }
+  if (!step.dig.empty()) {
+    // The operator's resolver: its own cache, refreshed at its own phase of the TTL.
+    co_await env.timeout(kDigLatency);
+    const std::string_view answer = cloud.route53().client_answer(
+        step.dig, env.now(), cloud.context().uniform("dns/operator-phase", step.dig),
+        cloud.context().uniform("dns/operator-pick", step.dig));
+    if (answer.empty()) {
+      result = {false, fmt::format("step {}: dig {}: no answer", step.id, step.dig),
+                fmt::format("{} has no record a resolver can find (NXDOMAIN)", step.dig)};
+    } else if (answer.find(step.expect) == std::string_view::npos) {
+      result = {false,
+                fmt::format("step {}: dig {} still answers the old target", step.id, step.dig),
+                fmt::format("dig {} answered {}, not {}", step.dig, answer, step.expect)};
     }
     co_return;
   }

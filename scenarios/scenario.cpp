@@ -413,19 +413,20 @@ void load_failures(const Obj& root, Scenario& s) {
 
 Step load_step(const json& j, const std::string& p) {
   Obj o(j, p, "a runbook step",
-        {"id", "phase", "after", "if", "aws", "manual", "probe", "owner", "outputs", "timeout",
-         "retries", "retry_delay", "on_failure"});
+        {"id", "phase", "after", "if", "aws", "manual", "probe", "dig", "expect", "owner",
+         "outputs", "timeout", "retries", "retry_delay", "on_failure"});
   Step step;
   step.pointer = p;
   step.id = o.text("id", true);
   step.phase = o.text("phase");
   step.after = o.strings("after");
   step.owner = o.text("owner");
-  if (int(o.has("aws")) + int(o.has("manual")) + int(o.has("probe")) != 1) {
+  if (int(o.has("aws")) + int(o.has("manual")) + int(o.has("probe")) + int(o.has("dig")) != 1) {
     fail(p,
-         "a step needs exactly one of `aws` (a CLI command), `manual` (a duration) and `probe` "
-         "(a URL on the service's DNS name)");
+         "a step needs exactly one of `aws` (a CLI command), `manual` (a duration), `probe` "
+         "(a URL on the service's DNS name) and `dig` (a DNS name)");
   }
+  if (o.has("expect") && !o.has("dig")) fail(o.at("expect"), "`expect` belongs to a `dig` step");
   if (o.has("aws")) {
     try {
       step.aws = parse_command(o.text("aws", true));
@@ -437,6 +438,16 @@ Step load_step(const json& j, const std::string& p) {
           o.at("aws"),
           "put the --query of a step in its `outputs` ({\"NAME\": \"query\"}), not in the command");
     }
+  } else if (o.has("dig")) {
+    // `dig NAME`, `dig +short NAME` or just NAME.
+    std::istringstream words(o.text("dig", true));
+    for (std::string w; words >> w;) {
+      if (w != "dig" && !w.starts_with("+")) step.dig = w;
+    }
+    if (step.dig.empty())
+      fail(o.at("dig"), "expected a DNS name, as in `dig +short api.example.com`");
+    step.expect = o.text("expect");
+    if (o.has("outputs")) fail(o.at("outputs"), "a dig step binds no outputs");
   } else if (o.has("probe")) {
     step.probe = o.text("probe", true);
     if (!step.probe.starts_with("https://") && !step.probe.starts_with("http://"))

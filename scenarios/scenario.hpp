@@ -28,6 +28,9 @@ struct Step {
   std::optional<CommandTemplate> aws;       // an AWS CLI command (or a waiter)
   std::optional<sim::Distribution> manual;  // a human step's duration
   std::string probe;  // a client's health check (`curl -f URL`) against the service's DNS name
+  // `dig NAME`: what a resolver answers for NAME at that instant (its cache included); with
+  // `expect`, the step fails unless the answer contains that text.
+  std::string dig, expect;
   std::string owner;  // role doing a manual step (or running a command)
   std::vector<std::pair<std::string, Query>> outputs;  // variable <- --query on the result
   // Outputs whose --query names variables (`${GOOD_TIME}` in a literal): compiled as the step

@@ -160,6 +160,35 @@ TEST(Engine, AnAlarmFiresAfterItsBreachingPeriodsPlusItsLag) {
   EXPECT_EQ(load_error(bad_count).where().pointer, "/detection/alarm/datapoints_to_alarm");
 }
 
+TEST(Engine, DigSeesTheOldAnswerUntilTheChangeHasPropagatedAndTheCacheExpired) {
+  // Right after the change, a resolver still answers the old target (propagation, then its
+  // cached answer); polling every 30 s it sees the new one within minutes.
+  auto with_dig = [](const std::string& dig) {
+    std::string runbook = kGoodRunbook;
+    runbook.insert(runbook.rfind(']'), ",\n" + dig);
+    return scenario_text(runbook, kDnsFile);
+  };
+  int stale = 0;
+  for (std::uint64_t t = 0; t < 40; ++t) {
+    const TrialOutcome once =
+        trial(with_dig(R"({"id": "dig", "after": ["dns"], "dig": "dig +short app.example.com",
+                    "expect": "db-dr", "on_failure": "continue"})"),
+              t);
+    stale += once.steps.back().ok ? 0 : 1;
+    const TrialOutcome polled = trial(
+        with_dig(R"({"id": "dig", "after": ["dns"], "dig": "app.example.com", "expect": "db-dr",
+                    "retries": 10, "retry_delay": "30s"})"),
+        t);
+    EXPECT_EQ(polled.cause, "") << polled.detail;
+  }
+  EXPECT_GT(stale, 30) << "a dig at once mostly sees the old answer";
+  const TrialOutcome nx =
+      trial(with_dig(R"({"id": "dig", "after": ["dns"], "dig": "dig www.example.com"})"));
+  EXPECT_EQ(nx.cause, "step dig: dig www.example.com: no answer");
+  EXPECT_EQ(load_error(with_dig(R"({"id": "x", "manual": "1m", "expect": "a"})")).where().pointer,
+            "/runbook/4/expect");
+}
+
 TEST(Engine, AWorkingRunbookRecoversWithTheSnapshotsAgeAsRpo) {
   const TrialOutcome o = trial(scenario_text(kGoodRunbook, kDnsFile));
   ASSERT_EQ(o.cause, "") << o.detail;
