@@ -12,6 +12,7 @@
 #include "models/demo_restore.hpp"
 #include "reports/metric_summary.hpp"
 #include "reports/output_file.hpp"
+#include "reports/pr_reports.hpp"
 #include "reports/scenario_report.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
@@ -47,6 +48,9 @@ struct RunFlags {
   unsigned threads = 0;
   std::string json_path;
   bool quiet = false;
+  // `run` only: shareable reports.
+  std::string md_path, junit_path;
+  double meet_share = 0.95;
 };
 
 void add_run_flags(CLI::App& command, RunFlags& flags) {
@@ -122,7 +126,9 @@ int run_scenario_command(const std::string& path, const std::vector<std::string>
                          const RunFlags& flags) {
   using namespace drsim;
   const scenarios::Scenario scenario = scenarios::load_scenario(path, overrides);
-  if (!flags.json_path.empty()) reports::check_writable(flags.json_path);
+  for (const std::string* out : {&flags.json_path, &flags.md_path, &flags.junit_path}) {
+    if (!out->empty()) reports::check_writable(*out);
+  }
   std::signal(SIGINT, on_interrupt);
   const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, run_options(flags));
   std::signal(SIGINT, SIG_DFL);
@@ -130,6 +136,15 @@ int run_scenario_command(const std::string& path, const std::vector<std::string>
   if (!flags.json_path.empty()) {
     reports::write_file_atomically(flags.json_path,
                                    reports::scenario_json(scenario, r, flags.seed).dump(2) + "\n");
+  }
+  if (!flags.md_path.empty()) {
+    reports::write_file_atomically(flags.md_path,
+                                   reports::render_scenario_markdown(scenario, r, flags.seed));
+  }
+  if (!flags.junit_path.empty()) {
+    reports::write_file_atomically(
+        flags.junit_path,
+        reports::render_scenario_junit(scenario, r, flags.seed, flags.meet_share));
   }
   return r.run.failures.empty() ? kExitOk : kExitInternal;
 }
@@ -178,6 +193,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> overrides;
   run->add_option("--set", overrides,
                   "Override a scenario value: PATH=VALUE (e.g. topology.rds.0.size_gb=400)");
+
+  run->add_option(
+      "--md", run_flags.md_path,
+      "Write a Markdown summary (for a pull-request comment or CI job summary) to FILE");
+  run->add_option("--junit", run_flags.junit_path,
+                  "Write JUnit XML to FILE: each objective is a test case");
+  run->add_option("--junit-meet", run_flags.meet_share,
+                  "Share of trials that must meet an objective for its JUnit case to pass")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 
   std::string trace_path;
   std::uint64_t trace_trial = 0, trace_seed = 1;

@@ -199,4 +199,24 @@ TEST(Cli, AnUnwritableOutputIsBadInputAndLeavesNoFile) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, RunWritesMarkdownAndJunitBesideTheSummaryAndRefusesBadPathsFirst) {
+  const fs::path dir = scratch();
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-region-failure.json";
+  const fs::path md = dir / "summary.md", junit = dir / "junit.xml";
+  Result r =
+      drsim({"run", scenario, "-n", "200", "-q", "--md", md.string(), "--junit", junit.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = slurp(md), xml = slurp(junit);
+  EXPECT_TRUE(text.starts_with("### drsim: `muejam-region-failure`")) << text;
+  EXPECT_NE(text.find("| RTO | never |"), std::string::npos) << text;
+  EXPECT_TRUE(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")) << xml;
+  EXPECT_NE(xml.find("<failure message="), std::string::npos) << "its RTO is never met";
+  // A path that cannot be written is refused before anything runs.
+  r = drsim({"run", scenario, "-n", "200", "-q", "--junit", (dir / "no" / "j.xml").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.out.empty()) << "nothing ran";
+  fs::remove_all(dir);
+}
+
 }  // namespace
