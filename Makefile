@@ -22,10 +22,12 @@ demo: build
 	./$(BUILD)/apps/drsim/drsim run scenarios/library/mangu-regional-failover.json --trials 2000
 
 test: build
+	@bash scripts/bootstrap.sh --test
 	ctest --test-dir $(BUILD) --output-on-failure -j $(CTEST_JOBS)
 
 # The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize: bootstrap
+	@bash scripts/bootstrap.sh --test
 	@cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DDRSIM_SANITIZE=ON \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" >/dev/null
 	@cmake --build $(ASAN_BUILD)

@@ -4,22 +4,13 @@
 
 #include <algorithm>
 
+#include "reports/text_helpers.hpp"
+
 namespace drsim::reports {
 namespace {
 
-std::string human(std::int64_t ms) {
-  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
-}
-
 std::string interval(const sim::Bounds& b) {
   return fmt::format("{}–{}", b.low ? human(*b.low) : "?", b.high ? human(*b.high) : "?");
-}
-
-/// "100%" only when every trial met it: 99.99% must not round up to a promise.
-std::string percent(double p) {
-  if (p >= 1.0) return "100%";
-  if (p >= 0.999) return fmt::format("{:.2f}%", 100 * std::min(p, 0.9999));
-  return fmt::format("{:.1f}%", 100 * p);
 }
 
 nlohmann::json seconds(std::int64_t ms) {

@@ -7,17 +7,10 @@
 #include <vector>
 
 #include "reports/metric_summary.hpp"
+#include "reports/text_helpers.hpp"
 
 namespace drsim::reports {
 namespace {
-
-std::string human(std::int64_t ms) {
-  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
-}
-
-std::string percent(double p) {
-  return fmt::format("{:.1f}%", 100.0 * p);
-}
 
 /// An objective: what it bounds, the sample and the bound.
 struct Objective {
@@ -64,30 +57,7 @@ std::string cell(std::string_view text) {
 }
 
 std::string xml(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 has no other control characters than tab, line feed, carriage return.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-    }
-  }
-  return out;
+  return escape_markup(text);
 }
 
 }  // namespace

@@ -5,13 +5,10 @@
 #include <algorithm>
 
 #include "reports/metric_summary.hpp"
+#include "reports/text_helpers.hpp"
 
 namespace drsim::reports {
 namespace {
-
-std::string human(std::int64_t ms) {
-  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
-}
 
 std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::size_t store) {
   auto it = s.objectives.rpo.find(s.data_stores[store].name);

@@ -1,8 +1,10 @@
 #include "scenarios/run.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "scenarios/engine.hpp"
@@ -117,6 +119,33 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options) 
       chain = chain || (flags[t * steps + i] & 1) != 0;
     }
     r.chain_trials += chain ? 1 : 0;
+  }
+  // Representative trials, by RTO among those that recovered.
+  {
+    std::vector<std::pair<std::int64_t, std::uint64_t>> recovered;
+    std::optional<std::uint64_t> incomplete;
+    for (std::uint64_t t = 0; t < options.trials; ++t) {
+      const std::int64_t rto = columns[kRto][t];
+      if (rto == kNotRun) continue;
+      if (rto == sim::kInfinite) {
+        if (!incomplete) incomplete = t;
+      } else {
+        recovered.emplace_back(rto, t);
+      }
+    }
+    auto at_rank = [&](double p) {
+      const auto rank = static_cast<std::size_t>(
+          std::max(1.0, std::ceil(p * static_cast<double>(recovered.size()))) - 1);
+      std::nth_element(recovered.begin(), recovered.begin() + static_cast<std::ptrdiff_t>(rank),
+                       recovered.end());
+      return recovered[rank].second;
+    };
+    if (!recovered.empty()) {
+      r.representative.emplace_back("median recovered", at_rank(0.5));
+      r.representative.emplace_back("p95 recovered", at_rank(0.95));
+      r.representative.emplace_back("slowest recovered", at_rank(1.0));
+    }
+    if (incomplete) r.representative.emplace_back("could not complete", *incomplete);
   }
   // Trials that threw wrote no metrics (kNotRun): the samples leave them out.
   auto take = [&](std::size_t column) {

@@ -30,6 +30,9 @@ struct ScenarioResults {
   std::uint64_t chain_trials = 0;  // trials whose runbook finished (so a critical chain exists)
   std::vector<std::uint64_t> step_failed;    // per step: trials where it failed
   std::map<std::string, CauseCount> causes;  // why runbooks could not complete
+  /// Trials worth a look, to replay: the median, p95 and slowest of those that recovered,
+  /// and the first that could not complete. (label, trial)
+  std::vector<std::pair<std::string, std::uint64_t>> representative;
 };
 
 ScenarioResults run_scenario(const Scenario& scenario, const sim::RunOptions& options);

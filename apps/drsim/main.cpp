@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "models/demo_restore.hpp"
+#include "reports/html_report.hpp"
 #include "reports/metric_summary.hpp"
 #include "reports/output_file.hpp"
 #include "reports/pr_reports.hpp"
@@ -49,7 +50,7 @@ struct RunFlags {
   std::string json_path;
   bool quiet = false;
   // `run` only: shareable reports.
-  std::string md_path, junit_path;
+  std::string md_path, junit_path, html_path;
   double meet_share = 0.95;
 };
 
@@ -126,7 +127,8 @@ int run_scenario_command(const std::string& path, const std::vector<std::string>
                          const RunFlags& flags) {
   using namespace drsim;
   const scenarios::Scenario scenario = scenarios::load_scenario(path, overrides);
-  for (const std::string* out : {&flags.json_path, &flags.md_path, &flags.junit_path}) {
+  for (const std::string* out :
+       {&flags.json_path, &flags.md_path, &flags.junit_path, &flags.html_path}) {
     if (!out->empty()) reports::check_writable(*out);
   }
   std::signal(SIGINT, on_interrupt);
@@ -136,6 +138,16 @@ int run_scenario_command(const std::string& path, const std::vector<std::string>
   if (!flags.json_path.empty()) {
     reports::write_file_atomically(flags.json_path,
                                    reports::scenario_json(scenario, r, flags.seed).dump(2) + "\n");
+  }
+  if (!flags.html_path.empty()) {
+    // The report's timelines: the representative trials, replayed exactly as they ran.
+    std::vector<reports::ReplayedTrial> trials;
+    scenarios::Engine engine(scenario);
+    for (const auto& [label, trial] : r.representative)
+      trials.push_back({label, trial, engine.run_trial(flags.seed, trial)});
+    reports::write_file_atomically(
+        flags.html_path,
+        reports::render_scenario_html(scenario, r, {path, flags.seed, DRSIM_VERSION}, trials));
   }
   if (!flags.md_path.empty()) {
     reports::write_file_atomically(flags.md_path,
@@ -194,6 +206,8 @@ int main(int argc, char** argv) {
   run->add_option("--set", overrides,
                   "Override a scenario value: PATH=VALUE (e.g. topology.rds.0.size_gb=400)");
 
+  run->add_option("--html", run_flags.html_path,
+                  "Write a self-contained HTML report (charts, timelines, tables) to FILE");
   run->add_option(
       "--md", run_flags.md_path,
       "Write a Markdown summary (for a pull-request comment or CI job summary) to FILE");

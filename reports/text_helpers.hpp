@@ -1,0 +1,56 @@
+// Small pieces every renderer uses: durations and shares in words, and markup escaping.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sim/statistics.hpp"
+#include "sim/time.hpp"
+
+namespace drsim::reports {
+
+/// "1.69h", "18.3m", "never".
+inline std::string human(std::int64_t ms) {
+  return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
+}
+
+/// "64.3%"; "100%" only when every trial met it: 99.99% must not round up to a promise.
+inline std::string percent(double share) {
+  if (share >= 1.0) return "100%";
+  if (share >= 0.999) return fmt::format("{:.2f}%", 100 * std::min(share, 0.9999));
+  return fmt::format("{:.1f}%", 100 * share);
+}
+
+/// Text for HTML or XML: & < > " ' escaped; control characters XML 1.0 cannot hold dropped.
+inline std::string escape_markup(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace drsim::reports
