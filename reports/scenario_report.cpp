@@ -10,6 +10,56 @@
 namespace drsim::reports {
 namespace {
 
+constexpr std::size_t kColumns = 100;  // the summary fits a 100-column terminal
+
+/// Display columns of UTF-8 text (code points; the summary uses no wide characters).
+std::size_t columns(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+/// `text` broken at spaces into lines of at most `width` columns (a word longer than a line
+/// is cut), the first line starting with `first`, the others with `rest`. Runs of spaces
+/// inside a line are kept.
+std::string wrap(const std::string& text, const std::string& rest, std::size_t width,
+                 const std::string& first = "") {
+  std::string out, line = first;
+  std::size_t used = columns(first);
+  bool fresh = true;  // nothing of `text` on this line yet
+  for (std::size_t pos = 0;;) {
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(pos, end - pos);
+    if (!fresh && !word.empty() && used + 1 + columns(word) > width) {
+      out += line + "\n";
+      line = rest;
+      used = columns(rest);
+      fresh = true;
+    }
+    if (!fresh) {
+      line += ' ';
+      ++used;
+    }
+    while (used + columns(word) > width && used < width && columns(word) > 1) {
+      std::size_t cut = 0;  // bytes of the first (width - used) code points
+      for (std::size_t n = 0; cut < word.size() && n < width - used; ++n) {
+        do ++cut;
+        while (cut < word.size() && (word[cut] & 0xC0) == 0x80);
+      }
+      out += line + word.substr(0, cut) + "\n";
+      word = word.substr(cut);
+      line = rest;
+      used = columns(rest);
+    }
+    line += word;
+    used += columns(word);
+    fresh = false;
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return out + line + "\n";
+}
+
 std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::size_t store) {
   auto it = s.objectives.rpo.find(s.data_stores[store].name);
   return it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second);
@@ -27,7 +77,7 @@ double critical_share(const scenarios::ScenarioResults& r, std::size_t i) {
 
 std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
                                  std::uint64_t seed, bool color) {
-  std::string out = fmt::format("{} — {}\n", s.name, s.source);
+  std::string out = wrap(s.name + " — " + s.source, "", kColumns);
   out += fmt::format("{} trials, seed {}, {} threads{}\n\n", r.run.completed, seed, r.run.threads,
                      r.run.partial ? fmt::format("  (PARTIAL: stopped after {} of {})",
                                                  r.run.completed, r.run.requested)
@@ -78,9 +128,10 @@ std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::
                      [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
     out += "\nwhy the runbook could not complete:\n";
     for (const auto& [cause, c] : causes) {
-      out +=
-          fmt::format("  {:>6} trials  {}\n          e.g. trial {} (drsim trace --trial {}): {}\n",
-                      c.count, cause, c.example_trial, c.example_trial, c.detail);
+      out += wrap(fmt::format("  {:>6} trials  {}", c.count, cause), "                 ", kColumns);
+      out += wrap(fmt::format("e.g. trial {} (drsim trace --trial {}): {}", c.example_trial,
+                              c.example_trial, c.detail),
+                  "          ", kColumns, "          ");
     }
   }
   return out;
