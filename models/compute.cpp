@@ -628,7 +628,7 @@ Outcome Compute::ec2(const Request& r) {
                           "the mock cloud does not model ec2 " + op);
 }
 
-const Ec2Instance& Compute::launch_like(const Ec2Instance& model, Time at) {
+const Ec2Instance& Compute::launch_like(Ec2Instance model, Time at) {
   // A new instance from the group's launch template: same image and placement, none of the
   // old one's history or faults.
   Ec2Instance i;
@@ -678,7 +678,8 @@ Outcome Compute::autoscaling(const Request& r) {
                               fmt::format("AutoScalingGroup name not found - {}", group));
     }
     const int want = std::atoi(r.text("desired-capacity").c_str());
-    for (auto have = members(group); have < want; ++have) launch_like(*template_instance, t);
+    const Ec2Instance model = *template_instance;
+    for (auto have = members(group); have < want; ++have) launch_like(model, t);
     return Outcome::success(Value(Members{}));
   }
   if (r.operation == "start-instance-refresh") {

@@ -160,8 +160,9 @@ class Compute {
   std::optional<sim::Time> unchanged_until(const Request& describe) const;
 
  private:
-  /// Launches an instance of `model`'s Auto Scaling group at `at`; returns it.
-  const Ec2Instance& launch_like(const Ec2Instance& model, sim::Time at);
+  /// Launches an instance of `model`'s Auto Scaling group at `at`; returns it. (`model` is
+  /// a copy: launching reallocates the instances it may come from.)
+  const Ec2Instance& launch_like(Ec2Instance model, sim::Time at);
   Outcome apply_stack(const Request& r);
   Outcome kubectl(const Request& r);
   /// Launches `count` tasks of `s` from `t`, paced by the account's launch rate limit.
