@@ -361,11 +361,8 @@ std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::
   out += "<h2>What the RTO is made of</h2>" + breakdown_html(r);
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
     const models::DataStore& store = s.data_stores[k];
-    auto it = s.objectives.rpo.find(store.name);
     out += fmt::format("<h2>Data lost: RPO of {}</h2>", esc(store.name));
-    out += distribution_svg(r.rpo_ms[k],
-                            it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second),
-                            "RPO " + store.name);
+    out += distribution_svg(r.rpo_ms[k], s.objectives.rpo_of(store.name), "RPO " + store.name);
     if (store.writes_per_second > 0 && r.rpo_ms[k].count() > 0) {
       auto lost = [&](double p) {
         const std::int64_t ms = r.rpo_ms[k].quantile(p);
@@ -404,9 +401,7 @@ std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::
       "<th>on the critical path</th><th>failed</th></tr>";
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     const sim::Sample& d = r.step_ms[i];
-    const double share = r.chain_trials ? static_cast<double>(r.step_critical[i]) /
-                                              static_cast<double>(r.chain_trials)
-                                        : 0.0;
+    const double share = r.critical_share(i);
     out += fmt::format(
         "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",

@@ -24,9 +24,8 @@ std::vector<Objective> objectives(const scenarios::Scenario& s,
   std::vector<Objective> out;
   if (s.objectives.rto) out.push_back({"RTO", &r.rto_ms, *s.objectives.rto});
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
-    auto it = s.objectives.rpo.find(s.data_stores[k].name);
-    if (it != s.objectives.rpo.end())
-      out.push_back({"RPO " + s.data_stores[k].name, &r.rpo_ms[k], it->second});
+    if (const auto target = s.objectives.rpo_of(s.data_stores[k].name))
+      out.push_back({"RPO " + s.data_stores[k].name, &r.rpo_ms[k], *target});
   }
   return out;
 }
@@ -86,9 +85,7 @@ std::string render_scenario_markdown(const scenarios::Scenario& s,
   if (r.rto_ms.count() == 0) return out + "\nNo trial completed.\n";
   row("RTO", r.rto_ms, s.objectives.rto);
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
-    auto it = s.objectives.rpo.find(s.data_stores[k].name);
-    row("RPO " + s.data_stores[k].name, r.rpo_ms[k],
-        it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second));
+    row("RPO " + s.data_stores[k].name, r.rpo_ms[k], s.objectives.rpo_of(s.data_stores[k].name));
   }
   if (r.detection_ms.count() > 0) {
     out += fmt::format(
@@ -113,9 +110,7 @@ std::string render_scenario_markdown(const scenarios::Scenario& s,
       "| step | phase | p50 | p95 | on the critical path | failed |\n|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     const sim::Sample& d = r.step_ms[i];
-    const double share = r.chain_trials ? static_cast<double>(r.step_critical[i]) /
-                                              static_cast<double>(r.chain_trials)
-                                        : 0.0;
+    const double share = r.critical_share(i);
     out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", s.runbook[i].id,
                        cell(s.runbook[i].phase), d.count() ? human(d.quantile(0.5)) : "—",
                        d.count() ? human(d.quantile(0.95)) : "—", percent(share), r.step_failed[i]);

@@ -60,19 +60,6 @@ std::string wrap(const std::string& text, const std::string& rest, std::size_t w
   return out + line + "\n";
 }
 
-std::optional<sim::Duration> rpo_objective(const scenarios::Scenario& s, std::size_t store) {
-  auto it = s.objectives.rpo.find(s.data_stores[store].name);
-  return it == s.objectives.rpo.end() ? std::nullopt : std::optional(it->second);
-}
-
-/// The share of finished runbooks in which step `i` was on the critical chain (the chain
-/// is only defined where the runbook finished, whether or not the service then recovered).
-double critical_share(const scenarios::ScenarioResults& r, std::size_t i) {
-  return r.chain_trials
-             ? static_cast<double>(r.step_critical[i]) / static_cast<double>(r.chain_trials)
-             : 0.0;
-}
-
 }  // namespace
 
 std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
@@ -87,7 +74,7 @@ std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::
   names.reserve(s.data_stores.size());
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
     names.push_back("RPO " + s.data_stores[k].name);
-    rows.push_back({names.back(), &r.rpo_ms[k], rpo_objective(s, k)});
+    rows.push_back({names.back(), &r.rpo_ms[k], s.objectives.rpo_of(s.data_stores[k].name)});
   }
   rows.push_back({"  detection", &r.detection_ms, std::nullopt});
   rows.push_back({"  decision", &r.decision_ms, std::nullopt});
@@ -115,7 +102,7 @@ std::string render_scenario_text(const scenarios::Scenario& s, const scenarios::
                      "failed", "phase");
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     const sim::Sample& d = r.step_ms[i];
-    const double share = 100.0 * critical_share(r, i);
+    const double share = 100.0 * r.critical_share(i);
     out += fmt::format("{:<22} {:>8} {:>8} {:>8.0f}% {:>7}  {}\n", s.runbook[i].id.substr(0, 22),
                        d.count() ? human(d.quantile(0.5)) : "-",
                        d.count() ? human(d.quantile(0.95)) : "-", share, r.step_failed[i],
@@ -153,7 +140,7 @@ nlohmann::json scenario_json(const scenarios::Scenario& s, const scenarios::Scen
                            {"execution", metric_json(r.execution_ms, std::nullopt)}};
   j["rpo"] = nlohmann::json::object();
   for (std::size_t k = 0; k < s.data_stores.size(); ++k) {
-    nlohmann::json rpo = metric_json(r.rpo_ms[k], rpo_objective(s, k));
+    nlohmann::json rpo = metric_json(r.rpo_ms[k], s.objectives.rpo_of(s.data_stores[k].name));
     // The same as data lost, in the store's own unit, from its write rate.
     const models::DataStore& store = s.data_stores[k];
     if (store.writes_per_second > 0) {
@@ -171,7 +158,7 @@ nlohmann::json scenario_json(const scenarios::Scenario& s, const scenarios::Scen
   for (std::size_t i = 0; i < s.runbook.size(); ++i) {
     nlohmann::json step = metric_json(r.step_ms[i], std::nullopt);
     step["phase"] = s.runbook[i].phase;
-    step["critical_share"] = critical_share(r, i);
+    step["critical_share"] = r.critical_share(i);
     step["failed"] = r.step_failed[i];
     j["steps"][s.runbook[i].id] = step;
   }

@@ -28,6 +28,12 @@ struct ScenarioResults {
   std::vector<sim::Sample> step_ms;          // per step: durations of the runs that finished
   std::vector<std::uint64_t> step_critical;  // per step: trials where it was on the critical chain
   std::uint64_t chain_trials = 0;  // trials whose runbook finished (so a critical chain exists)
+  /// The share of finished runbooks in which step `i` was on the critical chain (the chain is
+  /// only defined where the runbook finished, whether or not the service then recovered).
+  double critical_share(std::size_t i) const {
+    return chain_trials ? static_cast<double>(step_critical[i]) / static_cast<double>(chain_trials)
+                        : 0.0;
+  }
   std::vector<std::uint64_t> step_failed;    // per step: trials where it failed
   std::map<std::string, CauseCount> causes;  // why runbooks could not complete
   /// Trials worth a look, to replay: the median, p95 and slowest of those that recovered,

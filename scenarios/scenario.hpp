@@ -73,6 +73,11 @@ struct Service {
 struct Objectives {
   std::optional<sim::Duration> rto;
   std::map<std::string, sim::Duration> rpo;  // per data store
+  /// The RPO objective of data store `store`, if it has one.
+  std::optional<sim::Duration> rpo_of(const std::string& store) const {
+    const auto it = rpo.find(store);
+    return it == rpo.end() ? std::nullopt : std::optional(it->second);
+  }
 };
 
 struct Scenario {
