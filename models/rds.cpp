@@ -407,7 +407,8 @@ const DbInstance* Rds::instance_at(std::string_view id, Time t) const {
   return nullptr;
 }
 
-std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy) {
+std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy,
+                                         bool timed) {
   const SnapshotSchedule& schedule = state.schedule;
   const Time taken = schedule.offset + index * schedule.every;
   const DbInstance* db = instance_at(schedule.instance_id, taken);
@@ -449,6 +450,7 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
   out.kms_key = schedule.copy_kms_key;
   out.failed = ready >= schedule.copies_broken_since ||
                (out.encrypted && !kms_.accessible(out.region, out.kms_key));
+  if (!timed) return out;  // whether it fails does not depend on how long it takes
   // Incremental after the first copy: only the data changed since the previous snapshot.
   const double change_per_day = schedule.change_gb_per_day > 0
                                     ? schedule.change_gb_per_day
@@ -470,11 +472,7 @@ bool Rds::copied_before(ScheduleState& state, std::int64_t index) {
   if (state.first_good_copy >= 0) return state.first_good_copy < index;
   for (; state.no_good_copy_before < index; ++state.no_good_copy_before) {
     const std::int64_t i = state.no_good_copy_before;
-    // Whether copy i failed does not depend on its size: build it as if it were the first.
-    const std::int64_t saved = state.first_good_copy;
-    state.first_good_copy = i;  // stops the recursion: copy i then counts as incremental
-    const std::optional<DbSnapshot> c = scheduled(state, i, true);
-    state.first_good_copy = saved;
+    const std::optional<DbSnapshot> c = scheduled(state, i, true, /*timed=*/false);
     if (c && !c->failed) {
       state.first_good_copy = i;
       return true;

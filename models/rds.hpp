@@ -235,7 +235,10 @@ class Rds {
   const DbInstance* instance_at(std::string_view id, sim::Time t) const;
   /// Scheduled snapshot `index` of a schedule (or its cross-region copy), as it is whenever it
   /// exists; nullopt when it was never taken (the instance or its region was down).
-  std::optional<DbSnapshot> scheduled(ScheduleState& state, std::int64_t index, bool copy);
+  /// Without `timed`, a copy's duration (and so available_at) is left out: what decides
+  /// whether an earlier copy succeeded needs no more.
+  std::optional<DbSnapshot> scheduled(ScheduleState& state, std::int64_t index, bool copy,
+                                      bool timed = true);
   /// Whether some copy before `index` succeeded (the copy of `index` is then incremental).
   bool copied_before(ScheduleState& state, std::int64_t index);
   int copies_in_progress(std::string_view region, sim::Time t);

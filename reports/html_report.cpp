@@ -234,14 +234,20 @@ std::string breakdown_html(const scenarios::ScenarioResults& r) {
          "completed; they need not add up to the median RTO.</p>";
 }
 
-/// One replayed trial as a Gantt chart: detection and the page, then each step.
-std::string gantt_html(const scenarios::Scenario& s, const ReplayedTrial& t) {
-  const scenarios::TrialOutcome& o = t.outcome;
+/// The runbook's phases in the order its steps first name them ("" for steps without one).
+std::vector<std::string> phases_in_order(const scenarios::Scenario& s) {
   std::vector<std::string> phases;
   for (const scenarios::Step& step : s.runbook) {
     if (std::find(phases.begin(), phases.end(), step.phase) == phases.end())
       phases.push_back(step.phase);
   }
+  return phases;
+}
+
+/// One replayed trial as a Gantt chart: detection and the page, then each step.
+std::string gantt_html(const scenarios::Scenario& s, const ReplayedTrial& t) {
+  const scenarios::TrialOutcome& o = t.outcome;
+  const std::vector<std::string> phases = phases_in_order(s);
   Duration span = o.detection_ms + o.decision_ms;
   for (const scenarios::StepRecord& rec : o.steps) {
     if (rec.end != sim::kNever) span = std::max(span, rec.end - o.onset);
@@ -376,11 +382,7 @@ std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::
   }
 
   out += "<h2>Representative trials</h2><p>";
-  std::vector<std::string> phases;
-  for (const scenarios::Step& step : s.runbook) {
-    if (std::find(phases.begin(), phases.end(), step.phase) == phases.end())
-      phases.push_back(step.phase);
-  }
+  const std::vector<std::string> phases = phases_in_order(s);
   for (std::size_t ph = 0; ph < phases.size(); ++ph) {
     auto budget = std::find_if(s.phases.begin(), s.phases.end(),
                                [&](const scenarios::Phase& x) { return x.name == phases[ph]; });
