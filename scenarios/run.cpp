@@ -15,7 +15,7 @@ namespace {
 // One trial's metrics go into columns (one per metric), each of which becomes a Sample
 // without a copy: a million trials take ~200 bytes each.
 constexpr std::size_t kRto = 0, kDetection = 1, kDecision = 2, kExecution = 3, kFixed = 4;
-constexpr std::int64_t kNotRun = -1;
+constexpr std::int64_t kNotRun = kTrialFailed;
 
 /// Why runbooks could not complete, interned: a trial keeps a 16-bit id; each cause keeps
 /// the detail of the earliest trial that had it (whatever thread ran it first).
@@ -48,7 +48,7 @@ class Causes {
 
 }  // namespace
 
-ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options) {
+ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, bool keep_trials) {
   const std::size_t stores = s.data_stores.size();
   const std::size_t steps = s.runbook.size();
   const std::size_t width = kFixed + stores + steps;
@@ -146,6 +146,10 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options) 
       r.representative.emplace_back("slowest recovered", at_rank(1.0));
     }
     if (incomplete) r.representative.emplace_back("could not complete", *incomplete);
+  }
+  if (keep_trials) {
+    r.trial_rto_ms = columns[kRto];
+    for (std::size_t k = 0; k < stores; ++k) r.trial_rpo_ms.push_back(columns[kFixed + k]);
   }
   // Trials that threw wrote no metrics (kNotRun): the samples leave them out.
   auto take = [&](std::size_t column) {

@@ -39,8 +39,17 @@ struct ScenarioResults {
   /// Trials worth a look, to replay: the median, p95 and slowest of those that recovered,
   /// and the first that could not complete. (label, trial)
   std::vector<std::pair<std::string, std::uint64_t>> representative;
+  /// With `keep_trials`: each trial's RTO and its RPO per data store, in trial order
+  /// (kInfinite: never; kTrialFailed: drsim itself failed in that trial), so that two runs
+  /// with common random numbers can be compared trial by trial.
+  std::vector<std::int64_t> trial_rto_ms;
+  std::vector<std::vector<std::int64_t>> trial_rpo_ms;
 };
 
-ScenarioResults run_scenario(const Scenario& scenario, const sim::RunOptions& options);
+/// The per-trial value of a trial that threw (an internal error), in trial_rto_ms.
+inline constexpr std::int64_t kTrialFailed = -1;
+
+ScenarioResults run_scenario(const Scenario& scenario, const sim::RunOptions& options,
+                             bool keep_trials = false);
 
 }  // namespace drsim::scenarios

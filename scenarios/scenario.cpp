@@ -10,6 +10,7 @@
 
 #include "scenarios/distribution_json.hpp"
 #include "scenarios/json_location.hpp"
+#include "scenarios/json_object.hpp"
 #include "sim/input_error.hpp"
 
 namespace drsim::scenarios {
@@ -20,78 +21,10 @@ using sim::InputError;
 
 [[noreturn]] void fail(const std::string& pointer, std::string message,
                        std::string suggestion = {}) {
-  throw InputError(sim::Location{{}, 0, 0, pointer}, std::move(message), std::move(suggestion));
+  fail_at(pointer, std::move(message), std::move(suggestion));
 }
 
-/// One JSON object of the scenario: checks its type and that every key is known.
-class Obj {
- public:
-  Obj(const json& j, std::string pointer, std::string_view what,
-      std::vector<std::string_view> known)
-      : j_(j), pointer_(std::move(pointer)) {
-    if (!j.is_object())
-      fail(pointer_, fmt::format("{} must be an object, got {}", what, json_type_name(j)));
-    for (const auto& [key, _] : j.items()) {
-      if (key == "$schema" || key == "//" || key.starts_with("_"))
-        continue;  // comments and editors
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        fail(at(key), fmt::format("unknown field `{}` in {}", key, what), sim::suggest(key, known));
-      }
-    }
-  }
-  bool has(std::string_view key) const { return j_.contains(key); }
-  const json& operator[](std::string_view key) const { return j_.at(std::string(key)); }
-  std::string at(std::string_view key) const { return pointer_ + "/" + std::string(key); }
-  const std::string& pointer() const { return pointer_; }
-
-  std::string text(std::string_view key, bool required = false, std::string fallback = {}) const {
-    if (!has(key)) {
-      if (required) fail(pointer_, fmt::format("missing field `{}`", key));
-      return fallback;
-    }
-    const json& v = (*this)[key];
-    if (!v.is_string())
-      fail(at(key), fmt::format("`{}` must be a string, got {}", key, json_type_name(v)));
-    return v.get<std::string>();
-  }
-  sim::Duration duration(std::string_view key, sim::Duration fallback) const {
-    return has(key) ? static_cast<sim::Duration>(
-                          parse_value((*this)[key], at(key), ValueKind::kDuration))
-                    : fallback;
-  }
-  double number(std::string_view key, double fallback) const {
-    return has(key) ? parse_value((*this)[key], at(key), ValueKind::kNumber) : fallback;
-  }
-  bool flag(std::string_view key, bool fallback) const {
-    if (!has(key)) return fallback;
-    if (!(*this)[key].is_boolean()) fail(at(key), fmt::format("`{}` must be true or false", key));
-    return (*this)[key].get<bool>();
-  }
-  std::vector<std::string> strings(std::string_view key) const {
-    std::vector<std::string> out;
-    if (!has(key)) return out;
-    const json& v = (*this)[key];
-    if (!v.is_array()) fail(at(key), fmt::format("`{}` must be an array of strings", key));
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      if (!v[i].is_string()) fail(at(key) + "/" + std::to_string(i), "expected a string");
-      out.push_back(v[i].get<std::string>());
-    }
-    return out;
-  }
-  /// Calls f(element, pointer) for each element of the array `key` (absent: none).
-  template <class F>
-  void each(std::string_view key, F f) const {
-    if (!has(key)) return;
-    const json& v = (*this)[key];
-    if (!v.is_array())
-      fail(at(key), fmt::format("`{}` must be an array, got {}", key, json_type_name(v)));
-    for (std::size_t i = 0; i < v.size(); ++i) f(v[i], at(key) + "/" + std::to_string(i));
-  }
-
- private:
-  const json& j_;
-  std::string pointer_;
-};
+using Obj = JsonObject;
 
 /// A signed duration: "-3d" is three days before.
 sim::Duration signed_duration(const json& v, const std::string& pointer) {
@@ -946,12 +879,10 @@ void apply_override(json& j, const std::string& assignment) {
   j[pointer] = value;
 }
 
-}  // namespace
-
-Scenario parse_scenario(std::string_view text, const std::string& file,
-                        const std::vector<std::string>& overrides) {
+/// The text with its includes merged and the overrides applied, and where each value came from.
+json resolve(std::string_view text, const std::string& file,
+             const std::vector<std::string>& overrides, Layer& layers) {
   json j = parse_json(text, file);
-  Layer layers{file, std::string(text), {}, {}};
   try {
     std::vector<std::string> chain{std::filesystem::path(file).lexically_normal().string()};
     resolve_includes(j, layers, chain);
@@ -965,6 +896,15 @@ Scenario parse_scenario(std::string_view text, const std::string& file,
       throw e.located(sim::Location{file, 0, 0, {}});
     }
   }
+  return j;
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& file,
+                        const std::vector<std::string>& overrides) {
+  Layer layers{file, std::string(text), {}, {}};
+  const json j = resolve(text, file, overrides, layers);
   try {
     Scenario s = from_json(j);
     s.file = file;
@@ -976,6 +916,22 @@ Scenario parse_scenario(std::string_view text, const std::string& file,
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   return parse_scenario(read_file(path, sim::Location{path, 0, 0, {}}), path, overrides);
+}
+
+json resolve_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  const std::string text = read_file(path, sim::Location{path, 0, 0, {}});
+  Layer layers{path, text, {}, {}};
+  return resolve(text, path, overrides, layers);
+}
+
+Scenario scenario_from_json(const json& resolved, const std::string& file) {
+  try {
+    Scenario s = from_json(resolved);
+    s.file = file;
+    return s;
+  } catch (const InputError& e) {
+    throw e.located(sim::Location{file, 0, 0, {}});
+  }
 }
 
 }  // namespace drsim::scenarios

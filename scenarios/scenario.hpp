@@ -161,4 +161,11 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario parse_scenario(std::string_view text, const std::string& file,
                         const std::vector<std::string>& overrides = {});
 
+/// The scenario file's JSON with its includes merged and the overrides applied: everything
+/// the scenario is built from, in one self-contained value (a baseline stores it).
+nlohmann::json resolve_scenario(const std::string& path,
+                                const std::vector<std::string>& overrides = {});
+/// Builds a scenario from resolve_scenario()'s JSON; `file` names it in messages.
+Scenario scenario_from_json(const nlohmann::json& resolved, const std::string& file);
+
 }  // namespace drsim::scenarios

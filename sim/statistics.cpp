@@ -125,9 +125,12 @@ std::int64_t Sample::quantile(double p) const {
   assert(p > 0 && p <= 1);
   const std::uint64_t n = count();
   if (n == 0) return kInfinite;
-  // ceil(p * n) without being fooled by p = 0.95 not being exact in binary.
-  auto rank = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(n) - 1e-9));
-  return at_rank(std::clamp<std::uint64_t>(rank, 1, n));
+  return at_rank(quantile_rank(p, n));
+}
+
+std::uint64_t quantile_rank(double p, std::uint64_t n) {
+  const auto rank = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(n) - 1e-9));
+  return std::clamp<std::uint64_t>(rank, 1, std::max<std::uint64_t>(n, 1));
 }
 
 Bounds Sample::quantile_interval(double p, double confidence) const {

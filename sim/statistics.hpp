@@ -39,6 +39,10 @@ struct ProbabilityInterval {
 std::pair<std::uint64_t, std::uint64_t> order_statistic_ranks(std::uint64_t n, double p,
                                                               double confidence);
 
+/// The 1-based nearest rank of the p-quantile among n values: ceil(p·n), at least 1, without
+/// being fooled by p = 0.95 not being exact in binary.
+std::uint64_t quantile_rank(double p, std::uint64_t n);
+
 class Sample {
  public:
   /// Adds one value; kInfinite counts as infinite.
