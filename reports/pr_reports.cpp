@@ -40,19 +40,8 @@ std::vector<std::pair<std::string, scenarios::CauseCount>> causes_by_count(
   return causes;
 }
 
-/// Markdown table cells may not hold a pipe or a line break.
 std::string cell(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return markdown_cell(text);
 }
 
 std::string xml(std::string_view text) {

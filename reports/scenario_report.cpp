@@ -12,10 +12,8 @@ namespace {
 
 constexpr std::size_t kColumns = 100;  // the summary fits a 100-column terminal
 
-/// Display columns of UTF-8 text (code points; the summary uses no wide characters).
 std::size_t columns(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return display_width(text);
 }
 
 /// `text` broken at spaces into lines of at most `width` columns (a word longer than a line

@@ -53,4 +53,25 @@ inline std::string escape_markup(std::string_view text) {
   return out;
 }
 
+/// Display columns of UTF-8 text (code points; drsim's text uses no wide characters).
+inline std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+/// Text for a Markdown table cell, which may not hold a pipe or a line break.
+inline std::string markdown_cell(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace drsim::reports

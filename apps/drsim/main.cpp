@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "models/demo_restore.hpp"
+#include "reports/gate_report.hpp"
 #include "reports/html_report.hpp"
 #include "reports/metric_summary.hpp"
 #include "reports/output_file.hpp"
@@ -18,6 +19,7 @@
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 #include "sim/sim.hpp"
+#include "validators/gate.hpp"
 
 namespace {
 
@@ -179,6 +181,51 @@ int trace_command(const std::string& path, std::uint64_t trial, std::uint64_t se
   return kExitOk;
 }
 
+struct GateFlags {
+  std::vector<std::string> scenarios, overrides;
+  std::string policy_path, baseline_path, out_path, json_path, md_path, junit_path;
+  std::uint64_t seed = 1, trials = 2000;
+  unsigned threads = 0;
+};
+
+std::vector<drsim::validators::ScenarioInput> read_inputs(const GateFlags& flags) {
+  std::vector<drsim::validators::ScenarioInput> inputs;
+  for (const std::string& path : flags.scenarios)
+    inputs.push_back(drsim::validators::read_scenario_input(path, flags.overrides));
+  return inputs;
+}
+
+int baseline_command(const GateFlags& flags) {
+  using namespace drsim;
+  reports::check_writable(flags.out_path);
+  const validators::Baseline b =
+      validators::make_baseline(read_inputs(flags), flags.seed, flags.trials, flags.threads);
+  reports::write_file_atomically(flags.out_path, validators::baseline_json(b).dump(1) + "\n");
+  fmt::print("baseline of {} scenarios (drsim {}, seed {}) written to {}\n", b.entries.size(),
+             b.version, b.seed, flags.out_path);
+  return kExitOk;
+}
+
+int gate_command(const GateFlags& flags) {
+  using namespace drsim;
+  const validators::GatePolicy policy = validators::load_policy(flags.policy_path);
+  std::optional<validators::Baseline> baseline;
+  if (!flags.baseline_path.empty()) baseline = validators::load_baseline(flags.baseline_path);
+  for (const std::string* out : {&flags.json_path, &flags.md_path, &flags.junit_path}) {
+    if (!out->empty()) reports::check_writable(*out);
+  }
+  const validators::GateResult g = validators::run_gate(
+      read_inputs(flags), policy, baseline ? &*baseline : nullptr, flags.seed, flags.threads);
+  fmt::print("{}", reports::render_gate_text(g, ::isatty(STDOUT_FILENO)));
+  if (!flags.json_path.empty())
+    reports::write_file_atomically(flags.json_path, reports::gate_json(g).dump(2) + "\n");
+  if (!flags.md_path.empty())
+    reports::write_file_atomically(flags.md_path, reports::render_gate_markdown(g));
+  if (!flags.junit_path.empty())
+    reports::write_file_atomically(flags.junit_path, reports::render_gate_junit(g));
+  return g.passed() ? kExitOk : kExitCheckFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,6 +274,35 @@ int main(int argc, char** argv) {
       ->required();
   trace->add_option("--seed,-s", trace_seed, "Run seed")->capture_default_str();
 
+  GateFlags baseline_flags;
+  CLI::App* baseline = app.add_subcommand(
+      "baseline", "Record scenarios as a baseline for `drsim gate` (on the base branch)");
+  baseline->add_option("scenarios", baseline_flags.scenarios, "Scenario files (JSON)")->required();
+  baseline->add_option("--out,-o", baseline_flags.out_path, "The baseline file to write")
+      ->required();
+  baseline->add_option("--seed,-s", baseline_flags.seed, "Run seed (the gate reuses it)")
+      ->capture_default_str();
+  baseline->add_option("--trials,-n", baseline_flags.trials, "Trials for the recorded summaries")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
+  baseline->add_option("--threads,-j", baseline_flags.threads, "Worker threads (0: all cores)");
+  baseline->add_option("--set", baseline_flags.overrides, "Override a value in every scenario");
+
+  GateFlags gate_flags;
+  CLI::App* gate = app.add_subcommand(
+      "gate", "Check scenarios against a policy and a baseline: PASS, FAIL or INCONCLUSIVE");
+  gate->add_option("scenarios", gate_flags.scenarios, "Scenario files (JSON)")->required();
+  gate->add_option("--policy,-p", gate_flags.policy_path, "Gate policy (JSON)")->required();
+  gate->add_option("--baseline,-b", gate_flags.baseline_path,
+                   "Baseline written by `drsim baseline` (regression checks need it)");
+  gate->add_option("--seed,-s", gate_flags.seed, "Run seed when there is no baseline")
+      ->capture_default_str();
+  gate->add_option("--threads,-j", gate_flags.threads, "Worker threads (0: all cores)");
+  gate->add_option("--set", gate_flags.overrides, "Override a value in every scenario");
+  gate->add_option("--json", gate_flags.json_path, "Write the verdicts as JSON to FILE");
+  gate->add_option("--md", gate_flags.md_path, "Write a Markdown summary to FILE");
+  gate->add_option("--junit", gate_flags.junit_path, "Write JUnit XML to FILE: each check a case");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -244,6 +320,8 @@ int main(int argc, char** argv) {
     if (demo->parsed()) return run_demo_command(demo_flags);
     if (run->parsed()) return run_scenario_command(scenario_path, overrides, run_flags);
     if (trace->parsed()) return trace_command(trace_path, trace_trial, trace_seed);
+    if (baseline->parsed()) return baseline_command(baseline_flags);
+    if (gate->parsed()) return gate_command(gate_flags);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;
@@ -251,6 +329,5 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "drsim: internal error: {}\n", e.what());
     return kExitInternal;
   }
-  (void)kExitCheckFailed;
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -216,6 +217,46 @@ TEST(Cli, RunWritesMarkdownAndJunitBesideTheSummaryAndRefusesBadPathsFirst) {
   r = drsim({"run", scenario, "-n", "200", "-q", "--junit", (dir / "no" / "j.xml").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(r.out.empty()) << "nothing ran";
+  fs::remove_all(dir);
+}
+
+TEST(Cli, GateExitsZeroOnNoChangeOneOnARegressionAndTwoOnABadBaseline) {
+  const fs::path dir = scratch();
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-database-failure.json";
+  const std::string policy =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/policies/library-gate.json";
+  const fs::path baseline = dir / "baseline.json", md = dir / "gate.md", junit = dir / "gate.xml";
+  Result r = drsim({"baseline", scenario, "--out", baseline.string(), "-n", "500"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json b = nlohmann::json::parse(slurp(baseline));
+  EXPECT_EQ(b["drsim_version"], DRSIM_VERSION);
+  EXPECT_EQ(b["scenarios"][0]["name"], "muejam-database-failure");
+  EXPECT_TRUE(b["scenarios"][0]["hash"].get<std::string>().starts_with("fnv1a64:"));
+
+  r = drsim({"gate", scenario, "--policy", policy, "--baseline", baseline.string(), "--md",
+             md.string(), "--junit", junit.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Gate: PASS"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(md).find("## drsim gate: PASS"), std::string::npos);
+  EXPECT_NE(slurp(junit).find("failures=\"0\""), std::string::npos);
+
+  // Verifying the failure takes an hour instead of minutes: the gate fails on the RTO.
+  r = drsim({"gate", scenario, "--policy", policy, "--baseline", baseline.string(), "--set",
+             "runbook/1/manual=1h", "--junit", junit.string()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL        p95 RTO grows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("baseline: changed"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(junit).find("<failure message=\"FAIL"), std::string::npos);
+
+  // A baseline from another drsim is refused, with what to do about it.
+  nlohmann::json old = b;
+  old["drsim_version"] = "0.0.1";
+  std::ofstream(dir / "old.json") << old.dump(1);
+  r = drsim({"gate", scenario, "--policy", policy, "--baseline", (dir / "old.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("written by drsim 0.0.1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("old.json:"), std::string::npos) << r.err;
   fs::remove_all(dir);
 }
 
