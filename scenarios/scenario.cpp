@@ -488,7 +488,18 @@ Scenario from_json(const json& j) {
   Obj root(j, "", "a scenario",
            {"name", "source", "epoch", "onset_window", "objectives", "calibration", "topology",
             "failures", "detection", "phases", "runbook", "service", "default_region", "files",
-            "include", "variables"});
+            "include", "variables", "lint"});
+  // Lint's acknowledgements of the runbook's known defects: checked for shape here, read by
+  // `drsim lint`.
+  if (root.has("lint")) {
+    Obj lint(root["lint"], root.at("lint"), "the lint settings", {"acknowledged"});
+    lint.each("acknowledged", [&](const json& a, const std::string& p) {
+      Obj ack(a, p, "an acknowledged lint finding", {"rule", "step", "reason"});
+      ack.text("rule", true);
+      ack.text("step");
+      ack.text("reason", true);
+    });
+  }
   s.name = root.text("name", true);
   s.source = root.text("source");
   if (root.has("epoch")) {

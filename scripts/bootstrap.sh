@@ -12,9 +12,12 @@ packages=(
   python3-jsonschema                    # the tests check scenarios against their JSON Schema
 )
 # The SimPy peer is only needed for the benchmarks: `scripts/bootstrap.sh --bench`; a browser
-# (two, to compare) and an image reader only for the test that renders the HTML report: `--test`.
+# (two, to compare) and an image reader only for the test that renders the HTML report, and the
+# AWS CLI v2, whose service models `drsim lint` checks parameters against: `--test`.
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3 python3-simpy); fi
-if [[ "${1:-}" == "--test" ]]; then packages+=(chromium firefox-esr fonts-dejavu-core python3-pil); fi
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium firefox-esr fonts-dejavu-core python3-pil awscli)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

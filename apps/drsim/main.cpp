@@ -12,6 +12,7 @@
 #include "models/demo_restore.hpp"
 #include "reports/gate_report.hpp"
 #include "reports/html_report.hpp"
+#include "reports/lint_report.hpp"
 #include "reports/metric_summary.hpp"
 #include "reports/output_file.hpp"
 #include "reports/pr_reports.hpp"
@@ -20,6 +21,7 @@
 #include "scenarios/run.hpp"
 #include "sim/sim.hpp"
 #include "validators/gate.hpp"
+#include "validators/lint.hpp"
 
 namespace {
 
@@ -226,6 +228,28 @@ int gate_command(const GateFlags& flags) {
   return g.passed() ? kExitOk : kExitCheckFailed;
 }
 
+struct LintFlags {
+  std::vector<std::string> scenarios;
+  std::string json_path, sarif_path;
+  drsim::validators::LintOptions options;
+};
+
+int lint_command(const LintFlags& flags) {
+  using namespace drsim;
+  for (const std::string* out : {&flags.json_path, &flags.sarif_path}) {
+    if (!out->empty()) reports::check_writable(*out);
+  }
+  const validators::LintResult r = validators::lint(flags.scenarios, flags.options);
+  fmt::print("{}", reports::render_lint_text(r, ::isatty(STDOUT_FILENO)));
+  if (!flags.json_path.empty())
+    reports::write_file_atomically(flags.json_path, reports::lint_json(r).dump(2) + "\n");
+  if (!flags.sarif_path.empty()) {
+    reports::write_file_atomically(flags.sarif_path,
+                                   reports::lint_sarif(r, DRSIM_VERSION).dump(2) + "\n");
+  }
+  return r.failed() ? kExitCheckFailed : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,6 +327,23 @@ int main(int argc, char** argv) {
   gate->add_option("--md", gate_flags.md_path, "Write a Markdown summary to FILE");
   gate->add_option("--junit", gate_flags.junit_path, "Write JUnit XML to FILE: each check a case");
 
+  LintFlags lint_flags;
+  CLI::App* lint = app.add_subcommand(
+      "lint", "Check runbooks against their topology, statically and in simulation");
+  lint->add_option("scenarios", lint_flags.scenarios, "Scenario files (JSON)")->required();
+  lint->add_option("--json", lint_flags.json_path, "Write the findings as JSON to FILE");
+  lint->add_option("--sarif", lint_flags.sarif_path,
+                   "Write the findings as SARIF 2.1.0 to FILE (GitHub code scanning)");
+  lint->add_option("--trials,-n", lint_flags.options.trials,
+                   "Trials for the simulated checks (0: static checks only)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1'000'000}));
+  lint->add_option("--seed,-s", lint_flags.options.seed, "Run seed")->capture_default_str();
+  lint->add_option("--threads,-j", lint_flags.options.threads, "Worker threads (0: all cores)");
+  lint->add_option("--aws-models", lint_flags.options.aws_models,
+                   "The AWS CLI's service models, for parameter checks")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -322,6 +363,7 @@ int main(int argc, char** argv) {
     if (trace->parsed()) return trace_command(trace_path, trace_trial, trace_seed);
     if (baseline->parsed()) return baseline_command(baseline_flags);
     if (gate->parsed()) return gate_command(gate_flags);
+    if (lint->parsed()) return lint_command(lint_flags);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;

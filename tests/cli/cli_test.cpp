@@ -260,4 +260,31 @@ TEST(Cli, GateExitsZeroOnNoChangeOneOnARegressionAndTwoOnABadBaseline) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, LintExitsOneOnAnErrorZeroOnTheLibraryAndWritesSarif) {
+  const fs::path dir = scratch();
+  const std::string lint_dir = std::string(DRSIM_SOURCE_DIR) + "/tests/lint/";
+  const fs::path sarif = dir / "lint.sarif";
+  Result r = drsim({"lint", lint_dir + "step-cycle.json", lint_dir + "manual-without-owner.json",
+                    "--sarif", sarif.string(), "-n", "50"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("step-cycle.json:19:16: error: steps wait for each other in a cycle"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("1 error, 1 warning"), std::string::npos) << r.out;
+  const nlohmann::json s = nlohmann::json::parse(slurp(sarif));
+  EXPECT_EQ(s["runs"][0]["results"].size(), 2u);
+  // Warnings alone pass; so does the library, whose errors are acknowledged defects.
+  r = drsim({"lint", lint_dir + "manual-without-owner.json", "-n", "0"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = drsim({"lint",
+             std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-region-failure.json", "-n",
+             "0"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("acknowledged: "), std::string::npos) << r.out;
+  r = drsim({"lint", (dir / "missing.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no such scenario file"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
