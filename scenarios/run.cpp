@@ -48,7 +48,8 @@ class Causes {
 
 }  // namespace
 
-ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, bool keep_trials) {
+ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, bool keep_trials,
+                             const TrialObserver* observer) {
   const std::size_t stores = s.data_stores.size();
   const std::size_t steps = s.runbook.size();
   const std::size_t width = kFixed + stores + steps;
@@ -60,8 +61,10 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
 
   struct Worker : sim::TrialWorker {
     Worker(const Scenario& s, std::uint64_t seed, std::vector<std::vector<std::int64_t>>& columns,
-           std::vector<std::uint8_t>& flags, std::vector<std::uint16_t>& cause_of, Causes& causes)
+           std::vector<std::uint8_t>& flags, std::vector<std::uint16_t>& cause_of, Causes& causes,
+           const TrialObserver* observer)
         : engine(s),
+          observer(observer),
           seed(seed),
           columns(columns),
           flags(flags),
@@ -70,6 +73,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
           steps(s.runbook.size()) {}
     void run_trial(std::uint64_t trial) override {
       const TrialOutcome o = engine.run_trial(seed, trial);
+      if (observer) (*observer)(trial, o);
       columns[kRto][trial] = o.rto_ms;
       if (o.cause.empty()) {
         columns[kDetection][trial] = o.detection_ms;
@@ -89,6 +93,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
       }
     }
     Engine engine;
+    const TrialObserver* observer;
     std::uint64_t seed;
     std::vector<std::vector<std::int64_t>>& columns;
     std::vector<std::uint8_t>& flags;
@@ -99,7 +104,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
 
   ScenarioResults r;
   r.run = sim::run_trials(options, [&] {
-    return std::make_unique<Worker>(s, options.seed, columns, flags, cause_of, causes);
+    return std::make_unique<Worker>(s, options.seed, columns, flags, cause_of, causes, observer);
   });
   r.step_critical.assign(steps, 0);
   r.step_failed.assign(steps, 0);

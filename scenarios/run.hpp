@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "scenarios/engine.hpp"
 #include "scenarios/scenario.hpp"
 #include "sim/monte_carlo.hpp"
 #include "sim/statistics.hpp"
@@ -49,7 +51,11 @@ struct ScenarioResults {
 /// The per-trial value of a trial that threw (an internal error), in trial_rto_ms.
 inline constexpr std::int64_t kTrialFailed = -1;
 
+/// Called with each trial's full outcome, on the thread that ran it (so it must only write
+/// to storage indexed by trial): for judges that need more than the kept record.
+using TrialObserver = std::function<void(std::uint64_t trial, const TrialOutcome& outcome)>;
+
 ScenarioResults run_scenario(const Scenario& scenario, const sim::RunOptions& options,
-                             bool keep_trials = false);
+                             bool keep_trials = false, const TrialObserver* observer = nullptr);
 
 }  // namespace drsim::scenarios

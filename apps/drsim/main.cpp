@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "models/demo_restore.hpp"
+#include "reports/drill_report.hpp"
 #include "reports/gate_report.hpp"
 #include "reports/html_report.hpp"
 #include "reports/lint_report.hpp"
@@ -20,6 +21,7 @@
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 #include "sim/sim.hpp"
+#include "validators/checklist.hpp"
 #include "validators/gate.hpp"
 #include "validators/lint.hpp"
 
@@ -250,6 +252,62 @@ int lint_command(const LintFlags& flags) {
   return r.failed() ? kExitCheckFailed : kExitOk;
 }
 
+struct DrillFlags {
+  std::string scenario, checklist, when, record, md_path, html_path, json_path;
+  std::uint64_t trials = 2000, seed = 1;
+  unsigned threads = 0;
+  double threshold = 0.9;
+};
+
+int drill_preflight_command(const DrillFlags& flags) {
+  using namespace drsim;
+  const scenarios::Scenario scenario = scenarios::load_scenario(flags.scenario);
+  const validators::Checklist checklist = validators::load_checklist(flags.checklist);
+  if (!flags.when.empty() && !checklist.schedule.empty() &&
+      !checklist.schedule.contains(flags.when)) {
+    std::vector<std::string_view> known;
+    for (const auto& [w, _] : checklist.schedule) known.push_back(w);
+    throw sim::InputError(sim::Location{"--quarter", 0, 0, {}},
+                          fmt::format("`{}` is not in the checklist's schedule", flags.when),
+                          sim::suggest(flags.when, known));
+  }
+  const validators::Preflight p = validators::preflight(
+      scenario, checklist, flags.when, flags.trials, flags.seed, flags.threads, flags.threshold);
+  fmt::print("{}",
+             reports::render_preflight_text(checklist, p, flags.scenario, ::isatty(STDOUT_FILENO)));
+  // The runbook's defects, from the static lint.
+  validators::LintOptions lint_options;
+  lint_options.trials = 0;
+  const validators::LintResult defects = validators::lint({flags.scenario}, lint_options);
+  std::size_t shown = 0;
+  for (const auto& f : defects.findings) {
+    if (f.severity != validators::Severity::kError) continue;
+    if (shown++ == 0) fmt::print("\nrunbook defects (drsim lint):\n");
+    fmt::print("  {}:{}: {} [{}]{}\n", f.file, f.line, f.message, f.rule,
+               f.acknowledged.empty() ? "" : " (a known defect of the procedure)");
+  }
+  return p.passed() ? kExitOk : kExitCheckFailed;
+}
+
+int drill_check_command(const DrillFlags& flags) {
+  using namespace drsim;
+  const validators::DrillRecord record = validators::load_drill_record(flags.record);
+  const validators::Checklist checklist = validators::load_checklist(flags.checklist);
+  std::optional<scenarios::Scenario> scenario;
+  if (!flags.scenario.empty()) scenario = scenarios::load_scenario(flags.scenario);
+  for (const std::string* out : {&flags.md_path, &flags.html_path}) {
+    if (!out->empty()) reports::check_writable(*out);
+  }
+  const validators::DrillCheck d = validators::check_drill(
+      record, checklist, scenario ? &*scenario : nullptr, flags.trials, flags.seed, flags.threads);
+  fmt::print("{}", reports::render_drill_check_text(d, ::isatty(STDOUT_FILENO)));
+  if (!flags.md_path.empty())
+    reports::write_file_atomically(flags.md_path, reports::render_drill_markdown(d));
+  if (!flags.html_path.empty())
+    reports::write_file_atomically(flags.html_path, reports::render_drill_html(d, DRSIM_VERSION));
+  return d.passed() ? kExitOk : kExitCheckFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -344,6 +402,36 @@ int main(int argc, char** argv) {
                    "The AWS CLI's service models, for parameter checks")
       ->capture_default_str();
 
+  DrillFlags drill_flags;
+  CLI::App* drill = app.add_subcommand("drill", "Before and after a DR drill: preflight and check");
+  drill->require_subcommand(1);
+  CLI::App* preflight = drill->add_subcommand(
+      "preflight", "Simulate a drill and give each checklist item's probability of passing");
+  preflight->add_option("scenario", drill_flags.scenario, "Scenario file (JSON)")->required();
+  preflight->add_option("--checklist,-c", drill_flags.checklist, "Checklist (JSON)")->required();
+  preflight->add_option("--quarter,--when", drill_flags.when,
+                        "Only the items of this drill of the schedule (Q2, monthly, ...)");
+  preflight
+      ->add_option("--threshold", drill_flags.threshold,
+                   "Exit 1 when an item's probability of passing is below this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  CLI::App* check = drill->add_subcommand(
+      "check", "Check a drill record against the checklist (and the model's prediction)");
+  check->add_option("record", drill_flags.record, "Drill record (JSON)")->required();
+  check->add_option("--checklist,-c", drill_flags.checklist, "Checklist (JSON)")->required();
+  check->add_option("--scenario", drill_flags.scenario,
+                    "Place each measured time in this scenario's simulated distribution");
+  check->add_option("--md", drill_flags.md_path, "Write the drill report as Markdown to FILE");
+  check->add_option("--html", drill_flags.html_path, "Write the drill report as HTML to FILE");
+  for (CLI::App* c : {preflight, check}) {
+    c->add_option("--trials,-n", drill_flags.trials, "Simulated trials")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{20}, std::uint64_t{10'000'000}));
+    c->add_option("--seed,-s", drill_flags.seed, "Run seed")->capture_default_str();
+    c->add_option("--threads,-j", drill_flags.threads, "Worker threads (0: all cores)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -364,6 +452,8 @@ int main(int argc, char** argv) {
     if (baseline->parsed()) return baseline_command(baseline_flags);
     if (gate->parsed()) return gate_command(gate_flags);
     if (lint->parsed()) return lint_command(lint_flags);
+    if (preflight->parsed()) return drill_preflight_command(drill_flags);
+    if (check->parsed()) return drill_check_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;

@@ -287,4 +287,39 @@ TEST(Cli, LintExitsOneOnAnErrorZeroOnTheLibraryAndWritesSarif) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, DrillPreflightAndCheckExitOnTheirVerdictsAndWriteTheReport) {
+  const fs::path dir = scratch();
+  const std::string root = DRSIM_SOURCE_DIR;
+  const std::string scenario = root + "/scenarios/library/mangu-regional-failover.json";
+  const std::string checklist = root + "/scenarios/checklists/mangu-quarterly-drill.json";
+  // MANGU's items pass two times in three: at risk at 90%, fine at 50%.
+  Result r = drsim(
+      {"drill", "preflight", scenario, "--checklist", checklist, "--quarter", "Q2", "-n", "300"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::size_t copy = r.out.find("Cross-region copy successful");
+  ASSERT_NE(copy, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.rfind("AT RISK", copy), r.out.rfind('\n', copy) + 3) << "on the item's line";
+  EXPECT_NE(r.out.find("Data integrity checks pass  (observed in the drill only)"),
+            std::string::npos)
+      << r.out;
+  r = drsim({"drill", "preflight", scenario, "--checklist", checklist, "--quarter", "Q2", "-n",
+             "300", "--threshold", "0.5"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = drsim({"drill", "preflight", scenario, "--checklist", checklist, "--quarter", "Q5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("`Q5` is not in the checklist's schedule"), std::string::npos) << r.err;
+
+  const fs::path md = dir / "drill.md", html = dir / "drill.html";
+  r = drsim({"drill", "check", root + "/tests/drill/mangu-q2-passed.json", "--checklist", checklist,
+             "--scenario", scenario, "-n", "300", "--md", md.string(), "--html", html.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(slurp(md).find("# DR drill report: MANGU quarterly DR drill"), std::string::npos);
+  EXPECT_NE(slurp(html).find("<h2>Timeline</h2>"), std::string::npos);
+  r = drsim(
+      {"drill", "check", root + "/tests/drill/mangu-q2-dns-slow.json", "--checklist", checklist});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("Drill: FAIL — 6 passed, 1 failed"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
 }  // namespace
