@@ -111,6 +111,7 @@ struct Preflight {
   std::vector<std::pair<std::string, std::uint64_t>> causes;  // why runbooks could not complete
   bool passed() const;  // every simulated item at or above the threshold
 };
+/// The result points into `c`, which must outlive it.
 Preflight preflight(const scenarios::Scenario& s, const Checklist& c, std::string_view when,
                     std::uint64_t trials, std::uint64_t seed, unsigned threads, double threshold);
 
@@ -140,6 +141,7 @@ struct DrillCheck {
   std::vector<CheckedStep> steps;
   bool passed() const;  // no item failed
 };
+/// The result points into `record` and `c`, which must outlive it.
 /// Checks the record item by item; with `scenario`, places each measured time in the
 /// distribution of `trials` simulated trials and flags values outside its central 98%.
 DrillCheck check_drill(const DrillRecord& record, const Checklist& c,

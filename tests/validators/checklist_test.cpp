@@ -176,7 +176,8 @@ TEST_F(DrillCheckTest, AGoodDrillPassesEveryItemWithNothingFlagged) {
 }
 
 TEST_F(DrillCheckTest, ARecordThatFailsOneItemIsCaught) {
-  const DrillCheck d = check(load_drill_record(kRoot + "/tests/drill/mangu-q2-dns-slow.json"));
+  const DrillRecord r = load_drill_record(kRoot + "/tests/drill/mangu-q2-dns-slow.json");
+  const DrillCheck d = check(r);
   EXPECT_FALSE(d.passed());
   for (const CheckedItem& i : d.items)
     EXPECT_EQ(i.result.verdict == ItemVerdict::kFail, i.item->id == "dns-failover") << i.item->id;
@@ -185,7 +186,8 @@ TEST_F(DrillCheckTest, ARecordThatFailsOneItemIsCaught) {
 }
 
 TEST_F(DrillCheckTest, ARestoreFarSlowerThanPredictedIsFlagged) {
-  const DrillCheck d = check(load_drill_record(kRoot + "/tests/drill/mangu-q2-slow-restore.json"));
+  const DrillRecord r = load_drill_record(kRoot + "/tests/drill/mangu-q2-slow-restore.json");
+  const DrillCheck d = check(r);
   const CheckedItem& restore = item(d, "restore-time");
   EXPECT_EQ(restore.result.verdict, ItemVerdict::kFail);
   EXPECT_GT(*restore.percentile, 0.99);
