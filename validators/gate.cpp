@@ -12,7 +12,7 @@
 #include "scenarios/json_object.hpp"
 #include "scenarios/run.hpp"
 #include "sim/input_error.hpp"
-#include "validators/paired.hpp"
+#include "sim/paired.hpp"
 
 namespace drsim::validators {
 namespace {
@@ -268,18 +268,19 @@ CheckResult evaluate(const GateCheck& c, const scenarios::Scenario& cand_s,
     return out;
   }
   if (c.quantile) {
-    const Change d = quantile_change(before, after, *c.quantile, confidence, resamples, rng);
+    const sim::Change d =
+        sim::quantile_change(before, after, *c.quantile, confidence, resamples, rng);
     std::vector<std::int64_t> scratch(before);
-    out.baseline = as_double(quantile_in_place(scratch, *c.quantile));
+    out.baseline = as_double(sim::quantile_in_place(scratch, *c.quantile));
     scratch = after;
-    out.candidate = as_double(quantile_in_place(scratch, *c.quantile));
+    out.candidate = as_double(sim::quantile_in_place(scratch, *c.quantile));
     out.value = d.estimate;
     out.low = d.low;
     out.high = d.high;
     out.limit = std::max(c.relative * out.baseline, static_cast<double>(c.absolute));
     out.verdict = at_most(out.low, out.high, out.limit);
   } else {
-    const ShareChange d = share_change(before, after, *target, confidence);
+    const sim::ShareChange d = sim::share_change(before, after, *target, confidence);
     out.baseline = d.baseline_share;
     out.candidate = d.candidate_share;
     out.value = d.change.estimate;

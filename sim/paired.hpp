@@ -2,7 +2,7 @@
 // the baseline and trial k of the candidate share every random draw that both make, so
 // their difference is measured trial by trial and most of the noise cancels.
 //
-// Values are per-trial metrics in milliseconds, sim::kInfinite standing for "never" (a
+// Values are per-trial metrics in milliseconds, kInfinite standing for "never" (a
 // runbook that could not complete); a change involving "never" is ±infinity.
 #pragma once
 
@@ -11,7 +11,7 @@
 
 #include "sim/rng.hpp"
 
-namespace drsim::validators {
+namespace drsim::sim {
 
 /// A change (candidate − baseline) with a confidence interval; the bounds may be ±infinity.
 struct Change {
@@ -27,7 +27,7 @@ struct Change {
 /// Identical runs give exactly [0, 0]; a constant shift d gives exactly [d, d].
 Change quantile_change(std::span<const std::int64_t> baseline,
                        std::span<const std::int64_t> candidate, double p, double confidence,
-                       std::uint64_t resamples, sim::Stream& rng);
+                       std::uint64_t resamples, Stream& rng);
 
 /// The change in the share of trials at or under `target`, by an exact paired test: only the
 /// discordant trials (met in one run, missed in the other) carry information. Given their
@@ -48,4 +48,4 @@ ShareChange share_change(std::span<const std::int64_t> baseline,
 /// The nearest-rank p-quantile of `values` (reordered in place); kInfinite counts as largest.
 std::int64_t quantile_in_place(std::span<std::int64_t> values, double p);
 
-}  // namespace drsim::validators
+}  // namespace drsim::sim

@@ -1,4 +1,4 @@
-#include "validators/paired.hpp"
+#include "sim/paired.hpp"
 
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
@@ -10,16 +10,16 @@
 #include "sim/distribution.hpp"
 #include "sim/statistics.hpp"
 
-namespace drsim::validators {
+namespace drsim::sim {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// candidate − baseline of two quantiles, "never" as infinity (never vs never: no change).
 double difference(std::int64_t baseline, std::int64_t candidate) {
-  if (baseline == sim::kInfinite && candidate == sim::kInfinite) return 0;
-  if (candidate == sim::kInfinite) return kInf;
-  if (baseline == sim::kInfinite) return -kInf;
+  if (baseline == kInfinite && candidate == kInfinite) return 0;
+  if (candidate == kInfinite) return kInf;
+  if (baseline == kInfinite) return -kInf;
   return static_cast<double>(candidate - baseline);
 }
 
@@ -27,7 +27,7 @@ double difference(std::int64_t baseline, std::int64_t candidate) {
 
 std::int64_t quantile_in_place(std::span<std::int64_t> values, double p) {
   assert(!values.empty());
-  const auto rank = sim::quantile_rank(p, values.size()) - 1;
+  const auto rank = quantile_rank(p, values.size()) - 1;
   const auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank);
   std::nth_element(values.begin(), nth, values.end());
   return *nth;
@@ -35,7 +35,7 @@ std::int64_t quantile_in_place(std::span<std::int64_t> values, double p) {
 
 Change quantile_change(std::span<const std::int64_t> baseline,
                        std::span<const std::int64_t> candidate, double p, double confidence,
-                       std::uint64_t resamples, sim::Stream& rng) {
+                       std::uint64_t resamples, Stream& rng) {
   assert(baseline.size() == candidate.size() && !baseline.empty());
   const std::size_t n = baseline.size();
   std::vector<std::int64_t> b(baseline.begin(), baseline.end());
@@ -79,7 +79,7 @@ Change quantile_change(std::span<const std::int64_t> baseline,
     for (const double d : replicates) squares += (d - mean) * (d - mean);
     sd = std::sqrt(squares / static_cast<double>(replicates.size() - 1));
   }
-  const double z = sim::normal_quantile(1 - (1 - confidence) / 2);
+  const double z = normal_quantile(1 - (1 - confidence) / 2);
   out.low = down_infinite ? -kInf : out.estimate - z * sd;
   out.high = up_infinite ? kInf : out.estimate + z * sd;
   return out;
@@ -107,8 +107,7 @@ ShareChange share_change(std::span<const std::int64_t> baseline,
   s.change.estimate = (static_cast<double>(s.gained) - static_cast<double>(s.lost)) / n;
   if (discordant == 0) return s;  // not one trial changed: exactly no change
   // θ = P(a discordant trial is a loss); the change is (d/n)(1 − 2θ).
-  const sim::ProbabilityInterval theta =
-      sim::Proportion{s.lost, discordant}.clopper_pearson(confidence);
+  const ProbabilityInterval theta = Proportion{s.lost, discordant}.clopper_pearson(confidence);
   const double scale = static_cast<double>(discordant) / n;
   s.change.low = scale * (1 - 2 * theta.high);
   s.change.high = scale * (1 - 2 * theta.low);
@@ -121,4 +120,4 @@ ShareChange share_change(std::span<const std::int64_t> baseline,
   return s;
 }
 
-}  // namespace drsim::validators
+}  // namespace drsim::sim
