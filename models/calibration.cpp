@@ -16,6 +16,7 @@ const std::array kFields = std::to_array<CalibrationField>({
     {"impaired_throttle_probability", K::kNumber, nullptr, nullptr,
      &Calibration::impaired_throttle_probability},
     {"rds_restore", K::kDistribution, &Calibration::rds_restore, nullptr, nullptr},
+    {"rds_restore_per_tb", K::kDistribution, &Calibration::rds_restore_per_tb, nullptr, nullptr},
     {"rds_post_restore_backup_probability", K::kNumber, nullptr, nullptr,
      &Calibration::rds_post_restore_backup_probability},
     {"rds_post_restore_backup", K::kDistribution, &Calibration::rds_post_restore_backup, nullptr,

@@ -35,6 +35,10 @@ struct Calibration {
   // Restore from snapshot -> available: LN(15m, 45m), assumed; re:Post
   // "rds-mysql-snapshot-restore", hashicorp/terraform#8051.
   Distribution rds_restore = ln(15 * kMinute, 45 * kMinute);
+  // Larger databases take longer ("tail beyond 30-60 min for large DBs", same sources): each
+  // TB of allocated storage adds LN(15m, 45m) to a restore, from a snapshot or to a point in
+  // time. Assumed; what-if sweeps over size depend on it (docs/models.md).
+  Distribution rds_restore_per_tb = ln(15 * kMinute, 45 * kMinute);
   // Post-restore automated backup (2025): with backup retention > 0 a restored instance can
   // sit in `backing-up` 2-3 h before `available`; hashicorp/terraform-provider-aws#44104.
   // How often it happens is not published: the 25% here is assumed.

@@ -384,6 +384,13 @@ Time Rds::latest_restorable_time(const DbInstance& db, Time t) const {
   return std::max(db.exists_from, floor_to(stop, db.exists_from + db.log_phase, every));
 }
 
+sim::Duration Rds::size_time(double gb, std::string_view purpose, std::string_view id,
+                             std::uint64_t occurrence) {
+  const sim::Duration per_tb =
+      context_.draw(context_.calibration().rds_restore_per_tb, purpose, id, occurrence);
+  return static_cast<sim::Duration>(static_cast<double>(per_tb) * gb / 1024.0);
+}
+
 sim::Duration Rds::copy_duration(double gb, std::string_view from, std::string_view to,
                                  std::string_view stream_name) {
   const Calibration& c = context_.calibration();
@@ -1038,7 +1045,8 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   db.data_as_of = snap->data_time;
   const std::uint64_t occurrence = instances_.size();
   const Calibration& c = context_.calibration();
-  const Time restored = t + context_.draw(c.rds_restore, "rds/restore", id, occurrence);
+  const Time restored = t + context_.draw(c.rds_restore, "rds/restore", id, occurrence) +
+                        size_time(snap->size_gb, "rds/restore-size", id, occurrence);
   db.status = Timeline(t, DbStatus::kCreating);
   Time available = restored;
   if (db.config.backup_retention_days > 0 &&
@@ -1128,7 +1136,8 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
   db.exists_from = t;
   db.data_as_of = restore_time;
   db.status = Timeline(t, DbStatus::kCreating);
-  db.status.set(t + context_.draw(c.rds_pitr, "rds/pitr", target, instances_.size()),
+  db.status.set(t + context_.draw(c.rds_pitr, "rds/pitr", target, instances_.size()) +
+                    size_time(db.config.size_gb, "rds/pitr-size", target, instances_.size()),
                 DbStatus::kAvailable);
   add_restored(std::move(db));
   return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));

@@ -242,6 +242,10 @@ class Rds {
   /// Whether some copy before `index` succeeded (the copy of `index` is then incremental).
   bool copied_before(ScheduleState& state, std::int64_t index);
   int copies_in_progress(std::string_view region, sim::Time t);
+  /// The part of a restore that grows with the database: `gb` times the calibration's
+  /// per-TB draw.
+  sim::Duration size_time(double gb, std::string_view purpose, std::string_view id,
+                          std::uint64_t occurrence);
   sim::Duration copy_duration(double gb, std::string_view from, std::string_view to,
                               std::string_view stream_name);
   Value instance_value(const DbInstance& db, sim::Time t,

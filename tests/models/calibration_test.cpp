@@ -57,6 +57,7 @@ DbInstanceConfig primary(bool multi_az = false) {
 TEST(Calibration, RestoreFromSnapshotTakesTheCalibratedTime) {
   Calibration c;
   c.rds_post_restore_backup_probability = 0;
+  c.rds_restore_per_tb = Distribution::constant(0);  // the size term has its own test
   const sim::Sample restore = over_trials(c, [](MockCloud& cloud, sim::Environment& env) {
     cloud.rds().add_instance(primary(), -kDay);
     cloud.rds().add_snapshot({.id = "s",

@@ -365,6 +365,7 @@ TEST_F(CloudTest, CalibrationDefaultsCanBeOverriddenByName) {
   ASSERT_EQ(field->kind, CalibrationField::Kind::kDistribution);
   calibration_.*(field->distribution) = Distribution::constant(static_cast<double>(kHour));
   calibration_.rds_post_restore_backup_probability = 0;
+  calibration_.rds_restore_per_tb = Distribution::constant(0);
   add_primary();
   restore_from_a_snapshot("r");
   EXPECT_EQ(cloud_.rds().instance("r")->status.when(DbStatus::kAvailable, now()), now() + kHour);

@@ -56,8 +56,31 @@ TEST_F(RdsTest, CopyingAnEncryptedSnapshotWithoutAKeyInTheTargetRegionFails) {
   EXPECT_EQ(copied.result["DBSnapshot"]["SourceRegion"].as_string(), "us-west-2");
 }
 
+TEST_F(RdsTest, ALargerDatabaseTakesLongerToRestoreByTheCalibratedTimePerTerabyte) {
+  calibration_.rds_post_restore_backup_probability = 0;
+  calibration_.rds_restore = Distribution::constant(10.0 * kMinute);
+  calibration_.rds_restore_per_tb = Distribution::constant(static_cast<double>(kHour));
+  add_primary();
+  auto restore_of = [&](double size_gb, const std::string& id) {
+    cloud_.rds().add_snapshot({.id = "snap-" + id,
+                               .region = "us-west-2",
+                               .instance_id = "prod-db",
+                               .data_time = -kHour,
+                               .available_at = -kHour,
+                               .exists_from = -kHour,
+                               .encrypted = false,
+                               .size_gb = size_gb});
+    ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+           {{"db-instance-identifier", id}, {"db-snapshot-identifier", "snap-" + id}}));
+    return cloud_.rds().instance(id)->status.when(DbStatus::kAvailable, now()) - now();
+  };
+  EXPECT_EQ(restore_of(512, "half"), 10 * kMinute + 30 * kMinute);
+  EXPECT_EQ(restore_of(4096, "four"), 10 * kMinute + 4 * kHour);
+}
+
 TEST_F(RdsTest, ARestoredInstanceIsNotAvailableBeforeItsSampledRestoreTimeAndIsAfterwards) {
   calibration_.rds_post_restore_backup_probability = 0;  // isolate the restore time
+  calibration_.rds_restore_per_tb = Distribution::constant(0);
   add_primary();
   ok(req("rds", "create-db-snapshot", "us-west-2",
          {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s1"}}));
