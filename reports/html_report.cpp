@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 #include "reports/metric_summary.hpp"
@@ -348,6 +349,136 @@ footer { margin-top: 3em; color: #666; font-size: 0.9em; }
 )";
 
 }  // namespace
+
+namespace {
+
+/// A what-if chart: a metric's p95 at each point with its 95% interval, the objective as a
+/// dashed line, points that meet the objectives filled.
+std::string sweep_chart_svg(
+    const scenarios::Sweep& w, std::string_view title,
+    const std::function<const scenarios::PointMetric&(const scenarios::SweepPoint&)>& of) {
+  Plot p;
+  p.width = 960;
+  p.height = 260;
+  p.bottom = 64;
+  Duration top = 0;
+  bool never = false;
+  for (const auto& point : w.points) {
+    const scenarios::PointMetric& m = of(point);
+    for (const std::int64_t v : {m.p95, m.p95_ci.high.value_or(sim::kInfinite)}) {
+      if (v == sim::kInfinite) {
+        never = true;
+      } else {
+        top = std::max(top, v);
+      }
+    }
+    if (m.objective) top = std::max(top, *m.objective);
+  }
+  const TimeAxis axis(top);
+  const double never_y = p.y(1) - 4;  // "never" plots above the axis' end
+  auto y = [&](std::int64_t v) {
+    return v == sim::kInfinite ? never_y
+                               : p.y(static_cast<double>(v) / static_cast<double>(axis.end));
+  };
+  std::string out =
+      fmt::format(R"(<svg class="chart wide" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
+                  p.width, p.height, esc(title));
+  for (Duration t = 0; t <= axis.end; t += axis.step) {
+    out += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{2:.1f}" y2="{1:.1f}" class="grid"/>)"
+                       R"(<text x="{3:.1f}" y="{4:.1f}" class="yl">{5}</text>)",
+                       p.x(0), y(t), p.x(1), p.x(0) - 6, y(t) + 4,
+                       t == 0 ? "0" : esc(sim::format_duration_short(t)));
+  }
+  if (never)
+    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="yl">never</text>)", p.x(0) - 6,
+                       never_y + 4);
+  const auto& first = of(w.points.front());
+  if (first.objective) {
+    out += fmt::format(
+        R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{2:.1f}" y2="{1:.1f}" stroke="{3}" stroke-width="2" stroke-dasharray="6 4"/>)"
+        R"(<text x="{2:.1f}" y="{4:.1f}" fill="{3}" class="yl">objective {5}</text>)",
+        p.x(0), y(*first.objective), p.x(1), kObjectiveColor, y(*first.objective) - 4,
+        esc(human(*first.objective)));
+  }
+  const std::size_t n = w.points.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& point = w.points[k];
+    const scenarios::PointMetric& m = of(point);
+    const double x = p.x((static_cast<double>(k) + 0.5) / static_cast<double>(n));
+    const double lo = y(m.p95_ci.low.value_or(0)), hi = y(m.p95_ci.high.value_or(sim::kInfinite));
+    out += fmt::format(
+        R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#333"/>)", x, lo, hi);
+    const bool meets = m.objective && m.p95 <= *m.objective;
+    out += fmt::format(
+        R"(<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}" stroke="{}" stroke-width="2"><title>{}: p95 {}</title></circle>)",
+        x, y(m.p95), meets ? "#009E73" : "#fff", meets ? "#009E73" : kObjectiveColor,
+        esc(fmt::format("{}", fmt::join(point.values, ", "))), esc(human(m.p95)));
+    out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="tl">{}</text>)", x, p.y(0) + 16,
+                       esc(fmt::format("{}", fmt::join(point.values, ", "))));
+  }
+  std::string axes;
+  for (const auto& a : w.axes) axes += (axes.empty() ? "" : ", ") + a.path;
+  out += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" class="axis"/>)",
+                     p.x(0), p.y(0), p.x(1), p.y(0));
+  out += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="at">{}</text></svg>)", p.x(0.5),
+                     p.height - 10, esc(axes));
+  return out;
+}
+
+}  // namespace
+
+std::string render_whatif_html(const scenarios::Sweep& w, const Provenance& provenance) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>";
+  out += fmt::format("<title>drsim whatif: {}</title><style>{}</style></head><body>", esc(w.name),
+                     kStyle);
+  out += fmt::format(
+      "<h1>drsim whatif: {}</h1><p>{} points, {} trials each, seed {}, common random numbers: "
+      "every point replays the same trials, so differences between points are measured "
+      "trial by trial. Filled: the point meets the objectives at p95. Whiskers: 95% intervals.</p>",
+      esc(w.name), w.points.size(), w.trials, w.seed);
+  out += "<h2>RTO p95</h2>";
+  out += sweep_chart_svg(
+      w, "RTO p95 at each point",
+      [](const scenarios::SweepPoint& p) -> const scenarios::PointMetric& { return p.rto; });
+  for (std::size_t k = 0; k < w.stores.size(); ++k) {
+    out += fmt::format("<h2>RPO p95: {}</h2>", esc(w.stores[k]));
+    out += sweep_chart_svg(
+        w, "RPO p95 at each point",
+        [k](const scenarios::SweepPoint& p) -> const scenarios::PointMetric& { return p.rpo[k]; });
+  }
+  out += "<h2>Points</h2><table><tr>";
+  for (const auto& a : w.axes) out += fmt::format("<th>{}</th>", esc(a.path));
+  out +=
+      "<th>RTO p50</th><th>RTO p95</th><th>change of p95 vs the first point [95% CI]</th><th>P(RTO "
+      "met)</th>";
+  for (const auto& store : w.stores) out += fmt::format("<th>RPO {} p95</th>", esc(store));
+  out += "<th>meets</th></tr>";
+  auto change = [](double v) {
+    if (std::isinf(v)) return std::string(v > 0 ? "+&#8734;" : "&#8722;&#8734;");
+    return fmt::format("{}{}", v < 0 ? "&#8722;" : "+",
+                       esc(human(static_cast<std::int64_t>(std::llround(std::abs(v))))));
+  };
+  for (std::size_t i = 0; i < w.points.size(); ++i) {
+    const auto& pt = w.points[i];
+    out += "<tr>";
+    for (const auto& v : pt.values) out += fmt::format("<td>{}</td>", esc(v));
+    out += fmt::format(
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{}</td>",
+        esc(human(pt.rto.p50)), esc(human(pt.rto.p95)),
+        i == 0 ? "&#8212;"
+               : fmt::format("{} [{}, {}]", change(pt.rto.p95_change.estimate),
+                             change(pt.rto.p95_change.low), change(pt.rto.p95_change.high)),
+        pt.rto.objective ? percent(pt.rto.p_meet) : "&#8212;");
+    for (const auto& m : pt.rpo) out += fmt::format("<td class=\"n\">{}</td>", esc(human(m.p95)));
+    out += fmt::format("<td>{}</td></tr>", pt.meets ? "<b>yes</b>" : "no");
+  }
+  out += "</table>";
+  out += fmt::format("<footer>{}; seed {}; drsim {}.</footer></body></html>\n",
+                     esc(provenance.scenario_file), provenance.seed, esc(provenance.version));
+  return out;
+}
 
 std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
                                  const Provenance& provenance,

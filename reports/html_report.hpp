@@ -9,6 +9,7 @@
 
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
+#include "scenarios/sweep.hpp"
 
 namespace drsim::reports {
 
@@ -33,5 +34,9 @@ struct Provenance {
 std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::ScenarioResults& r,
                                  const Provenance& provenance,
                                  const std::vector<ReplayedTrial>& trials);
+
+/// A what-if sweep: the p95 RTO and RPO at each point with their intervals against the
+/// objectives, and the table of points with the paired change against the first.
+std::string render_whatif_html(const scenarios::Sweep& w, const Provenance& provenance);
 
 }  // namespace drsim::reports

@@ -18,6 +18,7 @@
 #include "reports/output_file.hpp"
 #include "reports/pr_reports.hpp"
 #include "reports/scenario_report.hpp"
+#include "reports/whatif_report.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 #include "sim/sim.hpp"
@@ -308,6 +309,43 @@ int drill_check_command(const DrillFlags& flags) {
   return d.passed() ? kExitOk : kExitCheckFailed;
 }
 
+int whatif_command(const std::string& path, const std::vector<std::string>& sets,
+                   const RunFlags& flags) {
+  using namespace drsim;
+  // PATH=V1,V2,... makes an axis of the grid; PATH=V (one value) applies to every point.
+  std::vector<std::string> fixed;
+  std::vector<scenarios::SweepAxis> axes;
+  for (const std::string& set : sets) {
+    scenarios::SweepAxis axis = scenarios::parse_axis(set);
+    if (axis.values.size() == 1) {
+      fixed.push_back(set);
+    } else {
+      axes.push_back(std::move(axis));
+    }
+  }
+  if (axes.empty()) {
+    throw sim::InputError(
+        sim::Location{"--set", 0, 0, {}}, "no --set gives more than one value",
+        "sweep a value with --set PATH=V1,V2,... (e.g. topology.rds.0.size_gb=100,500,2000)");
+  }
+  for (const std::string* out : {&flags.json_path, &flags.md_path, &flags.html_path}) {
+    if (!out->empty()) reports::check_writable(*out);
+  }
+  sim::RunOptions options = run_options(flags);
+  options.progress = false;
+  const scenarios::Sweep w = scenarios::run_sweep(path, fixed, axes, options);
+  fmt::print("{}", reports::render_whatif_text(w, ::isatty(STDOUT_FILENO)));
+  if (!flags.json_path.empty())
+    reports::write_file_atomically(flags.json_path, reports::whatif_json(w).dump(2) + "\n");
+  if (!flags.md_path.empty())
+    reports::write_file_atomically(flags.md_path, reports::render_whatif_markdown(w));
+  if (!flags.html_path.empty()) {
+    reports::write_file_atomically(
+        flags.html_path, reports::render_whatif_html(w, {path, flags.seed, DRSIM_VERSION}));
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -385,6 +423,22 @@ int main(int argc, char** argv) {
   gate->add_option("--md", gate_flags.md_path, "Write a Markdown summary to FILE");
   gate->add_option("--junit", gate_flags.junit_path, "Write JUnit XML to FILE: each check a case");
 
+  RunFlags whatif_flags;
+  whatif_flags.trials = 2000;
+  std::string whatif_path;
+  std::vector<std::string> whatif_sets;
+  CLI::App* whatif = app.add_subcommand(
+      "whatif", "Run a scenario over a grid of values, every point with common random numbers");
+  whatif->add_option("scenario", whatif_path, "Scenario file (JSON)")->required();
+  whatif
+      ->add_option("--set", whatif_sets,
+                   "PATH=V1,V2,... sweeps a value (several --set: their grid); PATH=V fixes one")
+      ->required();
+  add_run_flags(*whatif, whatif_flags);
+  whatif->add_option("--md", whatif_flags.md_path, "Write the table as Markdown to FILE");
+  whatif->add_option("--html", whatif_flags.html_path,
+                     "Write charts and the table as HTML to FILE");
+
   LintFlags lint_flags;
   CLI::App* lint = app.add_subcommand(
       "lint", "Check runbooks against their topology, statically and in simulation");
@@ -452,6 +506,7 @@ int main(int argc, char** argv) {
     if (baseline->parsed()) return baseline_command(baseline_flags);
     if (gate->parsed()) return gate_command(gate_flags);
     if (lint->parsed()) return lint_command(lint_flags);
+    if (whatif->parsed()) return whatif_command(whatif_path, whatif_sets, whatif_flags);
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {

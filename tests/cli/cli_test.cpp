@@ -322,4 +322,32 @@ TEST(Cli, DrillPreflightAndCheckExitOnTheirVerdictsAndWriteTheReport) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, WhatifWritesTheSameJsonForAnyThreadCountAndExplainsABadGrid) {
+  const fs::path dir = scratch();
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-database-failure.json";
+  const fs::path one = dir / "one.json", two = dir / "two.json", md = dir / "w.md",
+                 html = dir / "w.html";
+  Result r = drsim({"whatif", scenario, "--set", "runbook/1/manual=5m,30m,2h", "-n", "300", "-j",
+                    "1", "--json", one.string(), "--md", md.string(), "--html", html.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = drsim({"whatif", scenario, "--set", "runbook/1/manual=5m,30m,2h", "-n", "300", "-j", "2",
+             "--json", two.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(one), slurp(two));
+  const nlohmann::json j = nlohmann::json::parse(slurp(one));
+  ASSERT_EQ(j["points"].size(), 3u);
+  EXPECT_EQ(j["points"][2]["values"][0], "2h");
+  // Two hours of verification before the failover cost about the difference at the median.
+  EXPECT_GT(j["points"][2]["rto"]["p95_change_s"]["estimate"].get<double>(), 3600);
+  EXPECT_NE(slurp(md).find("| runbook/1/manual | RTO p50"), std::string::npos) << slurp(md);
+  EXPECT_NE(slurp(html).find("<svg"), std::string::npos);
+  r = drsim({"whatif", scenario, "--set", "runbook/1/manual=5m"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no --set gives more than one value"), std::string::npos) << r.err;
+  r = drsim({"whatif", scenario, "--set", "runbook/99/manual=5m,10m"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -1,0 +1,176 @@
+#include "reports/whatif_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "reports/text_helpers.hpp"
+
+namespace drsim::reports {
+namespace {
+
+using scenarios::PointMetric;
+using scenarios::Sweep;
+using scenarios::SweepPoint;
+
+std::string change(double v) {
+  if (std::isinf(v)) return v > 0 ? "+∞" : "−∞";
+  return (v < 0 ? "−" : "+") + human(static_cast<std::int64_t>(std::llround(std::abs(v))));
+}
+
+/// "+42m [+38m, +46m]", or "—" at the first point.
+std::string delta(const PointMetric& m, bool first) {
+  if (first) return "—";
+  return fmt::format("{} [{}, {}]", change(m.p95_change.estimate), change(m.p95_change.low),
+                     change(m.p95_change.high));
+}
+
+std::string p95(const PointMetric& m) {
+  return fmt::format("{} [{}, {}]", human(m.p95), m.p95_ci.low ? human(*m.p95_ci.low) : "?",
+                     m.p95_ci.high ? human(*m.p95_ci.high) : "?");
+}
+
+std::string meet(const PointMetric& m) {
+  return m.objective ? percent(m.p_meet) : "—";
+}
+
+std::string point_name(const Sweep& w, const SweepPoint& p) {
+  std::string out;
+  for (std::size_t a = 0; a < w.axes.size(); ++a) out += (a ? ", " : "") + p.values[a];
+  return out;
+}
+
+std::string axes_name(const Sweep& w) {
+  std::string out;
+  for (std::size_t a = 0; a < w.axes.size(); ++a) out += (a ? ", " : "") + w.axes[a].path;
+  return out;
+}
+
+std::string objectives(const Sweep& w) {
+  const SweepPoint& p = w.points.front();
+  std::string out =
+      p.rto.objective ? fmt::format("p95 RTO ≤ {}", human(*p.rto.objective)) : "no RTO objective";
+  for (std::size_t k = 0; k < w.stores.size(); ++k) {
+    if (p.rpo[k].objective)
+      out += fmt::format(", p95 RPO {} ≤ {}", w.stores[k], human(*p.rpo[k].objective));
+  }
+  return out;
+}
+
+std::string finding(const Sweep& w) {
+  if (const auto miss = w.first_miss()) {
+    return fmt::format("The objectives ({}) stop being met at {} = {}.", objectives(w),
+                       axes_name(w), point_name(w, w.points[*miss]));
+  }
+  const auto met =
+      std::count_if(w.points.begin(), w.points.end(), [](const SweepPoint& p) { return p.meets; });
+  return fmt::format("{} of {} points meet the objectives ({}).", met, w.points.size(),
+                     objectives(w));
+}
+
+}  // namespace
+
+std::string render_whatif_text(const Sweep& w, bool color) {
+  std::string out = fmt::format(
+      "drsim whatif — {}: {} point{} over {}\n{} trials per point, seed {}, common random numbers "
+      "(changes are against the first point, paired trial by trial; 95% intervals)\n\n",
+      w.name, w.points.size(), w.points.size() == 1 ? "" : "s", axes_name(w), w.trials, w.seed);
+  std::size_t width = display_width(axes_name(w));
+  for (const SweepPoint& p : w.points) width = std::max(width, display_width(point_name(w, p)));
+  out += fmt::format("  {:<{}}  {:>7}  {:<24}  {:<26}  {:>9}", axes_name(w), width, "RTO p50",
+                     "RTO p95 [95% CI]", "p95 change [95% CI]", "P(meet)");
+  for (const std::string& store : w.stores) out += fmt::format("  RPO {} p95", store);
+  out += "  meets\n";
+  for (std::size_t i = 0; i < w.points.size(); ++i) {
+    const SweepPoint& p = w.points[i];
+    const std::string name = point_name(w, p);
+    out += fmt::format("  {}{}  {:>7}  {:<24}  {:<26}  {:>9}", name,
+                       std::string(width - display_width(name), ' '), human(p.rto.p50), p95(p.rto),
+                       delta(p.rto, i == 0), meet(p.rto));
+    for (std::size_t k = 0; k < w.stores.size(); ++k)
+      out += fmt::format("  {:>{}}", human(p.rpo[k].p95), 8 + w.stores[k].size());
+    const std::string mark = p.meets ? "yes" : "no";
+    out += fmt::format(
+        "  {}\n", color ? fmt::format("\x1b[{}m{}\x1b[0m", p.meets ? "32" : "31", mark) : mark);
+  }
+  out += fmt::format("\n{}\n", finding(w));
+  return out;
+}
+
+std::string render_whatif_markdown(const Sweep& w) {
+  std::string out = fmt::format(
+      "### drsim whatif: `{}` over {}\n\n{} trials per point, seed {}, common random "
+      "numbers; changes against the first point with 95% paired intervals.\n\n",
+      markdown_cell(w.name), markdown_cell(axes_name(w)), w.trials, w.seed);
+  out += fmt::format("| {} | RTO p50 | RTO p95 [95% CI] | p95 change | P(RTO met) |",
+                     markdown_cell(axes_name(w)));
+  for (const std::string& store : w.stores)
+    out += fmt::format(" RPO {} p95 |", markdown_cell(store));
+  out += " meets |\n|---|---:|---|---|---:|";
+  for (std::size_t k = 0; k < w.stores.size(); ++k) out += "---:|";
+  out += "---|\n";
+  for (std::size_t i = 0; i < w.points.size(); ++i) {
+    const SweepPoint& p = w.points[i];
+    out += fmt::format("| {} | {} | {} | {} | {} |", markdown_cell(point_name(w, p)),
+                       human(p.rto.p50), p95(p.rto), delta(p.rto, i == 0), meet(p.rto));
+    for (std::size_t k = 0; k < w.stores.size(); ++k)
+      out += fmt::format(" {} |", human(p.rpo[k].p95));
+    out += p.meets ? " **yes** |\n" : " no |\n";
+  }
+  out += fmt::format("\n{}\n", finding(w));
+  return out;
+}
+
+nlohmann::json whatif_json(const Sweep& w) {
+  auto seconds = [](std::int64_t ms) -> nlohmann::json {
+    return ms == sim::kInfinite ? nlohmann::json(nullptr)
+                                : nlohmann::json(static_cast<double>(ms) / 1000);
+  };
+  auto change_s = [](double ms) -> nlohmann::json {
+    if (std::isinf(ms)) return ms > 0 ? "inf" : "-inf";
+    return ms / 1000;
+  };
+  auto metric = [&](const PointMetric& m, bool first) {
+    nlohmann::json j{{"p50_s", seconds(m.p50)},
+                     {"p95_s", seconds(m.p95)},
+                     {"p99_s", seconds(m.p99)},
+                     {"p95_ci_s",
+                      {m.p95_ci.low ? seconds(*m.p95_ci.low) : nullptr,
+                       m.p95_ci.high ? seconds(*m.p95_ci.high) : nullptr}}};
+    if (m.objective) {
+      j["target_s"] = seconds(*m.objective);
+      j["p_meet"] = m.p_meet;
+      j["p_meet_ci"] = {m.p_meet_ci.low, m.p_meet_ci.high};
+    }
+    if (!first) {
+      j["p95_change_s"] = {{"estimate", change_s(m.p95_change.estimate)},
+                           {"ci", {change_s(m.p95_change.low), change_s(m.p95_change.high)}}};
+      if (m.objective) {
+        j["p_meet_change"] = {{"estimate", m.meet_change.change.estimate},
+                              {"ci", {m.meet_change.change.low, m.meet_change.change.high}},
+                              {"p_value", m.meet_change.p_value}};
+      }
+    }
+    return j;
+  };
+  nlohmann::json j;
+  j["schema_version"] = 1;
+  j["scenario"] = w.name;
+  j["file"] = w.file;
+  j["seed"] = w.seed;
+  j["trials"] = w.trials;
+  j["axes"] = nlohmann::json::array();
+  for (const auto& a : w.axes) j["axes"].push_back({{"path", a.path}, {"values", a.values}});
+  j["points"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < w.points.size(); ++i) {
+    const SweepPoint& p = w.points[i];
+    nlohmann::json pj{{"values", p.values}, {"meets", p.meets}, {"rto", metric(p.rto, i == 0)}};
+    for (std::size_t k = 0; k < w.stores.size(); ++k)
+      pj["rpo"][w.stores[k]] = metric(p.rpo[k], i == 0);
+    j["points"].push_back(std::move(pj));
+  }
+  if (const auto miss = w.first_miss()) j["first_miss"] = *miss;
+  return j;
+}
+
+}  // namespace drsim::reports
