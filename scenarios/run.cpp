@@ -48,6 +48,35 @@ class Causes {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::uint64_t>> representative_trials(
+    const std::vector<std::int64_t>& rto, std::uint64_t first) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> recovered;
+  std::optional<std::uint64_t> incomplete;
+  for (std::uint64_t t = 0; t < rto.size(); ++t) {
+    if (rto[t] == kNotRun) continue;
+    if (rto[t] == sim::kInfinite) {
+      if (!incomplete) incomplete = first + t;
+    } else {
+      recovered.emplace_back(rto[t], first + t);
+    }
+  }
+  auto at_rank = [&](double p) {
+    const auto rank = static_cast<std::size_t>(
+        std::max(1.0, std::ceil(p * static_cast<double>(recovered.size()))) - 1);
+    std::nth_element(recovered.begin(), recovered.begin() + static_cast<std::ptrdiff_t>(rank),
+                     recovered.end());
+    return recovered[rank].second;
+  };
+  if (!recovered.empty()) {
+    out.emplace_back("median recovered", at_rank(0.5));
+    out.emplace_back("p95 recovered", at_rank(0.95));
+    out.emplace_back("slowest recovered", at_rank(1.0));
+  }
+  if (incomplete) out.emplace_back("could not complete", *incomplete);
+  return out;
+}
+
 ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, bool keep_trials,
                              const TrialObserver* observer) {
   const std::size_t stores = s.data_stores.size();
@@ -62,17 +91,18 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
   struct Worker : sim::TrialWorker {
     Worker(const Scenario& s, std::uint64_t seed, std::vector<std::vector<std::int64_t>>& columns,
            std::vector<std::uint8_t>& flags, std::vector<std::uint16_t>& cause_of, Causes& causes,
-           const TrialObserver* observer)
+           const TrialObserver* observer, std::uint64_t first)
         : engine(s),
           observer(observer),
+          first(first),
           seed(seed),
           columns(columns),
           flags(flags),
           cause_of(cause_of),
           causes(causes),
           steps(s.runbook.size()) {}
-    void run_trial(std::uint64_t trial) override {
-      const TrialOutcome o = engine.run_trial(seed, trial);
+    void run_trial(std::uint64_t trial) override {  // `trial` counts from the shard's first
+      const TrialOutcome o = engine.run_trial(seed, first + trial);
       if (observer) (*observer)(trial, o);
       columns[kRto][trial] = o.rto_ms;
       if (o.cause.empty()) {
@@ -80,7 +110,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
         columns[kDecision][trial] = o.decision_ms;
         columns[kExecution][trial] = o.execution_ms;
       } else {
-        cause_of[trial] = causes.id(o.cause, o.detail, trial);
+        cause_of[trial] = causes.id(o.cause, o.detail, first + trial);
       }
       for (std::size_t k = 0; k < o.rpo_ms.size(); ++k) columns[kFixed + k][trial] = o.rpo_ms[k];
       const std::size_t base = kFixed + o.rpo_ms.size();
@@ -94,6 +124,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
     }
     Engine engine;
     const TrialObserver* observer;
+    std::uint64_t first;
     std::uint64_t seed;
     std::vector<std::vector<std::int64_t>>& columns;
     std::vector<std::uint8_t>& flags;
@@ -104,7 +135,8 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
 
   ScenarioResults r;
   r.run = sim::run_trials(options, [&] {
-    return std::make_unique<Worker>(s, options.seed, columns, flags, cause_of, causes, observer);
+    return std::make_unique<Worker>(s, options.seed, columns, flags, cause_of, causes, observer,
+                                    options.first_trial);
   });
   r.step_critical.assign(steps, 0);
   r.step_failed.assign(steps, 0);
@@ -113,7 +145,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
     if (const std::uint16_t c = cause_of[t]; c != 0) {
       CauseCount& count = r.causes[causes.name(c)];
       if (count.count++ == 0) {
-        count.example_trial = t;
+        count.example_trial = options.first_trial + t;
         count.detail = causes.detail(c);
       }
     }
@@ -125,33 +157,7 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
     }
     r.chain_trials += chain ? 1 : 0;
   }
-  // Representative trials, by RTO among those that recovered.
-  {
-    std::vector<std::pair<std::int64_t, std::uint64_t>> recovered;
-    std::optional<std::uint64_t> incomplete;
-    for (std::uint64_t t = 0; t < options.trials; ++t) {
-      const std::int64_t rto = columns[kRto][t];
-      if (rto == kNotRun) continue;
-      if (rto == sim::kInfinite) {
-        if (!incomplete) incomplete = t;
-      } else {
-        recovered.emplace_back(rto, t);
-      }
-    }
-    auto at_rank = [&](double p) {
-      const auto rank = static_cast<std::size_t>(
-          std::max(1.0, std::ceil(p * static_cast<double>(recovered.size()))) - 1);
-      std::nth_element(recovered.begin(), recovered.begin() + static_cast<std::ptrdiff_t>(rank),
-                       recovered.end());
-      return recovered[rank].second;
-    };
-    if (!recovered.empty()) {
-      r.representative.emplace_back("median recovered", at_rank(0.5));
-      r.representative.emplace_back("p95 recovered", at_rank(0.95));
-      r.representative.emplace_back("slowest recovered", at_rank(1.0));
-    }
-    if (incomplete) r.representative.emplace_back("could not complete", *incomplete);
-  }
+  r.representative = representative_trials(columns[kRto], options.first_trial);
   if (keep_trials) {
     r.trial_rto_ms = columns[kRto];
     for (std::size_t k = 0; k < stores; ++k) r.trial_rpo_ms.push_back(columns[kFixed + k]);

@@ -48,6 +48,12 @@ struct ScenarioResults {
   std::vector<std::vector<std::int64_t>> trial_rpo_ms;
 };
 
+/// The trials worth replaying, from each trial's RTO (in trial order, the first being trial
+/// `first`): the median, p95 and slowest of those that recovered, and the first that could
+/// not complete.
+std::vector<std::pair<std::string, std::uint64_t>> representative_trials(
+    const std::vector<std::int64_t>& rto, std::uint64_t first);
+
 /// The per-trial value of a trial that threw (an internal error), in trial_rto_ms.
 inline constexpr std::int64_t kTrialFailed = -1;
 

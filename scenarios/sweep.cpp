@@ -87,53 +87,72 @@ std::optional<std::size_t> Sweep::first_miss() const {
   return std::nullopt;
 }
 
-Sweep run_sweep(const std::string& path, const std::vector<std::string>& overrides,
-                const std::vector<SweepAxis>& axes, const sim::RunOptions& options) {
-  Sweep sweep;
-  sweep.file = path;
-  sweep.seed = options.seed;
-  sweep.trials = options.trials;
-  sweep.axes = axes;
+std::vector<std::vector<std::string>> sweep_values(const std::vector<SweepAxis>& axes) {
   std::size_t count = 1;
   for (const SweepAxis& a : axes) count *= a.values.size();
   if (count > 10'000) {
     throw sim::InputError(sim::Location{"--set", 0, 0, {}},
                           fmt::format("the grid has {} points; at most 10,000", count));
   }
+  std::vector<std::vector<std::string>> out(count, std::vector<std::string>(axes.size()));
   for (std::size_t k = 0; k < count; ++k) {
-    SweepPoint point;
-    std::vector<std::string> assignments = overrides;
     std::size_t rest = k;
-    point.values.resize(axes.size());
     for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
-      point.values[a] = axes[a].values[rest % axes[a].values.size()];
+      out[k][a] = axes[a].values[rest % axes[a].values.size()];
       rest /= axes[a].values.size();
     }
+  }
+  return out;
+}
+
+Sweep run_sweep(const std::string& path, const std::vector<std::string>& overrides,
+                const std::vector<SweepAxis>& axes, const sim::RunOptions& options, bool measure) {
+  Sweep sweep;
+  sweep.file = path;
+  sweep.seed = options.seed;
+  sweep.trials = options.trials;
+  sweep.axes = axes;
+  const auto grid = sweep_values(axes);
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    SweepPoint point;
+    point.values = grid[k];
+    std::vector<std::string> assignments = overrides;
     for (std::size_t a = 0; a < axes.size(); ++a)
-      assignments.push_back(axes[a].path + "=" + point.values[a]);
+      assignments.push_back(axes[a].path + "=" + grid[k][a]);
     const Scenario s = load_scenario(path, assignments);
     if (k == 0) {
       sweep.name = s.name;
       for (const auto& store : s.data_stores) sweep.stores.push_back(store.name);
     }
+    point.rto_objective = s.objectives.rto;
+    for (const auto& store : s.data_stores)
+      point.rpo_objectives.push_back(s.objectives.rpo_of(store.name));
     point.results = run_scenario(s, options, /*keep_trials=*/true);
-    const SweepPoint* first = sweep.points.empty() ? nullptr : &sweep.points.front();
-    sim::Stream rng(options.seed, k, sim::stream_id("whatif/rto"));
+    sweep.points.push_back(std::move(point));
+  }
+  if (measure && options.first_trial == 0) measure_sweep(sweep);
+  return sweep;
+}
+
+void measure_sweep(Sweep& sweep) {
+  for (std::size_t k = 0; k < sweep.points.size(); ++k) {
+    SweepPoint& point = sweep.points[k];
+    const SweepPoint* first = k == 0 ? nullptr : &sweep.points.front();
+    sim::Stream rng(sweep.seed, k, sim::stream_id("whatif/rto"));
     point.rto = metric(point.results.rto_ms, point.results.trial_rto_ms,
-                       first ? &first->results.trial_rto_ms : nullptr, s.objectives.rto, rng);
+                       first ? &first->results.trial_rto_ms : nullptr, point.rto_objective, rng);
     point.meets = point.rto.objective && point.rto.p95 <= *point.rto.objective;
-    for (std::size_t i = 0; i < s.data_stores.size(); ++i) {
-      const auto objective = s.objectives.rpo_of(s.data_stores[i].name);
-      sim::Stream store_rng(options.seed, k, sim::stream_id("whatif/rpo/" + s.data_stores[i].name));
+    point.rpo.clear();
+    for (std::size_t i = 0; i < point.rpo_objectives.size() && i < sweep.stores.size(); ++i) {
+      const auto objective = point.rpo_objectives[i];
+      sim::Stream store_rng(sweep.seed, k, sim::stream_id("whatif/rpo/" + sweep.stores[i]));
       const bool comparable = first && i < first->results.trial_rpo_ms.size();
       point.rpo.push_back(metric(point.results.rpo_ms[i], point.results.trial_rpo_ms[i],
                                  comparable ? &first->results.trial_rpo_ms[i] : nullptr, objective,
                                  store_rng));
       if (objective) point.meets = point.meets && point.rpo.back().p95 <= *objective;
     }
-    sweep.points.push_back(std::move(point));
   }
-  return sweep;
 }
 
 }  // namespace drsim::scenarios

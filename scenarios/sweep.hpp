@@ -40,7 +40,10 @@ struct PointMetric {
 
 struct SweepPoint {
   std::vector<std::string> values;  // one per axis
-  ScenarioResults results;
+  ScenarioResults results;          // run with keep_trials
+  std::optional<sim::Duration> rto_objective;
+  std::vector<std::optional<sim::Duration>> rpo_objectives;  // per data store
+  // Filled by measure_sweep():
   PointMetric rto;
   std::vector<PointMetric> rpo;  // per data store
   bool meets = false;            // p95 RTO and every store's p95 RPO within their objectives
@@ -57,8 +60,18 @@ struct Sweep {
   std::optional<std::size_t> first_miss() const;
 };
 
-/// Runs every point of the grid. `overrides` apply to every point, before the axes'.
+/// The grid's points in order (the last axis varying fastest): their values, and the
+/// `--set` assignments that make each (`overrides` first).
+std::vector<std::vector<std::string>> sweep_values(const std::vector<SweepAxis>& axes);
+
+/// Runs every point of the grid (options.first_trial and options.trials: a shard's slice).
+/// `overrides` apply to every point, before the axes'. Measures the points unless it ran a
+/// slice (options.first_trial > 0 or `measure` false): a shard's parts are measured merged.
 Sweep run_sweep(const std::string& path, const std::vector<std::string>& overrides,
-                const std::vector<SweepAxis>& axes, const sim::RunOptions& options);
+                const std::vector<SweepAxis>& axes, const sim::RunOptions& options,
+                bool measure = true);
+
+/// Computes each point's metrics and its change against the first point from the results.
+void measure_sweep(Sweep& w);
 
 }  // namespace drsim::scenarios

@@ -64,8 +64,9 @@ RunSummary run_trials(const RunOptions& options,
         } catch (const std::exception& e) {
           summary.status[trial] = TrialStatus::kFailed;
           std::lock_guard lock(mutex);
+          const std::uint64_t global = options.first_trial + trial;
           failures.push_back(
-              {trial, fmt::format("trial {} (seed {}): {}", trial, options.seed, e.what())});
+              {global, fmt::format("trial {} (seed {}): {}", global, options.seed, e.what())});
         }
       }
       done.fetch_add(end - begin, std::memory_order_relaxed);

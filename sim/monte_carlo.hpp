@@ -29,8 +29,11 @@ class TrialWorker {
 struct RunOptions {
   std::uint64_t trials = 1000;
   std::uint64_t seed = 1;  ///< recorded in failure messages, for replay
-  unsigned threads = 0;    ///< 0: every hardware thread
-  bool progress = false;   ///< draw a progress bar on stderr
+  /// The first trial's number: a shard of a larger run runs trials [first_trial,
+  /// first_trial + trials). Workers and status still count from 0 within the shard.
+  std::uint64_t first_trial = 0;
+  unsigned threads = 0;   ///< 0: every hardware thread
+  bool progress = false;  ///< draw a progress bar on stderr
   /// Set (e.g. by a SIGINT handler) to stop early; may be null.
   const std::atomic<bool>* stop = nullptr;
 };

@@ -21,6 +21,7 @@
 #include "reports/whatif_report.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
+#include "scenarios/shard.hpp"
 #include "sim/sim.hpp"
 #include "validators/checklist.hpp"
 #include "validators/gate.hpp"
@@ -59,6 +60,8 @@ struct RunFlags {
   // `run` only: shareable reports.
   std::string md_path, junit_path, html_path;
   double meet_share = 0.95;
+  // `run` and `whatif`: a shard of the trials, written as a part file for `drsim merge`.
+  std::string shard, out_path;
 };
 
 void add_run_flags(CLI::App& command, RunFlags& flags) {
@@ -130,42 +133,85 @@ int run_demo_command(const RunFlags& flags) {
   return r.run.failures.empty() ? kExitOk : kExitInternal;
 }
 
-int run_scenario_command(const std::string& path, const std::vector<std::string>& overrides,
-                         const RunFlags& flags) {
-  using namespace drsim;
-  const scenarios::Scenario scenario = scenarios::load_scenario(path, overrides);
+/// Checks every output path up front, so a long run does not end in an error about its output.
+void check_outputs(const RunFlags& flags) {
   for (const std::string* out :
        {&flags.json_path, &flags.md_path, &flags.junit_path, &flags.html_path}) {
-    if (!out->empty()) reports::check_writable(*out);
+    if (!out->empty()) drsim::reports::check_writable(*out);
   }
-  std::signal(SIGINT, on_interrupt);
-  const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, run_options(flags));
-  std::signal(SIGINT, SIG_DFL);
-  fmt::print("{}", reports::render_scenario_text(scenario, r, flags.seed, ::isatty(STDOUT_FILENO)));
+}
+
+/// A shard writes its part file and nothing else: the merge writes the reports.
+drsim::scenarios::Shard shard_of(const RunFlags& flags) {
+  using drsim::sim::InputError;
+  using drsim::sim::Location;
+  if (flags.out_path.empty())
+    throw InputError(Location{"--shard", 0, 0, {}}, "--shard needs --out PART.json",
+                     "then `drsim merge PART...` writes the reports");
+  for (const std::string* out :
+       {&flags.json_path, &flags.md_path, &flags.junit_path, &flags.html_path}) {
+    if (!out->empty())
+      throw InputError(Location{"--shard", 0, 0, {}}, "a shard writes only its part (--out)",
+                       "give --json, --md, --junit and --html to `drsim merge`");
+  }
+  drsim::reports::check_writable(flags.out_path);
+  return drsim::scenarios::parse_shard(flags.shard);
+}
+
+/// The summary and the files asked for, of a whole run's results.
+int emit_run(const drsim::scenarios::Scenario& scenario, const drsim::scenarios::ScenarioResults& r,
+             const std::string& path, const RunFlags& flags, std::uint64_t seed) {
+  using namespace drsim;
+  fmt::print("{}", reports::render_scenario_text(scenario, r, seed, ::isatty(STDOUT_FILENO)));
   if (!flags.json_path.empty()) {
     reports::write_file_atomically(flags.json_path,
-                                   reports::scenario_json(scenario, r, flags.seed).dump(2) + "\n");
+                                   reports::scenario_json(scenario, r, seed).dump(2) + "\n");
   }
   if (!flags.html_path.empty()) {
     // The report's timelines: the representative trials, replayed exactly as they ran.
     std::vector<reports::ReplayedTrial> trials;
     scenarios::Engine engine(scenario);
     for (const auto& [label, trial] : r.representative)
-      trials.push_back({label, trial, engine.run_trial(flags.seed, trial)});
+      trials.push_back({label, trial, engine.run_trial(seed, trial)});
     reports::write_file_atomically(
         flags.html_path,
-        reports::render_scenario_html(scenario, r, {path, flags.seed, DRSIM_VERSION}, trials));
+        reports::render_scenario_html(scenario, r, {path, seed, DRSIM_VERSION}, trials));
   }
   if (!flags.md_path.empty()) {
     reports::write_file_atomically(flags.md_path,
-                                   reports::render_scenario_markdown(scenario, r, flags.seed));
+                                   reports::render_scenario_markdown(scenario, r, seed));
   }
   if (!flags.junit_path.empty()) {
     reports::write_file_atomically(
-        flags.junit_path,
-        reports::render_scenario_junit(scenario, r, flags.seed, flags.meet_share));
+        flags.junit_path, reports::render_scenario_junit(scenario, r, seed, flags.meet_share));
   }
   return r.run.failures.empty() ? kExitOk : kExitInternal;
+}
+
+int run_scenario_command(const std::string& path, const std::vector<std::string>& overrides,
+                         const RunFlags& flags) {
+  using namespace drsim;
+  const scenarios::Scenario scenario = scenarios::load_scenario(path, overrides);
+  if (!flags.shard.empty()) {
+    const scenarios::Shard shard = shard_of(flags);
+    const auto [first, count] = scenarios::shard_trials(shard, flags.trials);
+    sim::RunOptions options = run_options(flags);
+    options.first_trial = first;
+    options.trials = count;
+    const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, options, true);
+    const nlohmann::json part =
+        scenarios::run_part(path, scenarios::resolve_scenario(path, overrides), flags.seed,
+                            flags.trials, shard, r, first);
+    reports::write_file_atomically(flags.out_path, part.dump() + "\n");
+    fmt::print("shard {} of {}: trials {} to {} of {} written to {}\n", shard.index, shard.count,
+               first, first + count - 1, flags.trials, flags.out_path);
+    return r.run.failures.empty() ? kExitOk : kExitInternal;
+  }
+  check_outputs(flags);
+  std::signal(SIGINT, on_interrupt);
+  const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, run_options(flags));
+  std::signal(SIGINT, SIG_DFL);
+  return emit_run(scenario, r, path, flags, flags.seed);
 }
 
 int trace_command(const std::string& path, std::uint64_t trial, std::uint64_t seed) {
@@ -309,6 +355,8 @@ int drill_check_command(const DrillFlags& flags) {
   return d.passed() ? kExitOk : kExitCheckFailed;
 }
 
+int emit_whatif(const drsim::scenarios::Sweep& w, const std::string& path, const RunFlags& flags);
+
 int whatif_command(const std::string& path, const std::vector<std::string>& sets,
                    const RunFlags& flags) {
   using namespace drsim;
@@ -328,22 +376,48 @@ int whatif_command(const std::string& path, const std::vector<std::string>& sets
         sim::Location{"--set", 0, 0, {}}, "no --set gives more than one value",
         "sweep a value with --set PATH=V1,V2,... (e.g. topology.rds.0.size_gb=100,500,2000)");
   }
-  for (const std::string* out : {&flags.json_path, &flags.md_path, &flags.html_path}) {
-    if (!out->empty()) reports::check_writable(*out);
-  }
   sim::RunOptions options = run_options(flags);
   options.progress = false;
+  if (!flags.shard.empty()) {
+    const scenarios::Shard shard = shard_of(flags);
+    const auto [first, count] = scenarios::shard_trials(shard, flags.trials);
+    options.first_trial = first;
+    options.trials = count;
+    const scenarios::Sweep slice = scenarios::run_sweep(path, fixed, axes, options, false);
+    reports::write_file_atomically(
+        flags.out_path,
+        scenarios::sweep_part(slice, fixed, flags.trials, shard, first).dump() + "\n");
+    fmt::print("shard {} of {}: trials {} to {} of {} at {} points written to {}\n", shard.index,
+               shard.count, first, first + count - 1, flags.trials, slice.points.size(),
+               flags.out_path);
+    return kExitOk;
+  }
+  check_outputs(flags);
   const scenarios::Sweep w = scenarios::run_sweep(path, fixed, axes, options);
+  return emit_whatif(w, path, flags);
+}
+
+int emit_whatif(const drsim::scenarios::Sweep& w, const std::string& path, const RunFlags& flags) {
+  using namespace drsim;
+
   fmt::print("{}", reports::render_whatif_text(w, ::isatty(STDOUT_FILENO)));
   if (!flags.json_path.empty())
     reports::write_file_atomically(flags.json_path, reports::whatif_json(w).dump(2) + "\n");
   if (!flags.md_path.empty())
     reports::write_file_atomically(flags.md_path, reports::render_whatif_markdown(w));
   if (!flags.html_path.empty()) {
-    reports::write_file_atomically(
-        flags.html_path, reports::render_whatif_html(w, {path, flags.seed, DRSIM_VERSION}));
+    reports::write_file_atomically(flags.html_path,
+                                   reports::render_whatif_html(w, {path, w.seed, DRSIM_VERSION}));
   }
   return kExitOk;
+}
+
+int merge_command(const std::vector<std::string>& parts, const RunFlags& flags) {
+  using namespace drsim;
+  check_outputs(flags);
+  const scenarios::Merged m = scenarios::merge_parts(parts);
+  if (m.command == "run") return emit_run(*m.scenario, m.results, m.file, flags, m.seed);
+  return emit_whatif(m.sweep, m.file, flags);
 }
 
 }  // namespace
@@ -380,6 +454,10 @@ int main(int argc, char** argv) {
       "Write a Markdown summary (for a pull-request comment or CI job summary) to FILE");
   run->add_option("--junit", run_flags.junit_path,
                   "Write JUnit XML to FILE: each objective is a test case");
+  run->add_option("--shard", run_flags.shard,
+                  "Run shard I/N of the trials (or N: I from SLURM_ARRAY_TASK_ID, "
+                  "JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX) into --out");
+  run->add_option("--out", run_flags.out_path, "The shard's part file, for `drsim merge`");
   run->add_option("--junit-meet", run_flags.meet_share,
                   "Share of trials that must meet an objective for its JUnit case to pass")
       ->capture_default_str()
@@ -438,6 +516,22 @@ int main(int argc, char** argv) {
   whatif->add_option("--md", whatif_flags.md_path, "Write the table as Markdown to FILE");
   whatif->add_option("--html", whatif_flags.html_path,
                      "Write charts and the table as HTML to FILE");
+  whatif->add_option("--shard", whatif_flags.shard,
+                     "Run shard I/N of every point's trials into --out");
+  whatif->add_option("--out", whatif_flags.out_path, "The shard's part file, for `drsim merge`");
+
+  RunFlags merge_flags;
+  std::vector<std::string> merge_parts;
+  CLI::App* merge = app.add_subcommand(
+      "merge", "Merge the part files of a sharded run or what-if: the output of one process");
+  merge->add_option("parts", merge_parts, "Part files (from --shard ... --out)")->required();
+  merge->add_option("--json", merge_flags.json_path, "Write the machine-readable result to FILE");
+  merge->add_option("--md", merge_flags.md_path, "Write the Markdown summary to FILE");
+  merge->add_option("--junit", merge_flags.junit_path, "Write JUnit XML to FILE (runs)");
+  merge->add_option("--html", merge_flags.html_path, "Write the HTML report to FILE");
+  merge->add_option("--junit-meet", merge_flags.meet_share, "As for `run`")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 
   LintFlags lint_flags;
   CLI::App* lint = app.add_subcommand(
@@ -507,6 +601,7 @@ int main(int argc, char** argv) {
     if (gate->parsed()) return gate_command(gate_flags);
     if (lint->parsed()) return lint_command(lint_flags);
     if (whatif->parsed()) return whatif_command(whatif_path, whatif_sets, whatif_flags);
+    if (merge->parsed()) return merge_command(merge_parts, merge_flags);
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {

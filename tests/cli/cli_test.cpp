@@ -1,5 +1,6 @@
 // End-to-end tests of the drsim command: the real binary, run with an argv.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -347,6 +348,55 @@ TEST(Cli, WhatifWritesTheSameJsonForAnyThreadCountAndExplainsABadGrid) {
   EXPECT_NE(r.err.find("no --set gives more than one value"), std::string::npos) << r.err;
   r = drsim({"whatif", scenario, "--set", "runbook/99/manual=5m,10m"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ShardedRunsAndSweepsMergeToTheSingleProcessJsonByteForByte) {
+  const fs::path dir = scratch();
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/mangu-regional-failover.json";
+  const std::vector<std::vector<std::string>> commands = {
+      {"run", scenario, "-n", "600", "-q"},
+      {"whatif", scenario, "--set", "topology.rds.0.size_gb=100,2000", "-n", "300", "-q"}};
+  for (const auto& command : commands) {
+    std::vector<std::string> single = command;
+    single.insert(single.end(), {"--json", (dir / "single.json").string()});
+    ASSERT_EQ(drsim(single).exit_code, 0);
+    const std::string expected = slurp(dir / "single.json");
+    for (const int shards : {1, 3, 8}) {
+      std::vector<std::string> merge = {"merge"};
+      for (int i = 0; i < shards; ++i) {
+        const std::string part =
+            (dir / fmt::format("{}-{}-{}.json", command[0], shards, i)).string();
+        std::vector<std::string> args = command;
+        args.insert(args.end(), {"--shard", fmt::format("{}/{}", i, shards), "--out", part});
+        const Result r = drsim(args);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        merge.push_back(part);
+      }
+      merge.insert(merge.end(), {"--json", (dir / "merged.json").string()});
+      const Result r = drsim(merge);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_TRUE(slurp(dir / "merged.json") == expected)
+          << command[0] << " in " << shards << " shards";
+    }
+    // A part missing: refused, nothing written.
+    fs::remove(dir / "merged.json");
+    const Result r = drsim({"merge", (dir / (command[0] + "-3-0.json")).string(),
+                            (dir / (command[0] + "-3-2.json")).string(), "--json",
+                            (dir / "merged.json").string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("are in no part"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "merged.json"));
+  }
+  // The shard index from a Slurm array task's environment.
+  ::setenv("SLURM_ARRAY_TASK_ID", "1", 1);
+  const Result r = drsim(
+      {"run", scenario, "-n", "600", "-q", "--shard", "3", "--out", (dir / "slurm.json").string()});
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(slurp(dir / "slurm.json") == slurp(dir / "run-3-1.json"))
+      << "the same shard as --shard 1/3";
   fs::remove_all(dir);
 }
 
