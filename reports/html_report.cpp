@@ -430,13 +430,13 @@ std::string sweep_chart_svg(
 std::string render_whatif_html(const scenarios::Sweep& w, const Provenance& provenance) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>";
-  out += fmt::format("<title>drsim whatif: {}</title><style>{}</style></head><body>", esc(w.name),
-                     kStyle);
+  out += fmt::format("<title>drsim {}: {}</title><style>{}</style></head><body>", esc(w.command),
+                     esc(w.name), kStyle);
   out += fmt::format(
-      "<h1>drsim whatif: {}</h1><p>{} points, {} trials each, seed {}, common random numbers: "
+      "<h1>drsim {}: {}</h1><p>{} points, {} trials each, seed {}, common random numbers: "
       "every point replays the same trials, so differences between points are measured "
       "trial by trial. Filled: the point meets the objectives at p95. Whiskers: 95% intervals.</p>",
-      esc(w.name), w.points.size(), w.trials, w.seed);
+      esc(w.command), esc(w.name), w.points.size(), w.trials, w.seed);
   out += "<h2>RTO p95</h2>";
   out += sweep_chart_svg(
       w, "RTO p95 at each point",

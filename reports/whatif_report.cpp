@@ -72,9 +72,10 @@ std::string finding(const Sweep& w) {
 
 std::string render_whatif_text(const Sweep& w, bool color) {
   std::string out = fmt::format(
-      "drsim whatif — {}: {} point{} over {}\n{} trials per point, seed {}, common random numbers "
+      "drsim {} — {}: {} point{} over {}\n{} trials per point, seed {}, common random numbers "
       "(changes are against the first point, paired trial by trial; 95% intervals)\n\n",
-      w.name, w.points.size(), w.points.size() == 1 ? "" : "s", axes_name(w), w.trials, w.seed);
+      w.command, w.name, w.points.size(), w.points.size() == 1 ? "" : "s", axes_name(w), w.trials,
+      w.seed);
   std::size_t width = display_width(axes_name(w));
   for (const SweepPoint& p : w.points) width = std::max(width, display_width(point_name(w, p)));
   out += fmt::format("  {:<{}}  {:>7}  {:<24}  {:<26}  {:>9}", axes_name(w), width, "RTO p50",
@@ -99,9 +100,9 @@ std::string render_whatif_text(const Sweep& w, bool color) {
 
 std::string render_whatif_markdown(const Sweep& w) {
   std::string out = fmt::format(
-      "### drsim whatif: `{}` over {}\n\n{} trials per point, seed {}, common random "
+      "### drsim {}: `{}` over {}\n\n{} trials per point, seed {}, common random "
       "numbers; changes against the first point with 95% paired intervals.\n\n",
-      markdown_cell(w.name), markdown_cell(axes_name(w)), w.trials, w.seed);
+      w.command, markdown_cell(w.name), markdown_cell(axes_name(w)), w.trials, w.seed);
   out += fmt::format("| {} | RTO p50 | RTO p95 [95% CI] | p95 change | P(RTO met) |",
                      markdown_cell(axes_name(w)));
   for (const std::string& store : w.stores)
@@ -155,6 +156,7 @@ nlohmann::json whatif_json(const Sweep& w) {
   };
   nlohmann::json j;
   j["schema_version"] = 1;
+  j["command"] = w.command;
   j["scenario"] = w.name;
   j["file"] = w.file;
   j["seed"] = w.seed;

@@ -137,6 +137,40 @@ Sweep run_sweep(const std::string& path, const std::vector<std::string>& overrid
   return sweep;
 }
 
+Sweep run_comparison(const std::vector<std::string>& paths,
+                     const std::vector<std::string>& overrides, const sim::RunOptions& options) {
+  Sweep sweep;
+  sweep.command = "compare";
+  sweep.file = paths.front();
+  sweep.seed = options.seed;
+  sweep.trials = options.trials;
+  sweep.axes = {{"scenario", paths}};
+  for (std::size_t k = 0; k < paths.size(); ++k) {
+    const Scenario s = load_scenario(paths[k], overrides);
+    std::vector<std::string> stores;
+    for (const auto& store : s.data_stores) stores.push_back(store.name);
+    if (k == 0) {
+      sweep.name = s.name;
+      sweep.stores = stores;
+    } else if (stores != sweep.stores) {
+      throw sim::InputError(
+          sim::Location{paths[k], 0, 0, "/topology/data_stores"},
+          fmt::format("its data stores ({}) are not those of {} ({}): the variants' RPOs cannot be "
+                      "compared",
+                      fmt::join(stores, ", "), paths.front(), fmt::join(sweep.stores, ", ")));
+    }
+    SweepPoint point;
+    point.values = {paths[k]};
+    point.rto_objective = s.objectives.rto;
+    for (const auto& store : s.data_stores)
+      point.rpo_objectives.push_back(s.objectives.rpo_of(store.name));
+    point.results = run_scenario(s, options, /*keep_trials=*/true);
+    sweep.points.push_back(std::move(point));
+  }
+  measure_sweep(sweep);
+  return sweep;
+}
+
 void measure_sweep(Sweep& sweep) {
   // Points are measured independently (each from its own random stream), so they can be
   // measured on every core; the result does not depend on which thread measured which.

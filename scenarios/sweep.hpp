@@ -50,6 +50,7 @@ struct SweepPoint {
 };
 
 struct Sweep {
+  std::string command = "whatif";  // or "compare": the points are scenario files
   std::string file, name;
   std::uint64_t seed = 1, trials = 0;
   std::vector<SweepAxis> axes;
@@ -70,6 +71,12 @@ std::vector<std::vector<std::string>> sweep_values(const std::vector<SweepAxis>&
 Sweep run_sweep(const std::string& path, const std::vector<std::string>& overrides,
                 const std::vector<SweepAxis>& axes, const sim::RunOptions& options,
                 bool measure = true);
+
+/// Two or more variants of a scenario side by side (`drsim compare`): each file is a point
+/// of one axis, run with common random numbers, compared with the first. The variants must
+/// have the same data stores.
+Sweep run_comparison(const std::vector<std::string>& paths,
+                     const std::vector<std::string>& overrides, const sim::RunOptions& options);
 
 /// Computes each point's metrics and its change against the first point from the results.
 void measure_sweep(Sweep& w);

@@ -412,6 +412,19 @@ int emit_whatif(const drsim::scenarios::Sweep& w, const std::string& path, const
   return kExitOk;
 }
 
+int compare_command(const std::vector<std::string>& paths,
+                    const std::vector<std::string>& overrides, const RunFlags& flags) {
+  using namespace drsim;
+  if (paths.size() < 2) {
+    throw sim::InputError(sim::Location{"compare", 0, 0, {}},
+                          "compare needs two or more scenario files");
+  }
+  check_outputs(flags);
+  sim::RunOptions options = run_options(flags);
+  options.progress = false;
+  return emit_whatif(scenarios::run_comparison(paths, overrides, options), paths.front(), flags);
+}
+
 int merge_command(const std::vector<std::string>& parts, const RunFlags& flags) {
   using namespace drsim;
   check_outputs(flags);
@@ -520,6 +533,19 @@ int main(int argc, char** argv) {
                      "Run shard I/N of every point's trials into --out");
   whatif->add_option("--out", whatif_flags.out_path, "The shard's part file, for `drsim merge`");
 
+  RunFlags compare_flags;
+  compare_flags.trials = 2000;
+  std::vector<std::string> compare_paths, compare_sets;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Two or more variants of a scenario side by side, with paired changes");
+  compare->add_option("scenarios", compare_paths, "Scenario files: the first is the reference")
+      ->required();
+  compare->add_option("--set", compare_sets, "Override a value in every variant");
+  add_run_flags(*compare, compare_flags);
+  compare->add_option("--md", compare_flags.md_path, "Write the table as Markdown to FILE");
+  compare->add_option("--html", compare_flags.html_path,
+                      "Write charts and the table as HTML to FILE");
+
   RunFlags merge_flags;
   std::vector<std::string> merge_parts;
   CLI::App* merge = app.add_subcommand(
@@ -602,6 +628,7 @@ int main(int argc, char** argv) {
     if (lint->parsed()) return lint_command(lint_flags);
     if (whatif->parsed()) return whatif_command(whatif_path, whatif_sets, whatif_flags);
     if (merge->parsed()) return merge_command(merge_parts, merge_flags);
+    if (compare->parsed()) return compare_command(compare_paths, compare_sets, compare_flags);
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {

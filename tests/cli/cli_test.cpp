@@ -400,4 +400,32 @@ TEST(Cli, ShardedRunsAndSweepsMergeToTheSingleProcessJsonByteForByte) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CompareShowsVariantsSideBySideWithPairedChanges) {
+  const fs::path dir = scratch();
+  const std::string base =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-database-failure.json";
+  nlohmann::json variant = nlohmann::json::parse(slurp(base));
+  variant["runbook"][1]["manual"] = "45m";  // verification takes 45 minutes instead of ~3
+  std::ofstream(dir / "slow.json") << variant.dump(1);
+  const fs::path out = dir / "compare.json";
+  Result r =
+      drsim({"compare", base, (dir / "slow.json").string(), "-n", "500", "--json", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("drsim compare"), std::string::npos) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(j["command"], "compare");
+  const nlohmann::json& change = j["points"][1]["rto"]["p95_change_s"];
+  // About 42 minutes slower, and the paired interval is narrow around it.
+  EXPECT_GT(change["ci"][0].get<double>(), 35 * 60);
+  EXPECT_LT(change["ci"][1].get<double>(), 48 * 60);
+  // A variant with other data stores cannot be compared.
+  variant["topology"]["data_stores"][0]["name"] = "other-db";
+  variant["objectives"]["rpo"] = nlohmann::json::object();
+  for (auto& db : variant["topology"]["rds"]) db["data_store"] = "other-db";
+  std::ofstream(dir / "other.json") << variant.dump(1);
+  r = drsim({"compare", base, (dir / "other.json").string(), "-n", "50"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
