@@ -175,4 +175,90 @@ nlohmann::json whatif_json(const Sweep& w) {
   return j;
 }
 
+namespace {
+
+std::string swing_text(const scenarios::InputSwing& i) {
+  const double w = i.swing();
+  return std::isinf(w) ? "∞" : human(static_cast<std::int64_t>(std::llround(w)));
+}
+
+}  // namespace
+
+std::string render_sensitivity_text(const scenarios::Sensitivity& s) {
+  std::string out = fmt::format(
+      "drsim sensitivity — {}: {} trials per run, seed {}, common random numbers\n"
+      "p95 RTO {} with every input varying\n\n",
+      s.name, s.trials, s.seed, human(s.base_p95));
+  const std::string q = s.quantile == 0.95 ? "p95" : "p50";
+  if (s.quantile != 0.95)
+    out +=
+        "(the p95 is never: more than 5% of runbooks cannot complete; the tornado moves the p50)\n";
+  out += fmt::format("what moves the {} RTO: each input fixed at its p10, then its p90\n", q);
+  std::size_t width = 5;
+  for (const auto& i : s.inputs) width = std::max(width, display_width(i.name));
+  out += fmt::format("  {:<{}}  {:>9}  {:>9}  {:>10}  {:>10}  {:>8}  tornado\n", "input", width,
+                     "p10", "p90", q + " at p10", q + " at p90", "swing");
+  double widest = 0;
+  for (const auto& i : s.inputs) widest = std::max(widest, std::isinf(i.swing()) ? 0 : i.swing());
+  for (const auto& i : s.inputs) {
+    // The tornado: a bar as long as the swing (an infinite one fills the row).
+    const double w = i.swing();
+    const auto bar = static_cast<std::size_t>(std::isinf(w) ? 24
+                                              : widest > 0  ? std::llround(24 * w / widest)
+                                                            : 0);
+    std::string bars;
+    for (std::size_t k = 0; k < bar; ++k) bars += "█";
+    out +=
+        fmt::format("  {}{}  {:>9}  {:>9}  {:>10}  {:>10}  {:>8}  {}\n", i.name,
+                    std::string(width - display_width(i.name), ' '), human(i.low_value),
+                    human(i.high_value), human(i.p95_low), human(i.p95_high), swing_text(i), bars);
+  }
+  if (s.inputs.empty()) out += fmt::format("  (no input moves the {})\n", q);
+  out += fmt::format(
+      "\nwhich steps' durations explain the RTO (standardized regression, {} trials that "
+      "recovered, R² {:.2f}), and how often each is on the critical path\n",
+      s.regression_trials, s.r_squared);
+  width = 4;
+  for (const auto& st : s.steps) width = std::max(width, display_width(st.step));
+  out += fmt::format("  {:<{}}  {:>6}  {:>9}  {:>13}\n", "step", width, "SRC", "share",
+                     "critical path");
+  double total = 0;
+  for (const auto& st : s.steps) total += st.src * st.src;
+  for (const auto& st : s.steps) {
+    out +=
+        fmt::format("  {}{}  {:>6.2f}  {:>9}  {:>13}\n", st.step,
+                    std::string(width - display_width(st.step), ' '), st.src,
+                    total > 0 ? percent(st.src * st.src / total) : "—", percent(st.critical_share));
+  }
+  if (!s.steps.empty() && s.steps.front().src != 0)
+    out += fmt::format("\nAutomate or shorten `{}` first: it explains the most variance.\n",
+                       s.steps.front().step);
+  return out;
+}
+
+nlohmann::json sensitivity_json(const scenarios::Sensitivity& s) {
+  auto seconds = [](std::int64_t ms) -> nlohmann::json {
+    return ms == sim::kInfinite ? nlohmann::json(nullptr)
+                                : nlohmann::json(static_cast<double>(ms) / 1000);
+  };
+  nlohmann::json j{{"schema_version", 1},          {"scenario", s.name},
+                   {"trials", s.trials},           {"seed", s.seed},
+                   {"p95_s", seconds(s.base_p95)}, {"tornado_quantile", s.quantile},
+                   {"r_squared", s.r_squared},     {"regression_trials", s.regression_trials}};
+  j["inputs"] = nlohmann::json::array();
+  for (const auto& i : s.inputs) {
+    j["inputs"].push_back({{"input", i.name},
+                           {"set", i.path},
+                           {"p10_s", seconds(i.low_value)},
+                           {"p90_s", seconds(i.high_value)},
+                           {"at_p10_s", seconds(i.p95_low)},
+                           {"at_p90_s", seconds(i.p95_high)}});
+  }
+  j["steps"] = nlohmann::json::array();
+  for (const auto& st : s.steps)
+    j["steps"].push_back(
+        {{"step", st.step}, {"src", st.src}, {"critical_share", st.critical_share}});
+  return j;
+}
+
 }  // namespace drsim::reports

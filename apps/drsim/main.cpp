@@ -21,6 +21,7 @@
 #include "reports/whatif_report.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
+#include "scenarios/sensitivity.hpp"
 #include "scenarios/shard.hpp"
 #include "sim/sim.hpp"
 #include "validators/checklist.hpp"
@@ -74,6 +75,12 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
       ->capture_default_str();
   command.add_option("--json", flags.json_path, "Write the machine-readable result to FILE");
   command.add_flag("--quiet,-q", flags.quiet, "No progress bar");
+}
+
+/// The Markdown and HTML outputs of the analysis commands (whatif, compare).
+void add_table_flags(CLI::App& command, RunFlags& flags) {
+  command.add_option("--md", flags.md_path, "Write the table as Markdown to FILE");
+  command.add_option("--html", flags.html_path, "Write charts and the table as HTML to FILE");
 }
 
 drsim::sim::RunOptions run_options(const RunFlags& flags) {
@@ -425,6 +432,19 @@ int compare_command(const std::vector<std::string>& paths,
   return emit_whatif(scenarios::run_comparison(paths, overrides, options), paths.front(), flags);
 }
 
+int sensitivity_command(const std::string& path, const std::vector<std::string>& overrides,
+                        const RunFlags& flags) {
+  using namespace drsim;
+  check_outputs(flags);
+  sim::RunOptions options = run_options(flags);
+  options.progress = false;
+  const scenarios::Sensitivity s = scenarios::run_sensitivity(path, overrides, options);
+  fmt::print("{}", reports::render_sensitivity_text(s));
+  if (!flags.json_path.empty())
+    reports::write_file_atomically(flags.json_path, reports::sensitivity_json(s).dump(2) + "\n");
+  return kExitOk;
+}
+
 int merge_command(const std::vector<std::string>& parts, const RunFlags& flags) {
   using namespace drsim;
   check_outputs(flags);
@@ -526,9 +546,7 @@ int main(int argc, char** argv) {
                    "PATH=V1,V2,... sweeps a value (several --set: their grid); PATH=V fixes one")
       ->required();
   add_run_flags(*whatif, whatif_flags);
-  whatif->add_option("--md", whatif_flags.md_path, "Write the table as Markdown to FILE");
-  whatif->add_option("--html", whatif_flags.html_path,
-                     "Write charts and the table as HTML to FILE");
+  add_table_flags(*whatif, whatif_flags);
   whatif->add_option("--shard", whatif_flags.shard,
                      "Run shard I/N of every point's trials into --out");
   whatif->add_option("--out", whatif_flags.out_path, "The shard's part file, for `drsim merge`");
@@ -542,9 +560,17 @@ int main(int argc, char** argv) {
       ->required();
   compare->add_option("--set", compare_sets, "Override a value in every variant");
   add_run_flags(*compare, compare_flags);
-  compare->add_option("--md", compare_flags.md_path, "Write the table as Markdown to FILE");
-  compare->add_option("--html", compare_flags.html_path,
-                      "Write charts and the table as HTML to FILE");
+  add_table_flags(*compare, compare_flags);
+
+  RunFlags sensitivity_flags;
+  sensitivity_flags.trials = 1000;
+  std::string sensitivity_path;
+  std::vector<std::string> sensitivity_sets;
+  CLI::App* sensitivity = app.add_subcommand(
+      "sensitivity", "Which uncertain inputs drive the RTO, and which step to automate first");
+  sensitivity->add_option("scenario", sensitivity_path, "Scenario file (JSON)")->required();
+  sensitivity->add_option("--set", sensitivity_sets, "Override a scenario value: PATH=VALUE");
+  add_run_flags(*sensitivity, sensitivity_flags);
 
   RunFlags merge_flags;
   std::vector<std::string> merge_parts;
@@ -629,6 +655,8 @@ int main(int argc, char** argv) {
     if (whatif->parsed()) return whatif_command(whatif_path, whatif_sets, whatif_flags);
     if (merge->parsed()) return merge_command(merge_parts, merge_flags);
     if (compare->parsed()) return compare_command(compare_paths, compare_sets, compare_flags);
+    if (sensitivity->parsed())
+      return sensitivity_command(sensitivity_path, sensitivity_sets, sensitivity_flags);
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {
