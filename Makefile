@@ -6,7 +6,7 @@ BENCH_BUILD?= build-bench
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 CTEST_JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build demo test test-sanitize bench format clean
+.PHONY: all bootstrap build demo test test-sanitize test-mpi bench format clean
 
 all: build
 
@@ -33,6 +33,15 @@ test-sanitize: bootstrap
 	@cmake --build $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(CTEST_JOBS)
+
+# The optional MPI build (Open MPI) and its test: mpirun -np 2 matches one process.
+MPI_BUILD ?= build-mpi
+test-mpi:
+	@bash scripts/bootstrap.sh --test
+	@bash scripts/bootstrap.sh --mpi
+	@cmake -S . -B $(MPI_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DDRSIM_WITH_MPI=ON -DDRSIM_BUILD_TESTS=ON >/dev/null
+	@cmake --build $(MPI_BUILD)
+	ctest --test-dir $(MPI_BUILD) --output-on-failure -R Mpi
 
 # Kernel and peer benchmarks; see bench/README.md.
 bench:

@@ -257,7 +257,15 @@ Merged merge_parts(const std::vector<std::string>& paths) {
     std::ostringstream text;
     text << in.rdbuf();
     parts.push_back(parse_json(text.str(), path));
-    const json& p = parts.back();
+  }
+  return merge_part_json(parts, paths);
+}
+
+Merged merge_part_json(const std::vector<json>& parts, const std::vector<std::string>& paths) {
+  if (parts.empty()) fail("merge", "no part files to merge");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const json& p = parts[i];
+    const std::string& path = paths[i];
     if (!p.is_object() || p.value("kind", "") != "drsim-part")
       fail(path, "not a drsim part file (`kind` should be \"drsim-part\")",
            "part files are written by `drsim run|whatif ... --shard I/N --out FILE`");

@@ -64,5 +64,9 @@ struct Merged {
 /// Reads part files and merges them. Throws sim::InputError when they are not all parts of
 /// one run, or do not cover each trial exactly once.
 Merged merge_parts(const std::vector<std::string>& paths);
+/// The same from parts in memory (an MPI run gathers them); `names` say which is which in
+/// messages.
+Merged merge_part_json(const std::vector<nlohmann::json>& parts,
+                       const std::vector<std::string>& names);
 
 }  // namespace drsim::scenarios

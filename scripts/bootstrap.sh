@@ -13,8 +13,10 @@ packages=(
 )
 # The SimPy peer is only needed for the benchmarks: `scripts/bootstrap.sh --bench`; a browser
 # (two, to compare) and an image reader only for the test that renders the HTML report, and the
-# AWS CLI v2, whose service models `drsim lint` checks parameters against: `--test`.
+# AWS CLI v2, whose service models `drsim lint` checks parameters against: `--test`. Open MPI
+# only for the optional MPI build: `--mpi`.
 if [[ "${1:-}" == "--bench" ]]; then packages+=(python3 python3-simpy); fi
+if [[ "${1:-}" == "--mpi" ]]; then packages+=(libopenmpi-dev openmpi-bin); fi
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium firefox-esr fonts-dejavu-core python3-pil awscli)
 fi

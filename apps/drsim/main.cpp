@@ -28,6 +28,10 @@
 #include "validators/gate.hpp"
 #include "validators/lint.hpp"
 
+#ifdef DRSIM_WITH_MPI
+#include <mpi.h>
+#endif
+
 namespace {
 
 // Exit codes, documented in --help and the README.
@@ -63,6 +67,8 @@ struct RunFlags {
   double meet_share = 0.95;
   // `run` and `whatif`: a shard of the trials, written as a part file for `drsim merge`.
   std::string shard, out_path;
+  // Under `mpirun -np K` (the MPI build): this process's rank and the number of ranks.
+  int rank = 0, ranks = 1;
 };
 
 void add_run_flags(CLI::App& command, RunFlags& flags) {
@@ -140,6 +146,38 @@ int run_demo_command(const RunFlags& flags) {
   return r.run.failures.empty() ? kExitOk : kExitInternal;
 }
 
+/// Every rank's part, gathered on rank 0 (empty elsewhere). Without MPI: just this one.
+std::vector<nlohmann::json> gather_parts(const nlohmann::json& mine, const RunFlags& flags) {
+#ifdef DRSIM_WITH_MPI
+  const std::string text = mine.dump();
+  int length = static_cast<int>(text.size());
+  std::vector<int> lengths(static_cast<std::size_t>(flags.ranks));
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<int> offsets(lengths.size(), 0);
+  for (std::size_t r = 1; r < lengths.size(); ++r) offsets[r] = offsets[r - 1] + lengths[r - 1];
+  std::string all(flags.rank == 0 ? static_cast<std::size_t>(offsets.back() + lengths.back()) : 0,
+                  '\0');
+  MPI_Gatherv(text.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR,
+              0, MPI_COMM_WORLD);
+  std::vector<nlohmann::json> parts;
+  if (flags.rank == 0) {
+    for (std::size_t r = 0; r < lengths.size(); ++r)
+      parts.push_back(nlohmann::json::parse(
+          all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(lengths[r]))));
+  }
+  return parts;
+#else
+  (void)flags;
+  return {mine};
+#endif
+}
+
+std::vector<std::string> rank_names(int ranks) {
+  std::vector<std::string> names;
+  for (int r = 0; r < ranks; ++r) names.push_back(fmt::format("MPI rank {}", r));
+  return names;
+}
+
 /// Checks every output path up front, so a long run does not end in an error about its output.
 void check_outputs(const RunFlags& flags) {
   for (const std::string* out :
@@ -215,6 +253,24 @@ int run_scenario_command(const std::string& path, const std::vector<std::string>
     return r.run.failures.empty() ? kExitOk : kExitInternal;
   }
   check_outputs(flags);
+  if (flags.ranks > 1) {
+    // Each rank runs its shard; rank 0 merges them exactly and writes what one process would.
+    const scenarios::Shard shard{static_cast<std::uint64_t>(flags.rank),
+                                 static_cast<std::uint64_t>(flags.ranks)};
+    const auto [first, count] = scenarios::shard_trials(shard, flags.trials);
+    sim::RunOptions options = run_options(flags);
+    options.progress = false;
+    options.first_trial = first;
+    options.trials = count;
+    const scenarios::ScenarioResults slice = scenarios::run_scenario(scenario, options, true);
+    const auto parts =
+        gather_parts(scenarios::run_part(path, scenarios::resolve_scenario(path, overrides),
+                                         flags.seed, flags.trials, shard, slice, first),
+                     flags);
+    if (flags.rank != 0) return kExitOk;
+    const scenarios::Merged m = scenarios::merge_part_json(parts, rank_names(flags.ranks));
+    return emit_run(*m.scenario, m.results, path, flags, flags.seed);
+  }
   std::signal(SIGINT, on_interrupt);
   const scenarios::ScenarioResults r = scenarios::run_scenario(scenario, run_options(flags));
   std::signal(SIGINT, SIG_DFL);
@@ -400,6 +456,19 @@ int whatif_command(const std::string& path, const std::vector<std::string>& sets
     return kExitOk;
   }
   check_outputs(flags);
+  if (flags.ranks > 1) {
+    const scenarios::Shard shard{static_cast<std::uint64_t>(flags.rank),
+                                 static_cast<std::uint64_t>(flags.ranks)};
+    const auto [first, count] = scenarios::shard_trials(shard, flags.trials);
+    options.first_trial = first;
+    options.trials = count;
+    const scenarios::Sweep slice = scenarios::run_sweep(path, fixed, axes, options, false);
+    const auto parts =
+        gather_parts(scenarios::sweep_part(slice, fixed, flags.trials, shard, first), flags);
+    if (flags.rank != 0) return kExitOk;
+    return emit_whatif(scenarios::merge_part_json(parts, rank_names(flags.ranks)).sweep, path,
+                       flags);
+  }
   const scenarios::Sweep w = scenarios::run_sweep(path, fixed, axes, options);
   return emit_whatif(w, path, flags);
 }
@@ -456,6 +525,16 @@ int merge_command(const std::vector<std::string>& parts, const RunFlags& flags) 
 }  // namespace
 
 int main(int argc, char** argv) {
+  int rank = 0, ranks = 1;
+#ifdef DRSIM_WITH_MPI
+  // Under mpirun every rank runs the same command line; see run_scenario_command.
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  struct Finalize {
+    ~Finalize() { MPI_Finalize(); }
+  } finalize;
+#endif
   CLI::App app{
       "drsim — disaster-recovery simulation and drill validation.\n"
       "Replays DR runbooks against a simulated cloud in virtual time and reports RTO\n"
@@ -645,6 +724,10 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  for (RunFlags* f : {&run_flags, &whatif_flags}) {
+    f->rank = rank;
+    f->ranks = ranks;
+  }
   try {
     if (demo->parsed()) return run_demo_command(demo_flags);
     if (run->parsed()) return run_scenario_command(scenario_path, overrides, run_flags);
