@@ -9,6 +9,7 @@
 
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
+#include "scenarios/sensitivity.hpp"
 #include "scenarios/sweep.hpp"
 
 namespace drsim::reports {
@@ -38,5 +39,8 @@ std::string render_scenario_html(const scenarios::Scenario& s, const scenarios::
 /// A what-if sweep: the p95 RTO and RPO at each point with their intervals against the
 /// objectives, and the table of points with the paired change against the first.
 std::string render_whatif_html(const scenarios::Sweep& w, const Provenance& provenance);
+
+/// Sensitivity: the tornado of the inputs, and the steps' regression coefficients.
+std::string render_sensitivity_html(const scenarios::Sensitivity& s, const Provenance& provenance);
 
 }  // namespace drsim::reports

@@ -63,6 +63,7 @@ Sensitivity run_sensitivity(const std::string& path, const std::vector<std::stri
   const ScenarioResults results = run_scenario(base, options, false, &observer);
   out.base_p95 = results.rto_ms.quantile(0.95);
   if (out.base_p95 == sim::kInfinite) out.quantile = 0.5;
+  out.base = results.rto_ms.quantile(out.quantile);
 
   // Tornado inputs.
   std::vector<Input> inputs;

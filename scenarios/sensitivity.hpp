@@ -42,6 +42,7 @@ struct Sensitivity {
   /// The quantile the tornado moves: 0.95, or 0.5 when the p95 is "never" (more than 5% of
   /// the runbooks cannot complete, which no single input changes).
   double quantile = 0.95;
+  std::int64_t base = 0;                // the RTO at that quantile, with every input varying
   std::vector<InputSwing> inputs;       // the inputs that move it, largest swing first
   std::vector<StepEffect> steps;        // by |SRC|, largest first
   double r_squared = 0;                 // of the regression on step durations

@@ -511,6 +511,10 @@ int sensitivity_command(const std::string& path, const std::vector<std::string>&
   fmt::print("{}", reports::render_sensitivity_text(s));
   if (!flags.json_path.empty())
     reports::write_file_atomically(flags.json_path, reports::sensitivity_json(s).dump(2) + "\n");
+  if (!flags.html_path.empty()) {
+    reports::write_file_atomically(
+        flags.html_path, reports::render_sensitivity_html(s, {path, flags.seed, DRSIM_VERSION}));
+  }
   return kExitOk;
 }
 
@@ -650,6 +654,8 @@ int main(int argc, char** argv) {
   sensitivity->add_option("scenario", sensitivity_path, "Scenario file (JSON)")->required();
   sensitivity->add_option("--set", sensitivity_sets, "Override a scenario value: PATH=VALUE");
   add_run_flags(*sensitivity, sensitivity_flags);
+  sensitivity->add_option("--html", sensitivity_flags.html_path,
+                          "Write the tornado and the step table as HTML to FILE");
 
   RunFlags merge_flags;
   std::vector<std::string> merge_parts;

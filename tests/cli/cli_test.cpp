@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -425,6 +426,34 @@ TEST(Cli, CompareShowsVariantsSideBySideWithPairedChanges) {
   std::ofstream(dir / "other.json") << variant.dump(1);
   r = drsim({"compare", base, (dir / "other.json").string(), "-n", "50"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, SensitivityWritesItsTornadoAndRegressionAsJsonAndHtml) {
+  const fs::path dir = scratch();
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/muejam-database-failure.json";
+  const fs::path json = dir / "s.json", html = dir / "s.html";
+  const Result r = drsim(
+      {"sensitivity", scenario, "-n", "300", "--json", json.string(), "--html", html.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("what moves the p95 RTO"), std::string::npos) << r.out;
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  ASSERT_FALSE(j["inputs"].empty());
+  // The tornado's rows are ordered by how far each input moves the p95.
+  auto swing = [](const nlohmann::json& i) {
+    return std::abs(i["at_p90_s"].get<double>() - i["at_p10_s"].get<double>());
+  };
+  for (std::size_t k = 1; k < j["inputs"].size(); ++k)
+    EXPECT_GE(swing(j["inputs"][k - 1]), swing(j["inputs"][k]));
+  EXPECT_EQ(j["steps"].size(), 7u);  // every step of the runbook
+  // Two bars (p10 and p90) per input.
+  const std::string page = slurp(html);
+  std::size_t rects = 0;
+  for (std::size_t at = page.find("<rect"); at != std::string::npos;
+       at = page.find("<rect", at + 1))
+    ++rects;
+  EXPECT_EQ(rects, 2 * j["inputs"].size());
   fs::remove_all(dir);
 }
 
