@@ -182,8 +182,8 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
 TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool trace) {
   const Scenario& s = scenario_;
   sim::Stream onset_stream(seed, trial, sim::stream_id("failure/onset"));
-  const Time onset =
-      static_cast<Time>(onset_stream.uniform01() * static_cast<double>(s.onset_window));
+  const Time onset = s.onset_start + static_cast<Time>(onset_stream.uniform01() *
+                                                       static_cast<double>(s.onset_window));
   env_.reset(onset);
   env_.set_event_limit(2'000'000);
   cloud_.reset(seed, trial);

@@ -486,9 +486,9 @@ void check_runbook(const Scenario& s) {
 Scenario from_json(const json& j) {
   Scenario s;
   Obj root(j, "", "a scenario",
-           {"name", "source", "epoch", "onset_window", "objectives", "calibration", "topology",
-            "failures", "detection", "phases", "runbook", "service", "default_region", "files",
-            "include", "variables", "lint"});
+           {"name", "source", "epoch", "onset_window", "onset_start", "objectives", "calibration",
+            "topology", "failures", "detection", "phases", "runbook", "service", "default_region",
+            "files", "include", "variables", "lint"});
   // Lint's acknowledgements of the runbook's known defects: checked for shape here, read by
   // `drsim lint`.
   if (root.has("lint")) {
@@ -509,6 +509,7 @@ Scenario from_json(const json& j) {
     s.epoch_unix_ms = *t;
   }
   s.onset_window = root.duration("onset_window", sim::kWeek);
+  s.onset_start = root.duration("onset_start", 0);
   if (root.has("calibration"))
     load_calibration(root["calibration"], root.at("calibration"), s.calibration);
   if (!root.has("topology")) fail("", "missing field `topology`");

@@ -85,7 +85,8 @@ struct Scenario {
   std::string name;
   std::string source;
   std::int64_t epoch_unix_ms = 1767571200000;  // 2026-01-05T00:00:00Z, a Monday
-  sim::Duration onset_window = sim::kWeek;     // the onset is uniform in [0, window)
+  sim::Duration onset_window = sim::kWeek;     // the onset is uniform in [start, start + window)
+  sim::Duration onset_start = 0;
   models::Calibration calibration;
   Objectives objectives;
   // Topology.

@@ -74,6 +74,12 @@ Sensitivity run_sensitivity(const std::string& path, const std::vector<std::stri
   }
   if (resolved.contains("detection") && resolved["detection"].contains("delay"))
     inputs.push_back({"detection delay", "/detection/delay", base.detection});
+  // When the disaster strikes: its time of week (business hours or a Sunday night) and its
+  // phase against the backup schedule.
+  inputs.push_back(
+      {"failure onset (time in the window)", "/onset_start",
+       sim::Distribution::uniform(static_cast<double>(base.onset_start),
+                                  static_cast<double>(base.onset_start + base.onset_window))});
   // The mock cloud's durations: screened first on a few trials, kept when they move any RTO.
   const nlohmann::json calibration = resolved.value("calibration", nlohmann::json::object());
   sim::RunOptions screen = options;
@@ -111,6 +117,7 @@ Sensitivity run_sensitivity(const std::string& path, const std::vector<std::stri
       }
       auto o = overrides;
       o.push_back(assignment);
+      if (in.path == "/onset_start") o.push_back("/onset_window=0");  // one fixed instant
       const ScenarioResults r = run_scenario(load_scenario(path, o), options);
       (high ? swing.p95_high : swing.p95_low) = r.rto_ms.quantile(out.quantile);
     }

@@ -1,8 +1,9 @@
 // Which uncertain inputs drive the RTO: `drsim sensitivity`.
 //
 // Two views, both with common random numbers:
-// - a tornado: each input (every manual step's duration, the detection delay, every duration
-//   distribution of the mock cloud's calibration that the scenario touches) fixed at its low
+// - a tornado: each input (every manual step's duration, the detection delay, the failure's
+//   onset in its window, every duration distribution of the mock cloud's calibration that the
+//   scenario touches) fixed at its low
 //   and then its high quantile (p10, p90) while everything else still varies, and how far
 //   the p95 RTO moves between the two;
 // - a variance-based ranking: the standardized regression coefficients (SRC) of the RTO on

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "scenarios/run.hpp"
 #include "sim/input_error.hpp"
@@ -459,6 +460,34 @@ TEST(ScenarioLoader, SetOverridesChangeOneValueAndRefuseUnknownPaths) {
   EXPECT_NE(error_of("size_gb").find("expected --set path=value"), std::string::npos);
   EXPECT_NE(error_of("topology.rds.0.size_gb=\"big\"").find("expected a number"), std::string::npos)
       << "overridden values are validated like the file's own";
+}
+
+}  // namespace
+}  // namespace drsim::scenarios
+
+namespace drsim::scenarios {
+namespace {
+
+TEST(Engine, AZeroOnsetWindowFixesTheOnsetAtItsStart) {
+  const Scenario s = parse_scenario(
+      scenario_text(kGoodRunbook, kDnsFile + R"(, "onset_start": "2d3h", "onset_window": "0")"),
+      "s.json");
+  Engine engine(s);
+  for (std::uint64_t trial = 0; trial < 5; ++trial)
+    EXPECT_EQ(engine.run_trial(1, trial).onset, 2 * sim::kDay + 3 * sim::kHour) << trial;
+  // With a window, onsets spread over [start, start + window).
+  const Scenario spread = parse_scenario(
+      scenario_text(kGoodRunbook, kDnsFile + R"(, "onset_start": "1d", "onset_window": "1h")"),
+      "s.json");
+  Engine e2(spread);
+  std::set<sim::Time> onsets;
+  for (std::uint64_t trial = 0; trial < 20; ++trial) {
+    const sim::Time t = e2.run_trial(1, trial).onset;
+    EXPECT_GE(t, sim::kDay);
+    EXPECT_LT(t, sim::kDay + sim::kHour);
+    onsets.insert(t);
+  }
+  EXPECT_GT(onsets.size(), 15u);
 }
 
 }  // namespace
