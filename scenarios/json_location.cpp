@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 namespace drsim::scenarios {
 
@@ -156,6 +158,14 @@ sim::Location JsonLocations::locate(const std::string& pointer) const {
 
 sim::InputError JsonLocations::locate(const sim::InputError& error) const {
   return error.located(locate(error.where().pointer));
+}
+
+std::string read_input_file(const std::string& path, const sim::Location& from) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw sim::InputError(from, fmt::format("cannot read `{}` (does it exist?)", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace drsim::scenarios

@@ -12,6 +12,9 @@
 
 namespace drsim::scenarios {
 
+/// The whole of the file at `path`; when it cannot be read, sim::InputError at `from`.
+std::string read_input_file(const std::string& path, const sim::Location& from);
+
 /// Parses `text` (read from `file`, for messages). Throws sim::InputError on a syntax error.
 nlohmann::json parse_json(std::string_view text, const std::string& file);
 

@@ -719,11 +719,7 @@ models::Value to_value(const json& j) {
 namespace {
 
 std::string read_file(const std::string& path, const sim::Location& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(from, fmt::format("cannot read `{}` (does it exist?)", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_input_file(path, from);
 }
 
 /// `base` with `top` laid over it: objects merge member by member; anything else in `top`

@@ -252,11 +252,7 @@ Merged merge_parts(const std::vector<std::string>& paths) {
   if (paths.empty()) fail("merge", "no part files to merge");
   std::vector<json> parts;
   for (const std::string& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot read the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    parts.push_back(parse_json(text.str(), path));
+    parts.push_back(parse_json(read_input_file(path, sim::Location{path, 0, 0, {}}), path));
   }
   return merge_part_json(parts, paths);
 }

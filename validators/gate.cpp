@@ -26,11 +26,7 @@ constexpr int kBaselineSchema = 1;
 constexpr std::uint64_t kDigestTrials = 200;
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw sim::InputError(sim::Location{path, 0, 0, {}}, "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return scenarios::read_input_file(path, sim::Location{path, 0, 0, {}});
 }
 
 /// FNV-1a, 64 bits: a content fingerprint (not a security measure).

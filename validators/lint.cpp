@@ -85,10 +85,7 @@ const LintRule& rule(std::string_view id) {
 }
 
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return scenarios::read_input_file(path, sim::Location{path, 0, 0, {}});
 }
 
 /// Names compared as the AWS CLI and botocore spell them: "db-snapshot-identifier" and
@@ -343,6 +340,7 @@ class FileLint {
     try {
       if (auto l = in_file(path_, text_, 0)) return *l;
     } catch (const json::exception&) {  // a pointer that is not one: the file's start
+    } catch (const sim::InputError&) {  // an include that cannot be read: the file's start
     }
     return locations_ ? locations_->locate(pointer) : sim::Location{path_, 0, 0, pointer};
   }
