@@ -261,4 +261,55 @@ std::string render_drill_html(const DrillCheck& d, const std::string& version) {
   return out;
 }
 
+std::string render_drill_plan_text(const std::string& scenario,
+                                   const std::vector<scenarios::PlannedStep>& plan,
+                                   const scenarios::LiveTarget& target) {
+  using Kind = scenarios::PlannedStep::Kind;
+  const auto changes = std::count_if(plan.begin(), plan.end(),
+                                     [](const scenarios::PlannedStep& p) { return p.mutating; });
+  std::string out = fmt::format(
+      "drsim drill run — {}: DRY RUN against the live backend; nothing is executed\n"
+      "AWS CLI {}, {}, {}; {} steps, {} of which would change the account\n\n",
+      scenario, target.aws,
+      target.profile.empty() ? "its default credentials" : "profile " + target.profile,
+      target.endpoint_url.empty() ? "AWS's own endpoints" : "endpoint " + target.endpoint_url,
+      plan.size(), changes);
+  std::size_t width = 4;
+  for (const auto& p : plan) width = std::max(width, display_width(p.id));
+  const std::string indent(4 + 2 + width + 2 + 7 + 2, ' ');
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    const auto& p = plan[k];
+    std::string what;
+    switch (p.kind) {
+      case Kind::kAws:
+        what = scenarios::shell_line(p.argv);
+        break;
+      case Kind::kWaiter:
+        what = fmt::format("poll every {}s, at most {} times: {}", p.poll_seconds, p.max_polls,
+                           scenarios::shell_line(p.argv));
+        break;
+      case Kind::kOther:
+        what = p.text + "   (run as written)";
+        break;
+      case Kind::kManual:
+        what = fmt::format("manual{}: the operator confirms when it is done",
+                           p.owner.empty() ? "" : " (" + p.owner + ")");
+        break;
+      case Kind::kProbe:
+        what = "curl -f " + p.text;
+        break;
+      case Kind::kDig:
+        what = "dig +short " + p.text;
+        break;
+    }
+    out += fmt::format("  {:>2}  {}{}  {:<7}  {}\n", k + 1, p.id,
+                       std::string(width - display_width(p.id), ' '), p.mutating ? "CHANGES" : "",
+                       what);
+    for (const auto& [name, query] : p.binds)
+      out += fmt::format("{}binds ${{{}}} <- --query '{}'\n", indent, name, query);
+  }
+  out += "\nThis drsim prints the plan only: running it against an account is not available yet.\n";
+  return out;
+}
+
 }  // namespace drsim::reports

@@ -362,7 +362,8 @@ Step load_step(const json& j, const std::string& p) {
   if (o.has("expect") && !o.has("dig")) fail(o.at("expect"), "`expect` belongs to a `dig` step");
   if (o.has("aws")) {
     try {
-      step.aws = parse_command(o.text("aws", true));
+      step.command = o.text("aws", true);
+      step.aws = parse_command(step.command);
     } catch (const InputError& e) {
       throw e.located(sim::Location{{}, 0, 0, o.at("aws")});
     }

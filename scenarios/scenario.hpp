@@ -26,6 +26,7 @@ struct Step {
   std::vector<std::string> after;
   // Exactly one of these kinds:
   std::optional<CommandTemplate> aws;       // an AWS CLI command (or a waiter)
+  std::string command;                      // the command as the runbook wrote it
   std::optional<sim::Distribution> manual;  // a human step's duration
   std::string probe;  // a client's health check (`curl -f URL`) against the service's DNS name
   // `dig NAME`: what a resolver answers for NAME at that instant (its cache included); with

@@ -19,6 +19,7 @@
 #include "reports/pr_reports.hpp"
 #include "reports/scenario_report.hpp"
 #include "reports/whatif_report.hpp"
+#include "scenarios/drill_plan.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sensitivity.hpp"
@@ -364,6 +365,8 @@ int lint_command(const LintFlags& flags) {
 
 struct DrillFlags {
   std::string scenario, checklist, when, record, md_path, html_path, json_path;
+  std::string backend = "live";
+  drsim::scenarios::LiveTarget target;
   std::uint64_t trials = 2000, seed = 1;
   unsigned threads = 0;
   double threshold = 0.9;
@@ -397,6 +400,19 @@ int drill_preflight_command(const DrillFlags& flags) {
                f.acknowledged.empty() ? "" : " (a known defect of the procedure)");
   }
   return p.passed() ? kExitOk : kExitCheckFailed;
+}
+
+int drill_run_command(const DrillFlags& flags) {
+  using namespace drsim;
+  if (flags.backend != "live") {
+    throw sim::InputError(
+        sim::Location{"--backend", 0, 0, {}}, fmt::format("unknown backend `{}`", flags.backend),
+        "`drsim drill run` plans a drill against the live backend: --backend live");
+  }
+  const scenarios::Scenario scenario = scenarios::load_scenario(flags.scenario);
+  fmt::print("{}", reports::render_drill_plan_text(
+                       scenario.name, scenarios::plan_drill(scenario, flags.target), flags.target));
+  return kExitOk;
 }
 
 int drill_check_command(const DrillFlags& flags) {
@@ -709,6 +725,17 @@ int main(int argc, char** argv) {
                     "Place each measured time in this scenario's simulated distribution");
   check->add_option("--md", drill_flags.md_path, "Write the drill report as Markdown to FILE");
   check->add_option("--html", drill_flags.html_path, "Write the drill report as HTML to FILE");
+  CLI::App* drill_run = drill->add_subcommand(
+      "run", "Plan a drill against AWS (dry run: the exact commands, in order; nothing runs)");
+  drill_run->add_option("scenario", drill_flags.scenario, "Scenario file (JSON)")->required();
+  drill_run
+      ->add_option("--backend", drill_flags.backend,
+                   "The backend: live (AWS through the AWS CLI v2)")
+      ->capture_default_str();
+  drill_run->add_option("--profile", drill_flags.target.profile, "AWS CLI profile");
+  drill_run->add_option("--endpoint-url", drill_flags.target.endpoint_url,
+                        "Send every call to this endpoint (a sandbox that emulates AWS)");
+  drill_run->add_option("--aws", drill_flags.target.aws, "The AWS CLI v2")->capture_default_str();
   for (CLI::App* c : {preflight, check}) {
     c->add_option("--trials,-n", drill_flags.trials, "Simulated trials")
         ->capture_default_str()
@@ -748,6 +775,7 @@ int main(int argc, char** argv) {
       return sensitivity_command(sensitivity_path, sensitivity_sets, sensitivity_flags);
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
+    if (drill_run->parsed()) return drill_run_command(drill_flags);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;

@@ -457,4 +457,21 @@ TEST(Cli, SensitivityWritesItsTornadoAndRegressionAsJsonAndHtml) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, DrillRunPrintsThePlanAndRunsNothing) {
+  const std::string scenario =
+      std::string(DRSIM_SOURCE_DIR) + "/scenarios/library/mangu-regional-failover.json";
+  // An AWS CLI that does not exist: a dry run never starts it.
+  Result r = drsim({"drill", "run", scenario, "--aws", "/nonexistent/aws", "--endpoint-url",
+                    "http://127.0.0.1:1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("DRY RUN against the live backend; nothing is executed"), std::string::npos);
+  EXPECT_NE(r.out.find("17 steps, 6 of which would change the account"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("CHANGES  /nonexistent/aws rds restore-db-instance-from-db-snapshot"),
+            std::string::npos)
+      << r.out;
+  r = drsim({"drill", "run", scenario, "--backend", "mock"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
 }  // namespace
