@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "reports/metric_summary.hpp"
 #include "reports/text_helpers.hpp"
 
 namespace drsim::reports {
@@ -22,10 +23,8 @@ std::string statistic(const CheckResult& c, double v) {
 
 /// A change: "+42m", "−3.1m", "+0s", "+∞"; shares in points ("−1.2 pt").
 std::string change(const CheckResult& c, double v) {
-  if (std::isinf(v)) return v > 0 ? "+∞" : "−∞";
-  const std::string sign = v < 0 ? "−" : "+";
-  if (c.share) return fmt::format("{}{:.2f} pt", sign, std::abs(v) * 100);
-  return sign + human(static_cast<std::int64_t>(std::llround(std::abs(v))));
+  if (!c.share) return signed_human(v);
+  return fmt::format("{}{:.2f} pt", v < 0 ? "−" : "+", std::abs(v) * 100);
 }
 
 std::string value(const CheckResult& c) {
@@ -160,10 +159,7 @@ std::string render_gate_junit(const GateResult& g) {
 }
 
 nlohmann::json gate_json(const GateResult& g) {
-  auto number = [](double v) -> nlohmann::json {
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return v;
-  };
+  const auto number = finite_json;
   nlohmann::json j;
   j["schema_version"] = 1;
   j["verdict"] = g.passed() ? "PASS" : "FAIL";

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "reports/text_helpers.hpp"
 
@@ -14,8 +15,7 @@ std::string interval(const sim::Bounds& b) {
 }
 
 nlohmann::json seconds(std::int64_t ms) {
-  if (ms == sim::kInfinite) return nullptr;
-  return static_cast<double>(ms) / 1000.0;
+  return seconds_json(ms);
 }
 
 nlohmann::json seconds(const std::optional<std::int64_t>& ms) {
@@ -81,6 +81,16 @@ nlohmann::json metric_json(const sim::Sample& s, std::optional<sim::Duration> ob
     j["p_meet_ci"] = {meet_ci.low, meet_ci.high};
   }
   return j;
+}
+
+nlohmann::json seconds_json(std::int64_t ms) {
+  if (ms == sim::kInfinite) return nullptr;
+  return static_cast<double>(ms) / 1000.0;
+}
+
+nlohmann::json finite_json(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
 }
 
 }  // namespace drsim::reports

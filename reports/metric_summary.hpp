@@ -30,6 +30,11 @@ std::string render_metric_table(std::span<const MetricRow> rows, bool color);
 ///  "p_meet_ci": [lo, hi]}. Infinite or unbounded values are null.
 nlohmann::json metric_json(const sim::Sample& sample_ms, std::optional<sim::Duration> objective_ms);
 
+/// Milliseconds as JSON seconds; "never" (sim::kInfinite) as null.
+nlohmann::json seconds_json(std::int64_t ms);
+/// A number for JSON, which has no infinity: ±infinity as the strings "inf" and "-inf".
+nlohmann::json finite_json(double v);
+
 /// The probability that a sample meets `objective_ms` (values <= objective), over all trials.
 sim::Proportion meeting(const sim::Sample& sample_ms, sim::Duration objective_ms);
 

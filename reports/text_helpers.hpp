@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,13 @@ namespace drsim::reports {
 /// "1.69h", "18.3m", "never".
 inline std::string human(std::int64_t ms) {
   return ms == sim::kInfinite ? "never" : sim::format_duration_short(ms);
+}
+
+/// A change of a duration: "+42m", "−3.1m", "+0ms"; ±infinity as "+∞" / "−∞".
+inline std::string signed_human(double ms) {
+  if (std::isinf(ms)) return ms > 0 ? "+∞" : "−∞";
+  return fmt::format("{}{}", ms < 0 ? "−" : "+",
+                     human(static_cast<std::int64_t>(std::llround(std::abs(ms)))));
 }
 
 /// "64.3%"; "100%" only when every trial met it: 99.99% must not round up to a promise.

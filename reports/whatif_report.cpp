@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "reports/metric_summary.hpp"
 #include "reports/text_helpers.hpp"
 
 namespace drsim::reports {
@@ -14,8 +15,7 @@ using scenarios::Sweep;
 using scenarios::SweepPoint;
 
 std::string change(double v) {
-  if (std::isinf(v)) return v > 0 ? "+∞" : "−∞";
-  return (v < 0 ? "−" : "+") + human(static_cast<std::int64_t>(std::llround(std::abs(v))));
+  return signed_human(v);
 }
 
 /// "+42m [+38m, +46m]", or "—" at the first point.
@@ -123,14 +123,8 @@ std::string render_whatif_markdown(const Sweep& w) {
 }
 
 nlohmann::json whatif_json(const Sweep& w) {
-  auto seconds = [](std::int64_t ms) -> nlohmann::json {
-    return ms == sim::kInfinite ? nlohmann::json(nullptr)
-                                : nlohmann::json(static_cast<double>(ms) / 1000);
-  };
-  auto change_s = [](double ms) -> nlohmann::json {
-    if (std::isinf(ms)) return ms > 0 ? "inf" : "-inf";
-    return ms / 1000;
-  };
+  const auto seconds = seconds_json;
+  auto change_s = [](double ms) { return finite_json(ms / 1000); };
   auto metric = [&](const PointMetric& m, bool first) {
     nlohmann::json j{{"p50_s", seconds(m.p50)},
                      {"p95_s", seconds(m.p95)},
@@ -237,10 +231,7 @@ std::string render_sensitivity_text(const scenarios::Sensitivity& s) {
 }
 
 nlohmann::json sensitivity_json(const scenarios::Sensitivity& s) {
-  auto seconds = [](std::int64_t ms) -> nlohmann::json {
-    return ms == sim::kInfinite ? nlohmann::json(nullptr)
-                                : nlohmann::json(static_cast<double>(ms) / 1000);
-  };
+  const auto seconds = seconds_json;
   nlohmann::json j{{"schema_version", 1},          {"scenario", s.name},
                    {"trials", s.trials},           {"seed", s.seed},
                    {"p95_s", seconds(s.base_p95)}, {"tornado_quantile", s.quantile},
