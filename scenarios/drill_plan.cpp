@@ -24,39 +24,52 @@ std::string render(const ValueTemplate& v, const Scenario& s) {
   return out;
 }
 
-std::vector<std::string> argv_of(const std::string& service, const std::string& operation,
-                                 const CommandTemplate& c, const Scenario& s,
-                                 const LiveTarget& target) {
-  std::vector<std::string> argv = {target.aws, service, operation};
+}  // namespace
+
+models::Request live_request(const Scenario& s, const CommandTemplate& c,
+                             const std::function<std::string(const ValueTemplate&)>& text) {
+  models::Request r;
+  r.service = c.service;
+  r.operation = c.waiter.empty() ? c.operation
+                                 : std::string(models::find_waiter(c.service, c.waiter)->operation);
+  r.region = c.region.parts.empty() ? s.default_region : text(c.region);
   for (const auto& [name, value] : c.params) {
-    if (value.is_flag) {
-      argv.push_back((value.flag ? "--" : "--no-") + name);
+    // `--multi-az true`, as runbooks often write it (and the mock reads it), is the CLI's
+    // boolean flag `--multi-az`: the CLI itself would refuse the stray "true".
+    const bool literal_boolean = value.parts.size() == 1 && !value.parts[0].variable &&
+                                 (value.parts[0].text == "true" || value.parts[0].text == "false");
+    if (value.is_flag || literal_boolean) {
+      r.params.push_back(
+          {name, models::Value(value.is_flag ? value.flag : value.parts[0].text == "true")});
       continue;
     }
-    argv.push_back("--" + name);
     // A list parameter (--services a b) is one word per item: the parser keeps a lone " "
     // part between them.
+    models::Array items;
     ValueTemplate item;
     for (const auto& part : value.parts) {
       if (!part.variable && part.text == " ") {
-        argv.push_back(render(item, s));
+        items.emplace_back(text(item));
         item.parts.clear();
       } else {
         item.parts.push_back(part);
       }
     }
-    argv.push_back(render(item, s));
+    std::string last = text(item);
+    if (const auto f = s.files.find(last.starts_with("file://") ? last.substr(7) : "");
+        items.empty() && f != s.files.end()) {
+      r.params.push_back({name, f->second});
+      continue;
+    }
+    if (items.empty()) {
+      r.params.push_back({name, models::Value(std::move(last))});
+    } else {
+      items.emplace_back(std::move(last));
+      r.params.push_back({name, models::Value(std::move(items))});
+    }
   }
-  const std::string region = c.region.parts.empty() ? s.default_region : render(c.region, s);
-  if (!region.empty()) argv.insert(argv.end(), {"--region", region});
-  if (!target.profile.empty()) argv.insert(argv.end(), {"--profile", target.profile});
-  if (!target.endpoint_url.empty())
-    argv.insert(argv.end(), {"--endpoint-url", target.endpoint_url});
-  argv.insert(argv.end(), {"--output", "json", "--no-cli-pager"});
-  return argv;
+  return r;
 }
-
-}  // namespace
 
 std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target) {
   // Kahn's algorithm, taking the first free step in file order each time.
@@ -76,6 +89,7 @@ std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target)
       break;
     }
   }
+  const auto shown = [&](const ValueTemplate& v) { return render(v, s); };
   std::vector<PlannedStep> plan;
   for (const std::size_t i : order) {
     const Step& step = s.runbook[i];
@@ -91,7 +105,7 @@ std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target)
       if (c.operation == "wait") {
         const models::WaiterSpec* w = models::find_waiter(c.service, c.waiter);
         p.kind = PlannedStep::Kind::kWaiter;
-        p.argv = argv_of(c.service, std::string(w->operation), c, s, target);
+        p.argv = models::cli_argv(live_request(s, c, shown), target);
         p.poll_seconds = static_cast<int>(w->delay / sim::kSecond);
         p.max_polls = w->max_attempts;
       } else if (c.service == "kubectl" || c.service == "terraform") {
@@ -100,7 +114,7 @@ std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target)
         p.mutating = true;
       } else {
         p.kind = PlannedStep::Kind::kAws;
-        p.argv = argv_of(c.service, c.operation, c, s, target);
+        p.argv = models::cli_argv(live_request(s, c, shown), target);
         const models::OperationInfo* op = models::find_operation(c.service, c.operation);
         p.mutating = op && op->mutating;
       }

@@ -4,20 +4,18 @@
 // `drsim drill run` prints it (a dry run); nothing here calls anything.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "models/aws_cli.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace drsim::scenarios {
 
 /// Where the live calls would go.
-struct LiveTarget {
-  std::string aws = "/usr/bin/aws";  // the AWS CLI v2
-  std::string profile;               // --profile, when given
-  std::string endpoint_url;          // --endpoint-url (a sandbox that emulates AWS)
-};
+using LiveTarget = models::LiveOptions;
 
 struct PlannedStep {
   std::string id, phase, owner;
@@ -33,6 +31,12 @@ struct PlannedStep {
 /// The plan, in an order where every step comes after those it waits for (the file's order
 /// among steps that are free to start).
 std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target);
+
+/// The request a step's command makes (a waiter: its describe call), each value's text given
+/// by `text` (the plan shows unbound variables; a live run substitutes them); list parameters
+/// (--services a b) become arrays, and a file://NAME the scenario holds becomes its JSON.
+models::Request live_request(const Scenario& s, const CommandTemplate& c,
+                             const std::function<std::string(const ValueTemplate&)>& text);
 
 /// `argv` as one line a shell would read back unchanged (quoted where needed), for display.
 std::string shell_line(const std::vector<std::string>& argv);

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/value_json.hpp"
 #include "scenarios/distribution_json.hpp"
 #include "scenarios/json_location.hpp"
 #include "scenarios/json_object.hpp"
@@ -489,7 +490,7 @@ Scenario from_json(const json& j) {
   Obj root(j, "", "a scenario",
            {"name", "source", "epoch", "onset_window", "onset_start", "objectives", "calibration",
             "topology", "failures", "detection", "phases", "runbook", "service", "default_region",
-            "files", "include", "variables", "lint"});
+            "files", "include", "variables", "lint", "live"});
   // Lint's acknowledgements of the runbook's known defects: checked for shape here, read by
   // `drsim lint`.
   if (root.has("lint")) {
@@ -500,6 +501,11 @@ Scenario from_json(const json& j) {
       ack.text("step");
       ack.text("reason", true);
     });
+  }
+  if (root.has("live")) {
+    Obj live(root["live"], root.at("live"), "the live drill's guard rails",
+             {"accounts", "regions", "marked"});
+    s.live = {live.strings("accounts"), live.strings("regions"), live.strings("marked")};
   }
   s.name = root.text("name", true);
   s.source = root.text("source");
@@ -692,29 +698,7 @@ Scenario from_json(const json& j) {
 }  // namespace
 
 models::Value to_value(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return models::Value();
-    case json::value_t::boolean:
-      return models::Value(j.get<bool>());
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return models::Value(j.get<std::int64_t>());
-    case json::value_t::number_float:
-      return models::Value(j.get<double>());
-    case json::value_t::string:
-      return models::Value(j.get<std::string>());
-    case json::value_t::array: {
-      models::Array a;
-      for (const json& e : j) a.push_back(to_value(e));
-      return models::Value(std::move(a));
-    }
-    default: {
-      models::Members m;
-      for (const auto& [k, v] : j.items()) m.emplace_back(k, to_value(v));
-      return models::Value(std::move(m));
-    }
-  }
+  return models::value_from_json(j);
 }
 
 namespace {

@@ -145,6 +145,12 @@ struct Scenario {
   std::vector<models::DbCluster> clusters;
   /// Files the runbook passes as file://NAME (a Route 53 change batch), by NAME.
   std::map<std::string, models::Value> files;
+  /// The guard rails of a live drill (`drsim drill run --execute`): the AWS accounts and
+  /// regions it may touch, and glob patterns ("mangu-*") of the resource names marked for
+  /// drills. A drill config file (--config) may add to them.
+  struct LiveGuards {
+    std::vector<std::string> accounts, regions, marked;
+  } live;
 };
 
 /// A JSON value as an AWS-shaped value (for files and literals in scenarios).

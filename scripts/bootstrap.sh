@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache make
   libboost-dev libboost-math-dev        # Asio, Beast, Process (headers), Math
+  libboost-filesystem-dev               # Boost.Process (1.74) links Boost.Filesystem
   nlohmann-json3-dev libeigen3-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema                    # the tests check scenarios against their JSON Schema
