@@ -308,7 +308,6 @@ std::string render_drill_plan_text(const std::string& scenario,
     for (const auto& [name, query] : p.binds)
       out += fmt::format("{}binds ${{{}}} <- --query '{}'\n", indent, name, query);
   }
-  out += "\nThis drsim prints the plan only: running it against an account is not available yet.\n";
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "models/demo_restore.hpp"
+#include "models/live_backend.hpp"
 #include "reports/drill_report.hpp"
 #include "reports/gate_report.hpp"
 #include "reports/html_report.hpp"
@@ -19,7 +20,9 @@
 #include "reports/pr_reports.hpp"
 #include "reports/scenario_report.hpp"
 #include "reports/whatif_report.hpp"
+#include "scenarios/discover.hpp"
 #include "scenarios/drill_plan.hpp"
+#include "scenarios/drill_run.hpp"
 #include "scenarios/engine.hpp"
 #include "scenarios/run.hpp"
 #include "scenarios/sensitivity.hpp"
@@ -367,6 +370,11 @@ struct DrillFlags {
   std::string scenario, checklist, when, record, md_path, html_path, json_path;
   std::string backend = "live";
   drsim::scenarios::LiveTarget target;
+  // drill run --execute
+  bool execute = false, allow_unmarked = false;
+  std::string config, confirm, name, poll_delay, call_timeout = "2m";
+  int max_polls = 0;
+  std::vector<std::string> overrides;
   std::uint64_t trials = 2000, seed = 1;
   unsigned threads = 0;
   double threshold = 0.9;
@@ -402,16 +410,159 @@ int drill_preflight_command(const DrillFlags& flags) {
   return p.passed() ? kExitOk : kExitCheckFailed;
 }
 
-int drill_run_command(const DrillFlags& flags) {
+/// A duration flag ("5s") in milliseconds; exit 2 naming the flag when it does not parse.
+std::chrono::milliseconds duration_flag(const std::string& flag, const std::string& text) {
+  try {
+    return std::chrono::milliseconds(drsim::sim::parse_duration(text));
+  } catch (const drsim::sim::InputError& e) {
+    throw drsim::sim::InputError(drsim::sim::Location{flag, 0, 0, {}}, e.message(),
+                                 "a duration like 5s, 2m or 1h");
+  }
+}
+
+int drill_run_command(DrillFlags flags) {
   using namespace drsim;
   if (flags.backend != "live") {
     throw sim::InputError(
         sim::Location{"--backend", 0, 0, {}}, fmt::format("unknown backend `{}`", flags.backend),
-        "`drsim drill run` plans a drill against the live backend: --backend live");
+        "`drsim drill run` runs a drill against the live backend: --backend live");
   }
-  const scenarios::Scenario scenario = scenarios::load_scenario(flags.scenario);
-  fmt::print("{}", reports::render_drill_plan_text(
-                       scenario.name, scenarios::plan_drill(scenario, flags.target), flags.target));
+  const scenarios::Scenario scenario = scenarios::load_scenario(flags.scenario, flags.overrides);
+  scenarios::GuardRails rails = scenario.live;
+  if (!flags.config.empty()) {
+    const scenarios::GuardRails more = scenarios::load_drill_config(flags.config);
+    for (auto [to, from] :
+         {std::pair{&rails.accounts, &more.accounts}, std::pair{&rails.regions, &more.regions},
+          std::pair{&rails.marked, &more.marked}})
+      to->insert(to->end(), from->begin(), from->end());
+  }
+  flags.target.call_timeout = duration_flag("--call-timeout", flags.call_timeout);
+  if (!flags.execute) {
+    fmt::print("{}",
+               reports::render_drill_plan_text(
+                   scenario.name, scenarios::plan_drill(scenario, flags.target), flags.target));
+    const std::vector<std::string> problems =
+        scenarios::check_plan(scenario, rails, flags.allow_unmarked);
+    if (problems.empty()) {
+      fmt::print(
+          "\nDry run: nothing was called. The guard rails hold as far as they can be "
+          "checked without a call;\n--execute runs the plan (after checking the account "
+          "with sts get-caller-identity).\n");
+    } else {
+      fmt::print("\nDry run: nothing was called. --execute would refuse to start:\n");
+      for (const std::string& p : problems) fmt::print("  - {}\n", p);
+    }
+    return kExitOk;
+  }
+  scenarios::DrillRunOptions o;
+  o.live = flags.target;
+  o.drill = flags.name;
+  o.rails = rails;
+  o.allow_unmarked = flags.allow_unmarked;
+  if (!flags.poll_delay.empty()) o.poll_delay = duration_flag("--poll-delay", flags.poll_delay);
+  if (flags.max_polls > 0) o.max_polls = flags.max_polls;
+  if (!flags.confirm.empty())
+    o.confirmations = scenarios::load_confirmations(flags.confirm, scenario);
+  const std::string record_path =
+      !flags.record.empty()
+          ? flags.record
+          : fmt::format("{}-drill-{}.json", scenario.name,
+                        scenarios::iso8601_utc(std::chrono::system_clock::now()).substr(0, 19));
+  reports::check_writable(record_path);
+  try {
+    fmt::print(stderr, "drsim: {}\n", models::check_cli_version(flags.target.aws));
+  } catch (const std::runtime_error& e) {
+    throw sim::InputError(sim::Location{"--aws", 0, 0, {}}, e.what());
+  }
+  o.write_record = [&](const nlohmann::json& record) {
+    reports::write_file_atomically(record_path, record.dump(1) + "\n");
+  };
+  o.log = [](const std::string& line) {
+    fmt::print(stderr, "[{}] {}\n",
+               scenarios::iso8601_utc(std::chrono::system_clock::now()).substr(11, 8), line);
+  };
+  if (::isatty(STDIN_FILENO)) {
+    o.ask = [](const std::string& step,
+               const std::string& what) -> std::optional<scenarios::Confirmation> {
+      fmt::print(stderr, "\n>> step {}: {}\n   Enter when done; `fail REASON` or `skip`: ", step,
+                 what);
+      std::string line;
+      if (!std::getline(std::cin, line)) return std::nullopt;
+      if (line.starts_with("fail")) return scenarios::Confirmation{"failed", line.substr(4)};
+      if (line.starts_with("skip")) return scenarios::Confirmation{"skipped", {}};
+      return scenarios::Confirmation{};
+    };
+  }
+  o.stop = &g_stop_requested;
+  models::LiveBackend backend(flags.target);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  scenarios::DrillRunResult r;
+  try {
+    r = scenarios::execute_drill(scenario, backend, o);
+  } catch (const scenarios::DrillRefused& e) {
+    std::signal(SIGINT, SIG_DFL);
+    fmt::print(stderr, "drsim: the drill was refused before any change:\n{}\n", e.what());
+    return kExitBadInput;
+  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  fmt::print("{}: {} in account {}; the drill record is {}\n", scenario.name,
+             !r.completed          ? "stopped: " + r.stopped
+             : r.failed_steps == 0 ? std::string("every step succeeded")
+                                   : fmt::format("completed; {} step(s) that the runbook goes on "
+                                                 "after failed",
+                                                 r.failed_steps),
+             r.account, record_path);
+  fmt::print("check it: drsim drill check {} --checklist CHECKLIST --scenario {}\n", record_path,
+             flags.scenario);
+  return r.completed ? kExitOk : kExitCheckFailed;
+}
+
+struct DiscoverFlags {
+  std::string backend = "live", regions, out;
+  drsim::models::LiveOptions target;
+};
+
+int discover_command(const DiscoverFlags& flags) {
+  using namespace drsim;
+  if (flags.backend != "live") {
+    throw sim::InputError(sim::Location{"--backend", 0, 0, {}},
+                          fmt::format("unknown backend `{}`", flags.backend),
+                          "`drsim discover` reads a real account: --backend live");
+  }
+  std::vector<std::string> regions;
+  for (std::string_view rest = flags.regions; !rest.empty();) {
+    const auto comma = rest.find(',');
+    if (const std::string r(rest.substr(0, comma)); !r.empty()) regions.push_back(r);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  if (regions.empty()) {
+    throw sim::InputError(sim::Location{"--regions", 0, 0, {}}, "no region given",
+                          "--regions us-west-2,us-east-1");
+  }
+  reports::check_writable(flags.out);
+  try {
+    models::check_cli_version(flags.target.aws);
+  } catch (const std::runtime_error& e) {
+    throw sim::InputError(sim::Location{"--aws", 0, 0, {}}, e.what());
+  }
+  models::LiveBackend backend(flags.target);
+  const scenarios::Discovery d =
+      scenarios::discover(backend, regions, std::chrono::system_clock::now());
+  reports::write_file_atomically(flags.out, d.file.dump(1) + "\n");
+  const nlohmann::json& t = d.file["topology"];
+  fmt::print(
+      "{}: {} RDS instances, {} snapshots, {} buckets, {} hosted zones, {} ECS services, "
+      "{} secrets in {}\n",
+      flags.out, t["rds"].size(), d.file["_snapshots"].size(),
+      t.value("s3", nlohmann::json::array()).size(), t["dns"]["zones"].size(),
+      t.value("ecs", nlohmann::json::array()).size(),
+      t.value("secrets", nlohmann::json::array()).size(), fmt::join(regions, ", "));
+  fmt::print("\nbackup checks:\n");
+  for (const scenarios::BackupCheck& c : d.checks)
+    fmt::print("  {}  {}: {}\n", c.ok ? "PASS" : "FAIL", c.name, c.detail);
+  for (const std::string& w : d.warnings) fmt::print(stderr, "drsim: warning: {}\n", w);
   return kExitOk;
 }
 
@@ -675,6 +826,17 @@ int main(int argc, char** argv) {
 
   RunFlags merge_flags;
   std::vector<std::string> merge_parts;
+  DiscoverFlags discover_flags;
+  CLI::App* discover = app.add_subcommand(
+      "discover", "Read an AWS account's state into a topology, and check its backups");
+  discover->add_option("--backend", discover_flags.backend, "The backend: live")
+      ->capture_default_str();
+  discover->add_option("--regions", discover_flags.regions, "Regions to read: R1,R2")->required();
+  discover->add_option("--out,-o", discover_flags.out, "Topology file to write")->required();
+  discover->add_option("--profile", discover_flags.target.profile, "AWS CLI profile");
+  discover->add_option("--endpoint-url", discover_flags.target.endpoint_url,
+                       "Send every call to this endpoint (a sandbox that emulates AWS)");
+  discover->add_option("--aws", discover_flags.target.aws, "The AWS CLI v2")->capture_default_str();
   CLI::App* merge = app.add_subcommand(
       "merge", "Merge the part files of a sharded run or what-if: the output of one process");
   merge->add_option("parts", merge_parts, "Part files (from --shard ... --out)")->required();
@@ -726,7 +888,7 @@ int main(int argc, char** argv) {
   check->add_option("--md", drill_flags.md_path, "Write the drill report as Markdown to FILE");
   check->add_option("--html", drill_flags.html_path, "Write the drill report as HTML to FILE");
   CLI::App* drill_run = drill->add_subcommand(
-      "run", "Plan a drill against AWS (dry run: the exact commands, in order; nothing runs)");
+      "run", "Run a drill against AWS: a dry run of the exact commands, or --execute");
   drill_run->add_option("scenario", drill_flags.scenario, "Scenario file (JSON)")->required();
   drill_run
       ->add_option("--backend", drill_flags.backend,
@@ -736,6 +898,26 @@ int main(int argc, char** argv) {
   drill_run->add_option("--endpoint-url", drill_flags.target.endpoint_url,
                         "Send every call to this endpoint (a sandbox that emulates AWS)");
   drill_run->add_option("--aws", drill_flags.target.aws, "The AWS CLI v2")->capture_default_str();
+  drill_run->add_flag("--execute", drill_flags.execute,
+                      "Run the plan for real (default: a dry run that calls nothing)");
+  drill_run->add_option("--config", drill_flags.config,
+                        "Drill config: account and region allow-lists, marked resource names");
+  drill_run->add_option("--confirm", drill_flags.confirm,
+                        "Confirm file for manual steps (unattended runs): {\"step\": \"ok\"}");
+  drill_run->add_option("--record", drill_flags.record,
+                        "Drill record to write as the drill goes (default: NAME-drill-TIME.json)");
+  drill_run->add_option("--drill", drill_flags.name,
+                        "Which drill, for the record (\"2026-Q2 staging\")");
+  drill_run->add_option("--poll-delay", drill_flags.poll_delay,
+                        "Every waiter's delay between polls (default: AWS's, e.g. 30s)");
+  drill_run->add_option("--max-polls", drill_flags.max_polls,
+                        "Every waiter's limit of polls (default: AWS's)");
+  drill_run->add_option("--call-timeout", drill_flags.call_timeout, "Stop a call after this long")
+      ->capture_default_str();
+  drill_run->add_flag("--allow-unmarked", drill_flags.allow_unmarked,
+                      "Allow changes to resources whose names are not marked for drills");
+  drill_run->add_option("--set", drill_flags.overrides,
+                        "Override a scenario value: path=value (JSON pointer or dots)");
   for (CLI::App* c : {preflight, check}) {
     c->add_option("--trials,-n", drill_flags.trials, "Simulated trials")
         ->capture_default_str()
@@ -776,6 +958,7 @@ int main(int argc, char** argv) {
     if (preflight->parsed()) return drill_preflight_command(drill_flags);
     if (check->parsed()) return drill_check_command(drill_flags);
     if (drill_run->parsed()) return drill_run_command(drill_flags);
+    if (discover->parsed()) return discover_command(discover_flags);
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;
