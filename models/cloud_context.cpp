@@ -86,8 +86,8 @@ std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duratio
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   latency = draw(calibration_.api_latency, "api/latency", request.service, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
-  const std::string& region =
-      request.service == "route53" ? std::string("us-east-1") : request.region;
+  const std::string_view region =
+      request.service == "route53" ? std::string_view("us-east-1") : request.region;
   if (!region_known(region)) {
     if (request.service == "route53") return std::nullopt;  // us-east-1 not modelled: assume up
     return AwsError{AwsErrorCode::kEndpointConnectionError,

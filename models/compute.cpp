@@ -368,7 +368,7 @@ Outcome Compute::ecs(const Request& r) {
         }
       }
     }
-    return Outcome::success(Value::object({{"service", service_value(*s, t)}}));
+    return Outcome::success(Value::object({{"service", service_value(*s, t, r.fields)}}));
   }
   if (r.operation == "describe-task-definition") {
     return Outcome::success(Value::object(

@@ -106,7 +106,7 @@ std::span<const OperationInfo> operations() {
 
 const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
   for (const OperationInfo& op : kOperations) {
-    if (op.service == service && op.operation == operation) return &op;
+    if (op.operation == operation && op.service == service) return &op;  // sizes differ most
   }
   return nullptr;
 }

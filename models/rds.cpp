@@ -1062,7 +1062,8 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   db.status.set(fails ? restored : available,
                 fails ? DbStatus::kIncompatibleRestore : DbStatus::kAvailable);
   add_restored(std::move(db));
-  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+  return Outcome::success(
+      Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}}));
 }
 
 Outcome Rds::restore_to_point_in_time(const Request& r) {
@@ -1140,7 +1141,8 @@ Outcome Rds::restore_to_point_in_time(const Request& r) {
                     size_time(db.config.size_gb, "rds/pitr-size", target, instances_.size()),
                 DbStatus::kAvailable);
   add_restored(std::move(db));
-  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+  return Outcome::success(
+      Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}}));
 }
 
 Outcome Rds::create_read_replica(const Request& r) {
@@ -1186,7 +1188,8 @@ Outcome Rds::create_read_replica(const Request& r) {
   db.status.set(t + context_.draw(context_.calibration().replica_create, "rds/replica-create", id),
                 DbStatus::kAvailable);
   add_restored(std::move(db));
-  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+  return Outcome::success(
+      Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}}));
 }
 
 Outcome Rds::promote_read_replica(const Request& r) {
@@ -1222,7 +1225,7 @@ Outcome Rds::promote_read_replica(const Request& r) {
   db->promoted_at = t;
   db->status.set(t, DbStatus::kModifying);
   db->status.set(t + context_.draw(c.replica_promotion, "rds/promote", id), DbStatus::kAvailable);
-  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t, r.fields)}}));
 }
 
 Outcome Rds::reboot(const Request& r) {
@@ -1241,7 +1244,7 @@ Outcome Rds::reboot(const Request& r) {
                : context_.draw(c.rds_reboot, "rds/reboot", id, db->restores++);
   db->status.set(t, DbStatus::kRebooting);
   db->status.set(t + d, DbStatus::kAvailable);
-  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t, r.fields)}}));
 }
 
 Outcome Rds::modify(const Request& r) {
@@ -1274,7 +1277,7 @@ Outcome Rds::modify(const Request& r) {
     db->status.set(t + context_.draw(c.rds_rename, "rds/modify", id, db->restores++),
                    DbStatus::kAvailable);
   }
-  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t, r.fields)}}));
 }
 
 Outcome Rds::delete_instance(const Request& r) {
@@ -1318,7 +1321,7 @@ Outcome Rds::delete_instance(const Request& r) {
   const Time gone = t + context_.draw(c.rds_delete, "rds/delete", id, db->restores++);
   db->status.set(t, DbStatus::kDeleting);
   db->deleted_at = gone;
-  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t)}}));
+  return Outcome::success(Value::object({{"DBInstance", instance_value(*db, t, r.fields)}}));
 }
 
 Outcome Rds::failover_cluster(const Request& r) {
@@ -1475,7 +1478,8 @@ Outcome Rds::create_instance(const Request& r) {
   db.status = Timeline(t, DbStatus::kCreating);
   db.status.set(t + d, DbStatus::kAvailable);
   add_restored(std::move(db));
-  return Outcome::success(Value::object({{"DBInstance", instance_value(instances_.back(), t)}}));
+  return Outcome::success(
+      Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}}));
 }
 
 }  // namespace drsim::models

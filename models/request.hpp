@@ -28,13 +28,17 @@ struct Param {
   Value value;
 };
 
+/// `Request::fields` of a call whose result nobody reads (no member has an empty name).
+inline constexpr std::string_view kReadsNothing[] = {""};
+
 struct Request {
   std::string service;    // "rds", "s3api", "route53", "ecs", ...
   std::string operation;  // "restore-db-instance-from-db-snapshot"
   std::string region;     // the --region, already defaulted
   std::vector<Param> params;
-  /// When not empty, the caller reads only these members of each resource a describe call
-  /// returns (a waiter's acceptors read one status); a model may leave the others out.
+  /// When not empty, the caller reads only these members of each resource a call describes
+  /// or returns (a waiter's acceptors read one status; a step without outputs reads none:
+  /// kReadsNothing); a model may leave the others out.
   std::span<const std::string_view> fields;
   /// Non-zero: the call's own draws (latency, throttling, injected faults) are keyed by this
   /// instead of by the call's place among the trial's calls. A waiter keys its polls by

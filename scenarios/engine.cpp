@@ -36,10 +36,13 @@ struct Engine::State {
   bool aborted = false;
   bool tracing = false;
 
-  void note(const std::string& what) {
+  /// A line of the trace; formatted only when tracing (a trial that is not traced pays
+  /// nothing for its notes).
+  template <typename... Args>
+  void note(fmt::format_string<Args...> what, Args&&... args) {
     if (!tracing) return;
-    outcome.trace.push_back(
-        fmt::format("{:>12}  {}", relative(engine.env_.now() - outcome.onset), what));
+    outcome.trace.push_back(fmt::format("{:>12}  {}", relative(engine.env_.now() - outcome.onset),
+                                        fmt::format(what, std::forward<Args>(args)...)));
   }
 };
 
@@ -116,6 +119,9 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
     co_return;
   }
   models::Request request = c.resolve(variables, s.default_region, cloud.context().epoch_unix_ms());
+  // A step that binds nothing reads nothing of the answer: the model may build none of it.
+  if (c.waiter.empty() && step.outputs.empty() && step.output_templates.empty())
+    request.fields = models::kReadsNothing;
   for (models::Param& p : request.params) {
     if (p.value.is_string() && p.value.as_string().starts_with("file://"))
       p.value = s.files.at(p.value.as_string().substr(7));
@@ -274,8 +280,8 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
           co_return;
         }
         co_await env.until(page.acknowledged_at);
-        st.note(fmt::format("page acknowledged by {} ({} level{} paged)", page.role,
-                            page.levels_paged, page.levels_paged == 1 ? "" : "s"));
+        st.note("page acknowledged by {} ({} level{} paged)", page.role, page.levels_paged,
+                page.levels_paged == 1 ? "" : "s");
       }
       st.outcome.decision_ms = env.now() - st.outcome.onset - st.outcome.detection_ms;
       for (std::size_t i = 0; i < s.runbook.size(); ++i) env.start(run_step(env, st, s, cloud, i));
@@ -447,14 +453,14 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     record.end = env.now();
     record.ok = true;
     record.skipped = true;
-    st.note(fmt::format("step {} skipped: `{}` does not hold", step.id, step.condition->text()));
+    st.note("step {} skipped: `{}` does not hold", step.id, step.condition->text());
     st.done[i]->succeed();
     co_return;
   }
   sim::Lease person;
   if (!step.owner.empty()) person = co_await cloud.people().staff(step.owner).acquire();
   record.start = env.now();
-  st.note(fmt::format("step {} started{}", step.id, step.owner.empty() ? "" : " by " + step.owner));
+  st.note("step {} started{}{}", step.id, step.owner.empty() ? "" : " by ", step.owner);
   StepResult result;
   for (int k = 0; k <= step.retries; ++k) {
     if (k > 0 && step.retry_delay > 0) co_await env.timeout(step.retry_delay);
@@ -473,11 +479,11 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
       co_await body;
     }
     if (result.ok) break;
-    st.note(fmt::format("step {} attempt {} failed: {}", step.id, k + 1, result.detail));
+    st.note("step {} attempt {} failed: {}", step.id, k + 1, result.detail);
   }
   record.end = env.now();
   record.ok = result.ok;
-  st.note(fmt::format("step {} {}", step.id, result.ok ? "done" : "FAILED"));
+  st.note("step {} {}", step.id, result.ok ? "done" : "FAILED");
   if (!result.ok && step.on_failure == "abort" && !st.aborted) {
     st.aborted = true;
     st.outcome.cause = result.cause;
