@@ -17,6 +17,17 @@ Continent continent_of(std::string_view region) {
   return Continent::kAfrica;
 }
 
+std::string CloudContext::arn(std::string_view service, std::string_view region,
+                              std::string_view kind, std::string_view id) const {
+  std::string out;
+  out.reserve(12 + service.size() + region.size() + account_.size() + kind.size() + id.size());
+  for (std::string_view part :
+       {std::string_view("arn:aws:"), service, std::string_view(":"), region, std::string_view(":"),
+        std::string_view(account_), std::string_view(":"), kind, id})
+    out += part;
+  return out;
+}
+
 sim::Stream CloudContext::stream(std::string_view purpose, std::string_view resource,
                                  std::uint64_t occurrence) const {
   const std::uint64_t id =

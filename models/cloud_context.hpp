@@ -57,6 +57,10 @@ class CloudContext {
   void set_epoch_unix_ms(std::int64_t epoch) { epoch_unix_ms_ = epoch; }
   /// The AWS account the mock plays (in ARNs).
   const std::string& account() const { return account_; }
+  /// "arn:aws:rds:us-east-1:123456789012:snapshot:mangu-1" from ("rds", region, "snapshot:",
+  /// "mangu-1"): one allocation, as answers build many.
+  std::string arn(std::string_view service, std::string_view region, std::string_view kind,
+                  std::string_view id) const;
   sim::Environment& env() { return env_; }
   const Calibration& calibration() const { return calibration_; }
   std::uint64_t seed() const { return seed_; }

@@ -175,9 +175,7 @@ Value Compute::service_value(const EcsService& s, Time t,
       m.emplace_back(std::string(name), Value(make()));
   };
   add("serviceName", [&] { return s.name; });
-  add("clusterArn", [&] {
-    return fmt::format("arn:aws:ecs:{}:{}:cluster/{}", s.region, context_.account(), s.cluster);
-  });
+  add("clusterArn", [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
   add("status", [&] { return "ACTIVE"; });
   add("desiredCount", [&] { return s.desired; });
   add("runningCount", [&] { return running(s, t); });
@@ -198,7 +196,7 @@ Value Compute::service_value(const EcsService& s, Time t,
     if (deployments.empty()) deployments.push_back(s.deployment);
     Array deps;
     for (std::uint32_t d : deployments) {
-      deps.push_back(Value::object({{"id", fmt::format("ecs-svc/{}", d)},
+      deps.push_back(Value::object({{"id", "ecs-svc/" + std::to_string(d)},
                                     {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
     }
     return deps;

@@ -152,12 +152,16 @@ InjectedFailure inject(MockCloud& cloud, const Failure& f, sim::Time onset, std:
       cloud.compute().fail_eks_cluster(f.target, start);
       break;
   }
-  result.description =
-      fmt::format("{} {}{}{} from {}", failure_name(f.kind), f.target.empty() ? f.region : f.target,
-                  f.az.empty() ? "" : " " + f.az, f.role.empty() ? "" : " " + f.role,
-                  sim::format_duration(start - onset));
-  if (!result.detail.empty()) result.description += " (" + result.detail + ")";
   return result;
+}
+
+std::string describe(const Failure& f, const InjectedFailure& injected, sim::Time onset) {
+  std::string out =
+      fmt::format("{} {}{}{}{}{} from {}", failure_name(f.kind),
+                  f.target.empty() ? f.region : f.target, f.az.empty() ? "" : " ", f.az,
+                  f.role.empty() ? "" : " ", f.role, sim::format_duration(injected.start - onset));
+  if (!injected.detail.empty()) out += " (" + injected.detail + ")";
+  return out;
 }
 
 }  // namespace drsim::models

@@ -53,9 +53,12 @@ struct Failure {
 struct InjectedFailure {
   sim::Time start = 0;
   sim::Time end = sim::kNever;
-  std::string description;
   std::string detail;  // what the trial drew, where that varies (also in the description)
 };
+
+/// "region-outage us-east-1 from +0s (...)": the injection, for a trace (formatted only for
+/// traced trials).
+std::string describe(const Failure& failure, const InjectedFailure& injected, sim::Time onset);
 
 /// Applies `failure` to the current trial of `cloud`, for a disaster whose onset is `onset`.
 /// `index` tells failures of one scenario apart (their random streams).

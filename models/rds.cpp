@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -37,7 +38,7 @@ std::pair<std::string, std::string> id_and_region(const Request& r, std::string_
 }
 
 std::string endpoint(const std::string& id, const std::string& region) {
-  return fmt::format("{}.c1x2y3z4.{}.rds.amazonaws.com", id, region);
+  return id + ".c1x2y3z4." + region + ".rds.amazonaws.com";
 }
 
 Time floor_to(Time t, Time phase, sim::Duration every) {
@@ -291,10 +292,15 @@ DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
           id.size() != prefix.size() + 16 + suffix.size())
         continue;
       const std::string_view stamp = id.substr(prefix.size(), 16);
-      const std::optional<Time> minute =
-          parse_iso8601(fmt::format("{}T{}:{}:00Z", stamp.substr(0, 10), stamp.substr(11, 2),
-                                    stamp.substr(14, 2)),
-                        epoch);
+      // "2026-01-05-03-15" -> "2026-01-05T03:15:00Z", without an allocation.
+      std::array<char, 20> iso{};
+      std::copy_n(stamp.data(), 10, iso.data());
+      iso[10] = 'T';
+      std::copy_n(stamp.data() + 11, 2, iso.data() + 11);
+      iso[13] = ':';
+      std::copy_n(stamp.data() + 14, 2, iso.data() + 14);
+      std::copy_n(":00Z", 4, iso.data() + 16);
+      const std::optional<Time> minute = parse_iso8601(std::string_view(iso.data(), 20), epoch);
       if (!minute || stamp[10] != '-' || stamp[13] != '-') continue;
       const auto from = static_cast<std::int64_t>(std::ceil(
           static_cast<double>(*minute - schedule.offset) / static_cast<double>(schedule.every)));
@@ -688,10 +694,7 @@ Value Rds::instance_value(const DbInstance& db, Time t,
   add("MultiAZ", [&] { return db.config.multi_az; });
   add("StorageEncrypted", [&] { return db.config.encrypted; });
   add("BackupRetentionPeriod", [&] { return db.config.backup_retention_days; });
-  add("DBInstanceArn", [&] {
-    return fmt::format("arn:aws:rds:{}:{}:db:{}", db.config.region, context_.account(),
-                       db.config.id);
-  });
+  add("DBInstanceArn", [&] { return context_.arn("rds", db.config.region, "db:", db.config.id); });
   add("ReadReplicaDBInstanceIdentifiers", [&] {
     Array replicas;
     for (const DbInstance& other : instances_) {
@@ -743,15 +746,13 @@ Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
       {"SnapshotType", s.type},
       {"AllocatedStorage", static_cast<std::int64_t>(s.size_gb)},
       {"Encrypted", s.encrypted},
-      {"DBSnapshotArn",
-       fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.region, context_.account(), s.id)},
+      {"DBSnapshotArn", context_.arn("rds", s.region, "snapshot:", s.id)},
   };
   if (s.encrypted) m.emplace_back("KmsKeyId", s.kms_key);
   if (!s.source_region.empty()) {
     m.emplace_back("SourceRegion", s.source_region);
     m.emplace_back("SourceDBSnapshotIdentifier",
-                   fmt::format("arn:aws:rds:{}:{}:snapshot:{}", s.source_region, context_.account(),
-                               s.source_id));
+                   context_.arn("rds", s.source_region, "snapshot:", s.source_id));
   }
   return Value(std::move(m));
 }

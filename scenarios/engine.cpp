@@ -245,8 +245,8 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   for (std::size_t i = 0; i < s.failures.size(); ++i) {
     const models::InjectedFailure f = models::inject(cloud_, s.failures[i], onset, i);
     if (trace) {
-      st.outcome.trace.push_back(
-          fmt::format("{:>12}  failure: {}", relative(f.start - onset), f.description));
+      st.outcome.trace.push_back(fmt::format("{:>12}  failure: {}", relative(f.start - onset),
+                                             models::describe(s.failures[i], f, onset)));
     }
   }
 
