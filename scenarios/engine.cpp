@@ -111,26 +111,26 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
   // Instants relative to "now" take the moment this attempt runs.
   for (const auto& [name, offset] : s.now_variables)
     variables[name] = Value(models::Timestamp{env.now() + offset});
-  if (const std::string v = missing_variable(c, variables); !v.empty()) {
-    result = {
-        false, fmt::format("step {}: variable ${} is not set", step.id, v),
-        fmt::format(
-            "no earlier step binds ${} (check the `outputs` of the steps this one runs after)", v)};
-    co_return;
+  // A command that reads no variable makes the same request every time: made once, when
+  // the scenario was compiled.
+  models::Request resolved;
+  if (!step.fixed_request) {
+    if (const std::string v = missing_variable(c, variables); !v.empty()) {
+      result = {false, fmt::format("step {}: variable ${} is not set", step.id, v),
+                fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
+                            "runs after)",
+                            v)};
+      co_return;
+    }
+    resolved = step_request(s, step, variables, cloud.context().epoch_unix_ms());
   }
-  models::Request request = c.resolve(variables, s.default_region, cloud.context().epoch_unix_ms());
-  // A step that binds nothing reads nothing of the answer: the model may build none of it.
-  if (c.waiter.empty() && step.outputs.empty() && step.output_templates.empty())
-    request.fields = models::kReadsNothing;
-  for (models::Param& p : request.params) {
-    if (p.value.is_string() && p.value.as_string().starts_with("file://"))
-      p.value = s.files.at(p.value.as_string().substr(7));
-  }
+  const models::Request& request = step.fixed_request ? *step.fixed_request : resolved;
   if (!c.waiter.empty()) {
     const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
-    request.call_key = sim::mix64(sim::stream_id(step.id) + trial_attempt);
-    const models::WaitResult w = co_await models::wait_for(env, cloud, spec, std::move(request),
-                                                           spec.delay, spec.max_attempts);
+    models::Request poll = request;
+    poll.call_key = sim::mix64(sim::stream_id(step.id) + trial_attempt);
+    const models::WaitResult w =
+        co_await models::wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
     if (w.state == models::WaiterState::kSuccess) co_return;
     const bool timed_out = w.state == models::WaiterState::kRetry;
     result = {false,

@@ -692,10 +692,28 @@ Scenario from_json(const json& j) {
     s.service.secret_region = sec.text("region", true);
     s.service.secret_must_contain = sec.text("must_contain", true);
   }
+  for (Step& step : s.runbook) {
+    if (step.aws && step.aws->variables().empty())
+      step.fixed_request = step_request(s, step, {}, s.epoch_unix_ms);
+  }
   return s;
 }
 
 }  // namespace
+
+models::Request step_request(const Scenario& s, const Step& step,
+                             const std::map<std::string, models::Value, std::less<>>& variables,
+                             std::int64_t epoch_unix_ms) {
+  const CommandTemplate& c = *step.aws;
+  models::Request request = c.resolve(variables, s.default_region, epoch_unix_ms);
+  if (c.waiter.empty() && step.outputs.empty() && step.output_templates.empty())
+    request.fields = models::kReadsNothing;
+  for (models::Param& p : request.params) {
+    if (p.value.is_string() && p.value.as_string().starts_with("file://"))
+      p.value = s.files.at(p.value.as_string().substr(7));
+  }
+  return request;
+}
 
 models::Value to_value(const json& j) {
   return models::value_from_json(j);

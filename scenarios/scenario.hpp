@@ -44,7 +44,9 @@ struct Step {
   int retries = 0;
   sim::Duration retry_delay = 0;     // wait between attempts (polling a probe, say)
   std::string on_failure = "abort";  // abort | continue
-  std::string pointer;               // where it was written, for messages
+  // The request, when the command reads no variable (step_request with none bound).
+  std::optional<models::Request> fixed_request;
+  std::string pointer;  // where it was written, for messages
 };
 
 struct Phase {
@@ -152,6 +154,13 @@ struct Scenario {
     std::vector<std::string> accounts, regions, marked;
   } live;
 };
+
+/// The request `step`'s command makes with `variables` bound: a file://NAME the scenario
+/// holds replaced by its content, and — when the step binds nothing — no member of the answer
+/// read (Request::fields), so the model may build none.
+models::Request step_request(const Scenario& s, const Step& step,
+                             const std::map<std::string, models::Value, std::less<>>& variables,
+                             std::int64_t epoch_unix_ms);
 
 /// A JSON value as an AWS-shaped value (for files and literals in scenarios).
 models::Value to_value(const nlohmann::json& j);
