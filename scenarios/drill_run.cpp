@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 #include "models/live_backend.hpp"
@@ -225,79 +228,101 @@ class DrillRun {
       vars_[name] = Value(iso8601_utc(onset_ + std::chrono::milliseconds(offset)));
   }
 
+  /// Every step starts as soon as the steps it comes after have finished, as in the
+  /// simulation: independent branches (the DR stack's terraform while the database restores)
+  /// run at the same time, each on a thread of its own.
   DrillRunResult run() {
     DrillRunResult result;
     guard(result);
+    std::unique_lock lock(mutex_);
     save();
     const std::vector<PlannedStep> plan = plan_drill(s_, o_.live);
-    SysClock::time_point last_end = onset_;
-    for (const PlannedStep& p : plan) {
-      const Step& step = *std::find_if(s_.runbook.begin(), s_.runbook.end(),
-                                       [&](const Step& x) { return x.id == p.id; });
-      if (stopping()) {
-        stop_at(step.id, "interrupted by the operator (Ctrl-C)", result);
-        break;
-      }
-      if (step.condition && !condition_holds(*step.condition)) {
-        status_[step.id] = "skipped";
-        const std::string now = iso8601_utc(o_.now());
-        record_["steps"].push_back(
-            {{"id", step.id},
-             {"started", now},
-             {"ended", now},
-             {"outcome", "skipped"},
-             {"detail", fmt::format("`{}` does not hold", step.condition->text())}});
-        save();
-        continue;
-      }
-      const auto started = o_.now();
-      record_["steps"].push_back(
-          json{{"id", step.id}, {"started", iso8601_utc(started)}, {"outcome", "running"}});
-      const std::size_t index = record_["steps"].size() - 1;
-      save();
-      Attempt a;
-      for (int k = 0; k <= step.retries; ++k) {
-        if (k > 0 && step.retry_delay > 0) sleep(std::chrono::milliseconds(step.retry_delay));
-        a = attempt(step, p);
-        if (a.ok || a.needs_operator || stopping()) break;
-      }
-      if (a.needs_operator) {
-        record_["steps"].erase(index);
-        stop_at(step.id, a.detail, result);
-        break;
-      }
-      json& done = record_["steps"][index];
-      const auto ended = o_.now();
-      last_end = ended;
-      done["ended"] = iso8601_utc(ended);
-      done["outcome"] = a.outcome;
-      if (!a.command.empty()) done["command"] = a.command;
-      if (!a.detail.empty()) done["detail"] = a.detail;
-      status_[step.id] = a.outcome;
-      log(fmt::format("{} {} ({:.1f} s){}", step.id, a.outcome,
-                      std::chrono::duration<double>(ended - started).count(),
-                      a.detail.empty() ? "" : ": " + a.detail));
-      save();
-      if (a.outcome == "failed") {
-        ++result.failed_steps;
+    enum class State { kPending, kRunning, kDone };
+    std::map<std::string, State> state;
+    for (const PlannedStep& p : plan) state[p.id] = State::kPending;
+    std::vector<std::thread> threads;
+    std::size_t running = 0;
+    bool halted = false;
+    last_end_ = onset_;
+    const auto step_of = [&](const std::string& id) -> const Step& {
+      return *std::find_if(s_.runbook.begin(), s_.runbook.end(),
+                           [&](const Step& x) { return x.id == id; });
+    };
+    for (;;) {
+      if (!halted && !stopped_.empty()) halted = true;  // a step failed and stops the drill
+      bool started = false;
+      for (const PlannedStep& p : plan) {
+        if (halted || state[p.id] != State::kPending) continue;
+        if (!std::all_of(p.after.begin(), p.after.end(),
+                         [&](const std::string& d) { return state[d] == State::kDone; }))
+          continue;
+        const Step& step = step_of(p.id);
         if (stopping()) {
-          stop_at(step.id, "interrupted by the operator (Ctrl-C)", result);
+          stop_at(step.id, "interrupted by the operator (Ctrl-C)");
+          halted = true;
           break;
         }
-        if (step.on_failure != "continue") {
-          stop_at(step.id, fmt::format("step {} failed: {}", step.id, a.detail), result);
-          break;
+        started = true;
+        if (step.condition && !condition_holds(*step.condition)) {
+          status_[step.id] = "skipped";
+          state[p.id] = State::kDone;
+          const std::string now = iso8601_utc(o_.now());
+          record_["steps"].push_back(
+              {{"id", step.id},
+               {"started", now},
+               {"ended", now},
+               {"outcome", "skipped"},
+               {"detail", fmt::format("`{}` does not hold", step.condition->text())}});
+          save();
+          continue;
         }
+        state[p.id] = State::kRunning;
+        ++running;
+        record_["steps"].push_back(
+            json{{"id", step.id}, {"started", iso8601_utc(o_.now())}, {"outcome", "running"}});
+        save();
+        threads.emplace_back([this, &step, &p, &state, &running, &result] {
+          try {
+            const auto started_at = o_.now();
+            Attempt a;
+            for (int k = 0; k <= step.retries; ++k) {
+              if (k > 0 && step.retry_delay > 0) sleep(std::chrono::milliseconds(step.retry_delay));
+              a = attempt(step, p);
+              if (a.ok || a.needs_operator || stopping()) break;
+            }
+            std::lock_guard done_lock(mutex_);
+            finish(step, a, started_at, result);
+            state[p.id] = State::kDone;
+            --running;
+          } catch (...) {
+            // Raised again on the caller's thread once every step has returned (a record
+            // that cannot be written, say); no further step starts.
+            std::lock_guard failed_lock(mutex_);
+            if (!error_) error_ = std::current_exception();
+            if (stopped_.empty()) stopped_ = "error";
+            state[p.id] = State::kDone;
+            --running;
+          }
+          changed_.notify_all();
+        });
       }
+      if (started) continue;  // a skipped step may have freed others
+      if (running == 0) break;
+      changed_.wait_for(lock, std::chrono::milliseconds(100));
     }
-    if (result.stopped.empty()) {
+    lock.unlock();
+    for (std::thread& t : threads) t.join();
+    if (error_) std::rethrow_exception(error_);
+    lock.lock();
+    if (stopped_.empty()) {
       // The runbook ran to its end, its final checks included (a step that failed did not
       // stop it: the runbook goes on after it): the service is back.
       record_["observations"] =
-          json::array({json{{"name", "service-recovered"}, {"at", iso8601_utc(last_end)}}});
+          json::array({json{{"name", "service-recovered"}, {"at", iso8601_utc(last_end_)}}});
       result.completed = true;
       save();
     }
+    result.stopped = stopped_;
     result.record = record_;
     return result;
   }
@@ -307,6 +332,38 @@ class DrillRun {
     bool ok = false, needs_operator = false;
     std::string outcome = "failed", detail, command;
   };
+
+  /// Records a finished step; under the lock.
+  void finish(const Step& step, const Attempt& a, SysClock::time_point started,
+              DrillRunResult& result) {
+    json& steps = record_["steps"];
+    const auto entry =
+        std::find_if(steps.begin(), steps.end(), [&](const json& e) { return e["id"] == step.id; });
+    if (a.needs_operator) {
+      steps.erase(entry);  // it did not run
+      stop_at(step.id, a.detail);
+      return;
+    }
+    const auto ended = o_.now();
+    last_end_ = std::max(last_end_, ended);
+    json& done = *entry;
+    done["ended"] = iso8601_utc(ended);
+    done["outcome"] = a.outcome;
+    if (!a.command.empty()) done["command"] = a.command;
+    if (!a.detail.empty()) done["detail"] = a.detail;
+    status_[step.id] = a.outcome;
+    log(fmt::format("{} {} ({:.1f} s){}", step.id, a.outcome,
+                    std::chrono::duration<double>(ended - started).count(),
+                    a.detail.empty() ? "" : ": " + a.detail));
+    save();
+    if (a.outcome != "failed") return;
+    ++result.failed_steps;
+    if (stopping()) {
+      stop_at(step.id, "interrupted by the operator (Ctrl-C)");
+    } else if (step.on_failure != "continue") {
+      stop_at(step.id, fmt::format("step {} failed: {}", step.id, a.detail));
+    }
+  }
 
   bool stopping() const { return o_.stop != nullptr && o_.stop->load(); }
   void save() {
@@ -322,9 +379,11 @@ class DrillRun {
           until - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
   }
 
-  void stop_at(const std::string& step, const std::string& reason, DrillRunResult& result) {
+  /// The first reason the drill stops is the one recorded; under the lock.
+  void stop_at(const std::string& step, const std::string& reason) {
+    if (!stopped_.empty()) return;
     record_["stopped"] = {{"at", iso8601_utc(o_.now())}, {"reason", reason}, {"step", step}};
-    result.stopped = reason;
+    stopped_ = reason;
     log(fmt::format("stopped at {}: {}", step, reason));
     save();
   }
@@ -398,6 +457,7 @@ class DrillRun {
     if (const auto it = o_.confirmations.find(step.id); it != o_.confirmations.end()) {
       c = it->second;
     } else if (o_.ask) {
+      std::lock_guard asking(operator_);
       c = o_.ask(step.id, what);
     }
     if (!c) {
@@ -419,6 +479,7 @@ class DrillRun {
     if (!step.aws || p.kind == PlannedStep::Kind::kOther) return confirm(step, p);
     const CommandTemplate& c = *step.aws;
     Attempt a;
+    std::unique_lock lock(mutex_);  // the variables; released for the call itself
     for (const auto& [name, offset] : s_.now_variables)
       vars_[name] = Value(iso8601_utc(o_.now() + std::chrono::milliseconds(offset)));
     for (const std::string& v : c.variables()) {
@@ -437,6 +498,7 @@ class DrillRun {
       a.detail = "refused: " + problems.front();
       return a;
     }
+    lock.unlock();
     if (!c.waiter.empty()) {
       const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
       const auto delay = o_.poll_delay.value_or(std::chrono::milliseconds(spec.delay));
@@ -461,6 +523,7 @@ class DrillRun {
       a.detail = out.error->describe();
       return a;
     }
+    lock.lock();
     for (const auto& [name, query] : step.outputs) vars_[name] = query.evaluate(out.result);
     for (const auto& [name, query_text] : step.output_templates) {
       std::string missing;
@@ -492,6 +555,13 @@ class DrillRun {
   json record_;
   std::map<std::string, Value, std::less<>> vars_;
   std::map<std::string, std::string> status_;
+  std::string stopped_;
+  SysClock::time_point last_end_;
+  // The record, the variables and the steps' status are shared by the steps' threads.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::mutex operator_;  // one question to the operator at a time
+  std::exception_ptr error_;
 };
 
 }  // namespace

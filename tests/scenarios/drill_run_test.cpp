@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "models/value_json.hpp"
 
@@ -23,8 +26,32 @@ class FakeBackend : public models::Backend {
   int creating_polls = 1;
   std::vector<Request> calls;
 
+  int max_in_flight = 0;
+  std::chrono::milliseconds describe_takes{0};
+
   Outcome invoke(const Request& r) override {
-    calls.push_back(r);
+    {
+      std::lock_guard lock(mutex_);
+      calls.push_back(r);
+      max_in_flight = std::max(max_in_flight, ++in_flight_);
+    }
+    Outcome o = answer(r);
+    if (r.operation == "describe-db-instances") std::this_thread::sleep_for(describe_takes);
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+    return o;
+  }
+  std::size_t count(std::string_view operation) const {
+    return static_cast<std::size_t>(std::count_if(
+        calls.begin(), calls.end(), [&](const Request& r) { return r.operation == operation; }));
+  }
+
+ private:
+  std::mutex mutex_;
+  int in_flight_ = 0;
+
+  Outcome answer(const Request& r) {
+    std::lock_guard lock(mutex_);
     const std::string op = r.service + " " + r.operation;
     if (op == "sts get-caller-identity")
       return Outcome::success(Value::object({{"Account", Value(account)}}));
@@ -44,10 +71,6 @@ class FakeBackend : public models::Backend {
              {"Endpoint", {{"Address", "drill-db-restored.abc.rds.amazonaws.com"}}}}}}}));
     }
     return Outcome::failure(models::AwsErrorCode::kUnknownOperation, op);
-  }
-  std::size_t count(std::string_view operation) const {
-    return static_cast<std::size_t>(std::count_if(
-        calls.begin(), calls.end(), [&](const Request& r) { return r.operation == operation; }));
   }
 };
 
@@ -89,6 +112,35 @@ TEST(DrillRun, RunsThePlanBindingVariablesFromTheAnswersAndRecordsEveryStep) {
   EXPECT_GE(records.size(), 2 * s.runbook.size());
   EXPECT_EQ(last["observations"][0]["name"], "service-recovered");
   EXPECT_FALSE(last.contains("stopped"));
+}
+
+TEST(DrillRun, IndependentStepsRunAtTheSameTimeAsInTheSimulation) {
+  // `endpoint` after `restore` instead of after `wait`: it and the waiter are free together.
+  const Scenario s = restore_drill({"/runbook/4/after=[\"restore\"]"});
+  FakeBackend backend;
+  backend.creating_polls = 4;
+  backend.describe_takes = std::chrono::milliseconds(40);
+  std::vector<nlohmann::json> records;
+  DrillRunOptions o = options(records);
+  const DrillRunResult r = execute_drill(s, backend, o);
+  EXPECT_TRUE(r.completed);
+  EXPECT_EQ(backend.max_in_flight, 2);  // the endpoint's describe during the waiter's polls
+  std::map<std::string, nlohmann::json> steps;
+  for (const auto& step : records.back()["steps"]) steps[step["id"]] = step;
+  EXPECT_LT(steps["endpoint"]["started"].get<std::string>(),
+            steps["wait"]["ended"].get<std::string>());
+  EXPECT_LT(steps["wait"]["started"].get<std::string>(),
+            steps["endpoint"]["ended"].get<std::string>());
+  // `smoke` still waits for `endpoint`.
+  EXPECT_GE(steps["smoke"]["started"].get<std::string>(),
+            steps["endpoint"]["ended"].get<std::string>());
+
+  // The linear runbook never has two calls at once.
+  FakeBackend linear;
+  linear.creating_polls = 4;
+  linear.describe_takes = std::chrono::milliseconds(10);
+  execute_drill(restore_drill(), linear, o);
+  EXPECT_EQ(linear.max_in_flight, 1);
 }
 
 TEST(DrillRun, TheAccountIsCheckedBeforeAnyOtherCall) {
