@@ -866,7 +866,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   DrillFlags drill_flags;
-  CLI::App* drill = app.add_subcommand("drill", "Before and after a DR drill: preflight and check");
+  CLI::App* drill = app.add_subcommand("drill", "A DR drill: preflight, run (live) and check");
   drill->require_subcommand(1);
   CLI::App* preflight = drill->add_subcommand(
       "preflight", "Simulate a drill and give each checklist item's probability of passing");
