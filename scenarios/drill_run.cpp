@@ -524,24 +524,9 @@ class DrillRun {
       return a;
     }
     lock.lock();
-    for (const auto& [name, query] : step.outputs) vars_[name] = query.evaluate(out.result);
-    for (const auto& [name, query_text] : step.output_templates) {
-      std::string missing;
-      const std::string expanded = expand_variables(
-          query_text,
-          [&](std::string_view v) -> std::optional<std::string> {
-            const auto it = vars_.find(v);
-            if (it == vars_.end()) return std::nullopt;
-            return it->second.to_text();
-          },
-          missing);
-      try {
-        vars_[name] = Query::compile(expanded).evaluate(out.result);
-      } catch (const sim::InputError& e) {
-        a.detail =
-            fmt::format("output {}: `{}` is not a valid query: {}", name, expanded, e.message());
-        return a;
-      }
+    if (const auto e = bind_outputs(step, out.result, vars_, 0)) {
+      a.detail = fmt::format("{}: {}", e->what, e->detail);
+      return a;
     }
     a.ok = true;
     a.outcome = "ok";

@@ -148,32 +148,8 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
               o.error->describe()};
     co_return;
   }
-  const std::int64_t epoch = cloud.context().epoch_unix_ms();
-  for (const auto& [name, query] : step.outputs) variables[name] = query.evaluate(o.result, epoch);
-  for (const auto& [name, text] : step.output_templates) {
-    std::string missing;
-    const std::string expanded = expand_variables(
-        text,
-        [&](std::string_view v) -> std::optional<std::string> {
-          const auto it = variables.find(v);
-          if (it == variables.end()) return std::nullopt;
-          return it->second.to_text(epoch);
-        },
-        missing);
-    if (!missing.empty()) {
-      result = {false, fmt::format("step {}: variable ${} is not set", step.id, missing),
-                fmt::format("the query of output {} reads ${}, which no earlier step binds", name,
-                            missing)};
-      co_return;
-    }
-    try {
-      variables[name] = Query::compile(expanded).evaluate(o.result, epoch);
-    } catch (const sim::InputError& e) {
-      result = {false, fmt::format("step {}: output {} is not a valid query", step.id, name),
-                fmt::format("`{}`: {}", expanded, e.message())};
-      co_return;
-    }
-  }
+  if (const auto e = bind_outputs(step, o.result, variables, cloud.context().epoch_unix_ms()))
+    result = {false, fmt::format("step {}: {}", step.id, e->what), e->detail};
 }
 
 }  // namespace

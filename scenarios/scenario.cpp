@@ -715,6 +715,37 @@ models::Request step_request(const Scenario& s, const Step& step,
   return request;
 }
 
+std::optional<OutputError> bind_outputs(
+    const Step& step, const models::Value& answer,
+    std::map<std::string, models::Value, std::less<>>& variables, std::int64_t epoch_unix_ms) {
+  for (const auto& [name, query] : step.outputs)
+    variables[name] = query.evaluate(answer, epoch_unix_ms);
+  for (const auto& [name, text] : step.output_templates) {
+    std::string missing;
+    const std::string expanded = expand_variables(
+        text,
+        [&](std::string_view v) -> std::optional<std::string> {
+          const auto it = variables.find(v);
+          if (it == variables.end()) return std::nullopt;
+          return it->second.to_text(epoch_unix_ms);
+        },
+        missing);
+    if (!missing.empty()) {
+      return OutputError{
+          fmt::format("variable ${} is not set", missing),
+          fmt::format("the query of output {} reads ${}, which no earlier step binds", name,
+                      missing)};
+    }
+    try {
+      variables[name] = Query::compile(expanded).evaluate(answer, epoch_unix_ms);
+    } catch (const sim::InputError& e) {
+      return OutputError{fmt::format("output {} is not a valid query", name),
+                         fmt::format("`{}`: {}", expanded, e.message())};
+    }
+  }
+  return std::nullopt;
+}
+
 models::Value to_value(const json& j) {
   return models::value_from_json(j);
 }

@@ -162,6 +162,19 @@ models::Request step_request(const Scenario& s, const Step& step,
                              const std::map<std::string, models::Value, std::less<>>& variables,
                              std::int64_t epoch_unix_ms);
 
+/// Why a step's output could not be bound: "variable $X is not set" or "output N is not a
+/// valid query", and the detail.
+struct OutputError {
+  std::string what, detail;
+};
+
+/// Binds `step`'s outputs from its answer (the simulated one or the live CLI's); an output whose
+/// query names variables (`${GOOD_TIME}` in a literal) is compiled now, with the values bound so
+/// far. Timestamps read as ISO 8601 from `epoch_unix_ms`.
+std::optional<OutputError> bind_outputs(
+    const Step& step, const models::Value& answer,
+    std::map<std::string, models::Value, std::less<>>& variables, std::int64_t epoch_unix_ms);
+
 /// A JSON value as an AWS-shaped value (for files and literals in scenarios).
 models::Value to_value(const nlohmann::json& j);
 
