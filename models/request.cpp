@@ -2,6 +2,11 @@
 
 namespace drsim::models {
 
+bool is_secret_parameter(std::string_view name) {
+  return name.find("password") != std::string_view::npos || name == "secret-string" ||
+         name == "secret-binary";
+}
+
 const Value* Request::find(std::string_view name) const {
   for (const Param& p : params) {
     if (p.name == name) return &p.value;
@@ -27,8 +32,7 @@ std::string Request::describe() const {
   for (const Param& p : params) {
     if (p.value.type() == Value::Type::kBool) {
       out += (p.value.as_bool() ? " --" : " --no-") + p.name;
-    } else if (p.name.find("password") != std::string::npos || p.name == "secret-string" ||
-               p.name == "secret-binary") {
+    } else if (is_secret_parameter(p.name)) {
       out += " --" + p.name + " ****";  // descriptions end up in logs: never a credential
     } else {
       out += " --" + p.name + " " + p.value.to_text();

@@ -31,6 +31,10 @@ struct Param {
 /// `Request::fields` of a call whose result nobody reads (no member has an empty name).
 inline constexpr std::string_view kReadsNothing[] = {""};
 
+/// A parameter whose value is a credential or a secret (`password`s, `secret-string`,
+/// `secret-binary`): shown as **** wherever a call is described.
+bool is_secret_parameter(std::string_view name);
+
 struct Request {
   std::string service;    // "rds", "s3api", "route53", "ecs", ...
   std::string operation;  // "restore-db-instance-from-db-snapshot"

@@ -6,11 +6,8 @@
 #include "models/waiters.hpp"
 
 namespace drsim::scenarios {
-namespace {
 
-/// A parameter's value: literal text, the scenario's variables substituted, and the variables
-/// steps bind kept as ${NAME}.
-std::string render(const ValueTemplate& v, const Scenario& s) {
+std::string planned_text(const ValueTemplate& v, const Scenario& s) {
   std::string out;
   for (const auto& part : v.parts) {
     if (!part.variable) {
@@ -23,8 +20,6 @@ std::string render(const ValueTemplate& v, const Scenario& s) {
   }
   return out;
 }
-
-}  // namespace
 
 models::Request live_request(const Scenario& s, const CommandTemplate& c,
                              const std::function<std::string(const ValueTemplate&)>& text) {
@@ -89,7 +84,7 @@ std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target)
       break;
     }
   }
-  const auto shown = [&](const ValueTemplate& v) { return render(v, s); };
+  const auto shown = [&](const ValueTemplate& v) { return planned_text(v, s); };
   std::vector<PlannedStep> plan;
   for (const std::size_t i : order) {
     const Step& step = s.runbook[i];

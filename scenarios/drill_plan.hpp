@@ -32,6 +32,10 @@ struct PlannedStep {
 /// among steps that are free to start).
 std::vector<PlannedStep> plan_drill(const Scenario& s, const LiveTarget& target);
 
+/// A value as the plan shows it: literal text, the scenario's own variables substituted, and
+/// the variables that steps bind kept as ${NAME}.
+std::string planned_text(const ValueTemplate& v, const Scenario& s);
+
 /// The request a step's command makes (a waiter: its describe call), each value's text given
 /// by `text` (the plan shows unbound variables; a live run substitutes them); list parameters
 /// (--services a b) become arrays, and a file://NAME the scenario holds becomes its JSON.

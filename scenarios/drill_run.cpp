@@ -166,8 +166,7 @@ std::vector<std::string> changed_resources(const models::Request& r) {
 std::vector<std::string> masked(std::vector<std::string> argv) {
   for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (a == "--secret-string" || a == "--secret-binary" ||
-        (a.starts_with("--") && a.find("password") != std::string::npos)) {
+    if (a.starts_with("--") && models::is_secret_parameter(std::string_view(a).substr(2))) {
       argv[i + 1] = "****";
     }
   }
@@ -194,16 +193,7 @@ std::vector<std::string> check_plan(const Scenario& s, const GuardRails& rails,
         "no resource is marked for drills: add \"live\": {\"marked\": [\"name-pattern-*\"]} "
         "to the scenario or --config FILE (or pass --allow-unmarked)");
   }
-  const auto shown = [&](const ValueTemplate& v) {
-    std::string out;
-    for (const auto& part : v.parts) {
-      const auto it = s.variables.find(part.text);
-      out += !part.variable                                      ? part.text
-             : it != s.variables.end() && it->second.is_string() ? it->second.as_string()
-                                                                 : "${" + part.text + "}";
-    }
-    return out;
-  };
+  const auto shown = [&](const ValueTemplate& v) { return planned_text(v, s); };
   for (const Step& step : s.runbook) {
     if (!step.aws || step.aws->service == "kubectl" || step.aws->service == "terraform") continue;
     check_request(live_request(s, *step.aws, shown), is_mutating(*step.aws), rails, allow_unmarked,

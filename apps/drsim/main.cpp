@@ -410,6 +410,23 @@ int drill_preflight_command(const DrillFlags& flags) {
   return p.passed() ? kExitOk : kExitCheckFailed;
 }
 
+/// The live commands know one backend; anything else is a usage error naming it.
+void require_live_backend(const std::string& backend, std::string_view what) {
+  if (backend == "live") return;
+  throw drsim::sim::InputError(drsim::sim::Location{"--backend", 0, 0, {}},
+                               fmt::format("unknown backend `{}`", backend),
+                               fmt::format("{}: --backend live", what));
+}
+
+/// The AWS CLI's version line; exit 2 naming --aws when it is not the CLI v2.
+std::string cli_version(const std::string& aws) {
+  try {
+    return drsim::models::check_cli_version(aws);
+  } catch (const std::runtime_error& e) {
+    throw drsim::sim::InputError(drsim::sim::Location{"--aws", 0, 0, {}}, e.what());
+  }
+}
+
 /// A duration flag ("5s") in milliseconds; exit 2 naming the flag when it does not parse.
 std::chrono::milliseconds duration_flag(const std::string& flag, const std::string& text) {
   try {
@@ -422,11 +439,7 @@ std::chrono::milliseconds duration_flag(const std::string& flag, const std::stri
 
 int drill_run_command(DrillFlags flags) {
   using namespace drsim;
-  if (flags.backend != "live") {
-    throw sim::InputError(
-        sim::Location{"--backend", 0, 0, {}}, fmt::format("unknown backend `{}`", flags.backend),
-        "`drsim drill run` runs a drill against the live backend: --backend live");
-  }
+  require_live_backend(flags.backend, "`drsim drill run` runs a drill against the live backend");
   const scenarios::Scenario scenario = scenarios::load_scenario(flags.scenario, flags.overrides);
   scenarios::GuardRails rails = scenario.live;
   if (!flags.config.empty()) {
@@ -469,11 +482,7 @@ int drill_run_command(DrillFlags flags) {
           : fmt::format("{}-drill-{}.json", scenario.name,
                         scenarios::iso8601_utc(std::chrono::system_clock::now()).substr(0, 19));
   reports::check_writable(record_path);
-  try {
-    fmt::print(stderr, "drsim: {}\n", models::check_cli_version(flags.target.aws));
-  } catch (const std::runtime_error& e) {
-    throw sim::InputError(sim::Location{"--aws", 0, 0, {}}, e.what());
-  }
+  fmt::print(stderr, "drsim: {}\n", cli_version(flags.target.aws));
   o.write_record = [&](const nlohmann::json& record) {
     reports::write_file_atomically(record_path, record.dump(1) + "\n");
   };
@@ -526,11 +535,7 @@ struct DiscoverFlags {
 
 int discover_command(const DiscoverFlags& flags) {
   using namespace drsim;
-  if (flags.backend != "live") {
-    throw sim::InputError(sim::Location{"--backend", 0, 0, {}},
-                          fmt::format("unknown backend `{}`", flags.backend),
-                          "`drsim discover` reads a real account: --backend live");
-  }
+  require_live_backend(flags.backend, "`drsim discover` reads a real account");
   std::vector<std::string> regions;
   for (std::string_view rest = flags.regions; !rest.empty();) {
     const auto comma = rest.find(',');
@@ -542,11 +547,7 @@ int discover_command(const DiscoverFlags& flags) {
                           "--regions us-west-2,us-east-1");
   }
   reports::check_writable(flags.out);
-  try {
-    models::check_cli_version(flags.target.aws);
-  } catch (const std::runtime_error& e) {
-    throw sim::InputError(sim::Location{"--aws", 0, 0, {}}, e.what());
-  }
+  cli_version(flags.target.aws);
   models::LiveBackend backend(flags.target);
   const scenarios::Discovery d =
       scenarios::discover(backend, regions, std::chrono::system_clock::now());
