@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libeigen3-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-jsonschema                    # the tests check scenarios against their JSON Schema
+  libgoogle-perftools-dev               # tcmalloc: trials allocate many small objects
 )
 # The SimPy peer is only needed for the benchmarks: `scripts/bootstrap.sh --bench`; a browser
 # (two, to compare) and an image reader only for the test that renders the HTML report, and the
