@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <vector>
 
@@ -42,6 +43,35 @@ void expect_quantiles_match(const Distribution& d, int n, const char* label) {
   for (double x : v) var += (x - m) * (x - m);
   const double se = std::sqrt(var / (n - 1) / n);
   EXPECT_NEAR(m, d.mean(), 6 * se + 1e-9 * std::fabs(d.mean())) << label << " mean";
+}
+
+TEST(NormalQuantile, AgreesWithBoostToAFewUlpsFromTheFarTailsToTheCentre) {
+  // Boost's erfc_inv in long double is the reference: the three regions of the rational
+  // approximations, their seams (|u - 0.5| = 0.425, sqrt(-log u) = 5) and the far tails.
+  std::vector<double> us = {1e-300,   1e-100, 1e-20, 1.3887943864964e-11,
+                            1.4e-11,  1e-9,   1e-5,  0.001,
+                            0.01,     0.0249, 0.075, 0.0751,
+                            0.2,      0.4999, 0.5,   0.6,
+                            0.925,    0.97,   0.999, 1 - 1e-9,
+                            1 - 1e-15};
+  Stream s(7, 0, 1);
+  for (int i = 0; i < 100000; ++i) us.push_back(s.uniform01());
+  for (double u : us) {
+    const long double reference =
+        -std::sqrt(2.0L) * boost::math::erfc_inv(2.0L * static_cast<long double>(u));
+    const double z = normal_quantile(u);
+    EXPECT_NEAR(z, static_cast<double>(reference),
+                2e-15 * std::max(1.0, std::fabs(static_cast<double>(reference))))
+        << "u=" << u;
+    if (u > 1e-300 && u < 1 - 1e-12) {
+      EXPECT_NEAR(normal_cdf(z), u, 1e-14 * std::max(u, 1e-3)) << "u=" << u;
+    }
+  }
+  EXPECT_EQ(normal_quantile(0.5), 0.0);
+  EXPECT_EQ(normal_quantile(0.0), -kInf);
+  EXPECT_EQ(normal_quantile(1.0), kInf);
+  EXPECT_TRUE(std::isnan(normal_quantile(1.5)));
+  EXPECT_DOUBLE_EQ(normal_quantile(0.975), -normal_quantile(0.025));
 }
 
 TEST(Distribution, LognormalFromP50P95ReproducesThemOverAMillionDraws) {
@@ -121,6 +151,16 @@ TEST(Distribution, SampleDurationIsWholeNonNegativeMilliseconds) {
   const Distribution d = Distribution::normal(10, 100, -kInf, kInf);
   Stream s(3, 3, 3);
   for (int i = 0; i < 1000; ++i) EXPECT_GE(d.sample_duration(s), 0);
+  // Rounded as std::llround rounds (half away from zero), at the halves and near 2^52.
+  for (double v : {0.5, 1.5, 2.5, 0.49999999999999994, 2.4999999999999996, 1e6 + 0.5,
+                   4503599627370495.5, 4503599627370497.0, 9.1e18}) {
+    Stream t(1, 1, 1);
+    EXPECT_EQ(Distribution::constant(v).sample_duration(t), std::llround(v)) << v;
+  }
+  const Distribution lognormal = Distribution::lognormal_p50_p95(1000, 90000);
+  Stream a(5, 5, 5), b(5, 5, 5);
+  for (int i = 0; i < 10000; ++i)
+    ASSERT_EQ(lognormal.sample_duration(a), std::llround(lognormal.sample(b)));
 }
 
 TEST(Distribution, ImpossibleParametersAreRejected) {
