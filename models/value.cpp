@@ -267,13 +267,52 @@ std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms) {
 
 namespace drsim::models {
 
+namespace {
+
+/// Howard Hinnant's days_from_civil, the inverse of civil_time's arithmetic.
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// "YYYY-MM-DDTHH:MM:SS" at fixed places with every field in range (what the models and AWS
+/// write): read without sscanf and timegm, as a restore reads its snapshot's stamp.
+std::optional<std::int64_t> canonical_unix_seconds(std::string_view s) {
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t n) -> int {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const int hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59)
+    return std::nullopt;  // days 29-31 and leap seconds: timegm normalizes them
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+}  // namespace
+
 std::optional<sim::Time> parse_iso8601(std::string_view text, std::int64_t epoch_unix_ms) {
   int year, month, day, hour = 0, minute = 0, second = 0, consumed = 0;
-  const std::string s(text);
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
-                  &second, &consumed) < 6) {
+  const std::optional<std::int64_t> unix_seconds = canonical_unix_seconds(text);
+  if (unix_seconds) {
+    consumed = 19;
+  } else if (const std::string z(text);
+             std::sscanf(z.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour,
+                         &minute, &second, &consumed) < 6) {
     return std::nullopt;
   }
+  const std::string_view s = text;
   std::int64_t millis = 0;
   std::size_t i = static_cast<std::size_t>(consumed);
   if (i < s.size() && s[i] == '.') {
@@ -283,8 +322,9 @@ std::optional<sim::Time> parse_iso8601(std::string_view text, std::int64_t epoch
     }
     while (digits++ < 3) millis *= 10;
   }
-  const std::string_view zone = std::string_view(s).substr(i);
+  const std::string_view zone = s.substr(i);
   if (!(zone == "Z" || zone == "+00:00" || zone.empty())) return std::nullopt;
+  if (unix_seconds) return *unix_seconds * 1000 + millis - epoch_unix_ms;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
@@ -292,8 +332,7 @@ std::optional<sim::Time> parse_iso8601(std::string_view text, std::int64_t epoch
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  const std::int64_t unix_seconds = timegm(&tm);
-  return unix_seconds * 1000 + millis - epoch_unix_ms;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + millis - epoch_unix_ms;
 }
 
 std::optional<sim::Time> time_of(const Value& v, std::int64_t epoch_unix_ms) {

@@ -29,6 +29,14 @@ TEST(Iso8601, AgreesWithTheCLibraryAcrossCenturiesAndLeapDays) {
   EXPECT_EQ(iso8601(0, 1767571200000), "2026-01-05T00:00:00.000Z");
   EXPECT_EQ(snapshot_stamp(3 * sim::kHour + 15 * sim::kMinute, 1767571200000), "2026-01-05-03-15");
   EXPECT_EQ(iso8601(0, 951782400000), "2000-02-29T00:00:00.000Z") << "a leap day";
+  // Spellings off the canonical places are still read, and out-of-range fields normalize
+  // as the C library does.
+  EXPECT_EQ(parse_iso8601("2026-1-5T3:04:05Z", 0), parse_iso8601("2026-01-05T03:04:05Z", 0));
+  EXPECT_EQ(parse_iso8601("2026-02-30T00:00:00+00:00", 0),
+            parse_iso8601("2026-03-02T00:00:00Z", 0));
+  EXPECT_EQ(parse_iso8601("2026-01-05T00:00:00", 1767571200000), 0);
+  EXPECT_FALSE(parse_iso8601("2026-01-05T00:00:00+02:00", 0));
+  EXPECT_FALSE(parse_iso8601("2026-01-05 00:00:00Z", 0));
 }
 
 TEST(Value, JsonAndTextRenderingAndLookups) {
