@@ -28,25 +28,6 @@ std::string CloudContext::arn(std::string_view service, std::string_view region,
   return out;
 }
 
-sim::Stream CloudContext::stream(std::string_view purpose, std::string_view resource,
-                                 std::uint64_t occurrence) const {
-  const std::uint64_t id =
-      sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence));
-  return sim::Stream(seed_, trial_, id);
-}
-
-sim::Duration CloudContext::draw(const Distribution& d, std::string_view purpose,
-                                 std::string_view resource, std::uint64_t occurrence) const {
-  sim::Stream s = stream(purpose, resource, occurrence);
-  return d.sample_duration(s);
-}
-
-double CloudContext::uniform(std::string_view purpose, std::string_view resource,
-                             std::uint64_t occurrence) const {
-  sim::Stream s = stream(purpose, resource, occurrence);
-  return s.uniform01();
-}
-
 void CloudContext::add_region(std::string name, std::vector<std::string> azs) {
   if (region_known(name)) return;  // the topology is applied again every trial
   if (azs.empty()) {
@@ -93,9 +74,17 @@ sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from
   return first;
 }
 
+sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t call) const {
+  return draw(calibration_.api_latency, "api/latency", service, call);
+}
+
+sim::Duration CloudContext::admit_plain(const Request& request) {
+  return api_latency(request.service, request.call_key != 0 ? request.call_key : calls_++);
+}
+
 std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
-  latency = draw(calibration_.api_latency, "api/latency", request.service, call);
+  latency = api_latency(request.service, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
   const std::string_view region =
       request.service == "route53" ? std::string_view("us-east-1") : request.region;

@@ -68,14 +68,24 @@ class CloudContext {
 
   /// The stream for `purpose` of `resource`, its `occurrence`-th use: e.g.
   /// ("rds/restore", "prod-db-dr", 0). Independent of every other (purpose, resource, k).
+  /// Inline, so that a literal purpose is hashed at compile time.
   sim::Stream stream(std::string_view purpose, std::string_view resource,
-                     std::uint64_t occurrence = 0) const;
+                     std::uint64_t occurrence = 0) const {
+    return sim::Stream(
+        seed_, trial_,
+        sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence)));
+  }
   /// One duration drawn from `d` on that stream.
   sim::Duration draw(const Distribution& d, std::string_view purpose, std::string_view resource,
-                     std::uint64_t occurrence = 0) const;
+                     std::uint64_t occurrence = 0) const {
+    sim::Stream s = stream(purpose, resource, occurrence);
+    return d.sample_duration(s);
+  }
   /// One uniform in (0, 1) on that stream.
   double uniform(std::string_view purpose, std::string_view resource,
-                 std::uint64_t occurrence = 0) const;
+                 std::uint64_t occurrence = 0) const {
+    return stream(purpose, resource, occurrence).uniform01();
+  }
 
   // Regions.
   void add_region(std::string name, std::vector<std::string> azs = {});
@@ -93,6 +103,9 @@ class CloudContext {
   /// Checks that `request` may reach its region's API now; on success returns no error and
   /// sets `latency`. Draws latency and throttling from the trial's streams.
   std::optional<AwsError> admit(const Request& request, sim::Duration& latency);
+  /// The latency `admit` would draw for `request` when nothing disrupts its region (the
+  /// caller knows): a waiter's poll answered in advance still takes its time.
+  sim::Duration admit_plain(const Request& request);
 
   /// Starts a new trial: its streams, no disruptions.
   void reset_trial(std::uint64_t seed, std::uint64_t trial) {
@@ -104,8 +117,10 @@ class CloudContext {
 
  private:
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
-    return w.region == region && w.start <= t && t < w.end;
+    return w.start <= t && t < w.end && w.region == region;
   }
+  /// The latency of API call `call` to `service` ("api/latency" stream).
+  sim::Duration api_latency(std::string_view service, std::uint64_t call) const;
 
   sim::Environment& env_;
   const Calibration& calibration_;
