@@ -11,27 +11,40 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-/// "--services a b" arrives as an array or a space-separated string.
-std::vector<std::string> names(const Value* v) {
-  std::vector<std::string> out;
-  if (v == nullptr) return out;
+/// "--services a b" arrives as an array or a space-separated string: calls `f` with each name.
+template <typename F>
+void each_name(const Value* v, F&& f) {
+  if (v == nullptr) return;
   if (v->is_array()) {
-    for (const Value& e : v->as_array()) out.push_back(e.to_text());
-    return out;
+    for (const Value& e : v->as_array()) {
+      if (e.is_string()) {
+        f(std::string_view(e.as_string()));
+      } else {
+        f(std::string_view(e.to_text()));
+      }
+    }
+    return;
   }
-  std::string text = v->to_text();
+  std::string scratch;
+  const std::string_view text =
+      v->is_string() ? std::string_view(v->as_string()) : std::string_view(scratch = v->to_text());
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t end = std::min(text.find(' ', pos), text.size());
-    if (end > pos) out.push_back(text.substr(pos, end - pos));
+    if (end > pos) f(text.substr(pos, end - pos));
     pos = end + 1;
   }
+}
+
+std::vector<std::string> names(const Value* v) {
+  std::vector<std::string> out;
+  each_name(v, [&](std::string_view name) { out.emplace_back(name); });
   return out;
 }
 
-std::string last_segment(const std::string& arn_or_name) {
+std::string_view last_segment(std::string_view arn_or_name) {
   const auto slash = arn_or_name.rfind('/');
-  return slash == std::string::npos ? arn_or_name : arn_or_name.substr(slash + 1);
+  return slash == std::string_view::npos ? arn_or_name : arn_or_name.substr(slash + 1);
 }
 
 }  // namespace
@@ -169,6 +182,7 @@ void Compute::launch(EcsService& s, int count, Time t) {
 Value Compute::service_value(const EcsService& s, Time t,
                              std::span<const std::string_view> fields) const {
   Members m;
+  m.reserve(fields.empty() ? 7 : fields.size());
   // Each member is computed only when the caller reads it (see Request::fields).
   auto add = [&](std::string_view name, auto&& make) {
     if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
@@ -207,7 +221,8 @@ Value Compute::service_value(const EcsService& s, Time t,
 std::optional<Time> Compute::unchanged_until(const Request& r) const {
   if (r.service != "ecs" || r.operation != "describe-services") return std::nullopt;
   const Time t = context_.now();
-  const std::string cluster = last_segment(r.text("cluster"));
+  std::string scratch;
+  const std::string_view cluster = last_segment(r.text_view("cluster", scratch));
   Time until = kNever;
   auto consider = [&](Time at) {
     if (at > t) until = std::min(until, at);
@@ -314,7 +329,8 @@ Outcome Compute::handle(const Request& r) {
 
 Outcome Compute::ecs(const Request& r) {
   const Time t = context_.now();
-  const std::string cluster = last_segment(r.text("cluster"));
+  std::string scratch;
+  const std::string_view cluster = last_segment(r.text_view("cluster", scratch));
   const bool cluster_known =
       std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
         return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
@@ -323,21 +339,23 @@ Outcome Compute::ecs(const Request& r) {
     if (!cluster_known)
       return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     Array found, failures;
-    for (const std::string& name : names(r.find("services"))) {
+    each_name(r.find("services"), [&](std::string_view name) {
       const EcsService* s = service(cluster, last_segment(name), r.region);
       if (s != nullptr && s->exists_from <= t) {
         found.push_back(service_value(*s, t, r.fields));
       } else {
-        failures.push_back(Value::object({{"arn", name}, {"reason", "MISSING"}}));
+        failures.push_back(Value::object({{"arn", std::string(name)}, {"reason", "MISSING"}}));
       }
-    }
+    });
     return Outcome::success(Value::object(
         {{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
   }
   if (r.operation == "update-service") {
     if (!cluster_known)
       return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
-    EcsService* s = find_service(cluster, last_segment(r.text("service")), r.region);
+    std::string service_scratch;
+    EcsService* s =
+        find_service(cluster, last_segment(r.text_view("service", service_scratch)), r.region);
     if (s == nullptr || s->exists_from > t)
       return Outcome::failure(AwsErrorCode::kServiceNotFound, "Service not found.");
     if (r.flag("force-new-deployment")) {
@@ -854,7 +872,7 @@ Outcome Compute::apply_stack(const Request& r) {
 Outcome Compute::kubectl(const Request& r) {
   const Time t = context_.now();
   const std::string cluster = r.text("context");
-  const std::string name = last_segment(r.text("deployment"));
+  const std::string name(last_segment(r.text("deployment")));
   const std::string& op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
   // `kubectl apply -f DIR` names no deployment: it applies them all (of the context's cluster).
   std::vector<KubeDeployment*> targets;

@@ -20,6 +20,13 @@ std::string Request::text(std::string_view name) const {
   return v->to_text();
 }
 
+std::string_view Request::text_view(std::string_view name, std::string& scratch) const {
+  const Value* v = find(name);
+  if (v != nullptr && v->is_string()) return v->as_string();
+  scratch = text(name);
+  return scratch;
+}
+
 bool Request::flag(std::string_view name, bool fallback) const {
   const Value* v = find(name);
   if (v == nullptr) return fallback;

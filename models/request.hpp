@@ -52,6 +52,9 @@ struct Request {
   const Value* find(std::string_view name) const;
   /// The parameter as a string ("" when absent); numbers and booleans are spelled out.
   std::string text(std::string_view name) const;
+  /// The same text without a copy when the parameter is a string; otherwise spelled into
+  /// `scratch`, which the view then refers to.
+  std::string_view text_view(std::string_view name, std::string& scratch) const;
   /// A boolean flag: true for --name, false for --no-name or when absent (or `fallback`).
   bool flag(std::string_view name, bool fallback = false) const;
   /// "rds restore-db-instance-from-db-snapshot --db-instance-identifier x --region r", with
