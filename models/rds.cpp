@@ -600,7 +600,8 @@ Time Rds::available_from(std::string_view id, Time t) const {
 }
 
 std::optional<Time> Rds::unchanged_until(const Request& r) const {
-  const std::string id = r.text("db-instance-identifier");
+  std::string scratch;
+  const std::string_view id = r.text_view("db-instance-identifier", scratch);
   if (id.empty() || r.fields.size() != 1 || r.fields[0] != "DBInstanceStatus") return std::nullopt;
   const Time t = context_.now();
   Time until = kNever;
@@ -680,6 +681,7 @@ Value Rds::instance_value(const DbInstance& db, Time t,
                           std::span<const std::string_view> fields) const {
   const DbStatus s = status(db, t);
   Members m;
+  m.reserve(fields.empty() ? 14 : fields.size());
   // Each member is computed only when the caller reads it (see Request::fields).
   auto add = [&](std::string_view name, auto&& make) {
     if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
@@ -724,7 +726,7 @@ Value Rds::instance_value(const DbInstance& db, Time t,
 }
 
 Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
-  std::string status = "available";
+  const char* status = "available";
   std::int64_t progress = 100;
   if (s.failed) {
     status = "failed";
@@ -737,17 +739,18 @@ Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
             ? 0
             : static_cast<std::int64_t>(100.0 * static_cast<double>(t - s.exists_from) / total);
   }
-  Members m{
-      {"DBSnapshotIdentifier", s.id},
-      {"DBInstanceIdentifier", s.instance_id},
-      {"SnapshotCreateTime", Timestamp{s.data_time}},
-      {"Status", status},
-      {"PercentProgress", progress},
-      {"SnapshotType", s.type},
-      {"AllocatedStorage", static_cast<std::int64_t>(s.size_gb)},
-      {"Encrypted", s.encrypted},
-      {"DBSnapshotArn", context_.arn("rds", s.region, "snapshot:", s.id)},
-  };
+  // Built in place: an initializer list would copy every name and value once more.
+  Members m;
+  m.reserve(12);
+  m.emplace_back("DBSnapshotIdentifier", s.id);
+  m.emplace_back("DBInstanceIdentifier", s.instance_id);
+  m.emplace_back("SnapshotCreateTime", Timestamp{s.data_time});
+  m.emplace_back("Status", status);
+  m.emplace_back("PercentProgress", progress);
+  m.emplace_back("SnapshotType", s.type);
+  m.emplace_back("AllocatedStorage", static_cast<std::int64_t>(s.size_gb));
+  m.emplace_back("Encrypted", s.encrypted);
+  m.emplace_back("DBSnapshotArn", context_.arn("rds", s.region, "snapshot:", s.id));
   if (s.encrypted) m.emplace_back("KmsKeyId", s.kms_key);
   if (!s.source_region.empty()) {
     m.emplace_back("SourceRegion", s.source_region);
@@ -813,7 +816,8 @@ Outcome Rds::handle(const Request& r) {
 
 Outcome Rds::describe_instances(const Request& r) {
   const Time t = context_.now();
-  const std::string id = r.text("db-instance-identifier");
+  std::string scratch;
+  const std::string_view id = r.text_view("db-instance-identifier", scratch);
   Array out;
   for (const DbInstance& db : instances_) {
     if (db.config.region != r.region || db.exists_from > t || db.deleted_at <= t) continue;
@@ -830,16 +834,19 @@ Outcome Rds::describe_instances(const Request& r) {
 Outcome Rds::describe_snapshots(const Request& r) {
   const Time t = context_.now();
   const bool clusters = r.operation == "describe-db-cluster-snapshots";
-  const std::string id =
-      r.text(clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier");
-  const std::string owner = r.text(clusters ? "db-cluster-identifier" : "db-instance-identifier");
-  const std::string type = r.text("snapshot-type");
+  std::string scratch[3];
+  const std::string_view id = r.text_view(
+      clusters ? "db-cluster-snapshot-identifier" : "db-snapshot-identifier", scratch[0]);
+  const std::string_view owner =
+      r.text_view(clusters ? "db-cluster-identifier" : "db-instance-identifier", scratch[1]);
+  const std::string_view type = r.text_view("snapshot-type", scratch[2]);
   const char* const member = clusters ? "DBClusterSnapshots" : "DBSnapshots";
   if (id.empty()) {
     // The listing is built element by element as the query needs it: a runbook that wants
     // the newest of hundreds of snapshots builds only the newest.
-    return Outcome::success(Value::object({{member, Value(std::make_shared<const SnapshotListing>(
-                                                        *this, r.region, t, owner, type))}}));
+    return Outcome::success(
+        Value::object({{member, Value(std::make_shared<const SnapshotListing>(
+                                    *this, r.region, t, std::string(owner), std::string(type)))}}));
   }
   const DbSnapshot* s = find_snapshot(id, r.region);
   if (s == nullptr || (!owner.empty() && s->instance_id != owner) ||
