@@ -49,7 +49,11 @@ class CloudContext {
  public:
   CloudContext(sim::Environment& env, const Calibration& calibration, std::uint64_t seed,
                std::uint64_t trial)
-      : env_(env), calibration_(calibration), seed_(seed), trial_(trial) {}
+      : env_(env),
+        calibration_(calibration),
+        seed_(seed),
+        trial_(trial),
+        trial_key_(sim::Stream::trial_key(seed, trial)) {}
 
   sim::Time now() const { return env_.now(); }
   /// The scenario epoch in Unix milliseconds (virtual time 0), for ISO 8601 timestamps.
@@ -71,20 +75,19 @@ class CloudContext {
   /// Inline, so that a literal purpose is hashed at compile time.
   sim::Stream stream(std::string_view purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const {
-    return sim::Stream(
-        seed_, trial_,
-        sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence)));
+    return sim::Stream::keyed(trial_key_, stream_of(purpose, resource, occurrence));
   }
   /// One duration drawn from `d` on that stream.
   sim::Duration draw(const Distribution& d, std::string_view purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const {
+    if (d.draws_once()) return d.duration_at(uniform(purpose, resource, occurrence));
     sim::Stream s = stream(purpose, resource, occurrence);
     return d.sample_duration(s);
   }
   /// One uniform in (0, 1) on that stream.
   double uniform(std::string_view purpose, std::string_view resource,
                  std::uint64_t occurrence = 0) const {
-    return stream(purpose, resource, occurrence).uniform01();
+    return sim::Stream::first_uniform01(trial_key_, stream_of(purpose, resource, occurrence));
   }
 
   // Regions.
@@ -111,11 +114,16 @@ class CloudContext {
   void reset_trial(std::uint64_t seed, std::uint64_t trial) {
     seed_ = seed;
     trial_ = trial;
+    trial_key_ = sim::Stream::trial_key(seed, trial);
     disruptions_.clear();
     calls_ = 0;
   }
 
  private:
+  static constexpr std::uint64_t stream_of(std::string_view purpose, std::string_view resource,
+                                           std::uint64_t occurrence) {
+    return sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence));
+  }
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
     return w.start <= t && t < w.end && w.region == region;
   }
@@ -125,6 +133,7 @@ class CloudContext {
   sim::Environment& env_;
   const Calibration& calibration_;
   std::uint64_t seed_, trial_;
+  std::uint64_t trial_key_;  // sim::Stream::trial_key(seed_, trial_)
   std::vector<std::string> region_names_;
   std::vector<std::vector<std::string>> region_azs_;
   std::vector<DisruptionWindow> disruptions_;

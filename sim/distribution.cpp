@@ -240,14 +240,25 @@ double Distribution::sample(Stream& stream) const {
   return quantile_of_component(stream.uniform01());
 }
 
-Duration Distribution::sample_duration(Stream& stream) const {
-  const double v = sample(stream);
+namespace {
+
+Duration whole_milliseconds(double v) {
   if (!(v > 0)) return 0;
   if (v >= 9.2e18) return kNever;
   // std::llround, half away from zero, without the libm call: for 0 < v < 2^63 the truncation
   // and the remainder are exact.
   const auto whole = static_cast<Duration>(v);
   return whole + (v - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+}
+
+}  // namespace
+
+Duration Distribution::sample_duration(Stream& stream) const {
+  return whole_milliseconds(sample(stream));
+}
+
+Duration Distribution::duration_at(double u) const {
+  return whole_milliseconds(kind_ == Kind::kConstant ? a_ : quantile_of_component(u));
 }
 
 double Distribution::quantile_of_component(double u) const {

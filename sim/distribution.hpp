@@ -61,6 +61,10 @@ class Distribution {
   double sample(Stream& stream) const;
   /// A duration variate in whole milliseconds, never negative.
   Duration sample_duration(Stream& stream) const;
+  /// Every kind but a mixture draws one uniform (or none): such a draw is duration_at(u)
+  /// of the stream's first uniform.
+  bool draws_once() const { return kind_ != Kind::kMixture; }
+  Duration duration_at(double u) const;
   /// The value at cumulative probability u in (0, 1) — what sample() returns for that u.
   double quantile(double u) const;
   /// P(X <= x).

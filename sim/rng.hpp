@@ -40,7 +40,22 @@ constexpr std::uint64_t stream_id(std::string_view name) {
 class Stream {
  public:
   Stream(std::uint64_t run_seed, std::uint64_t trial, std::uint64_t stream)
-      : Stream(mix64(mix64(mix64(run_seed) ^ trial) ^ stream)) {}
+      : Stream(mix64(trial_key(run_seed, trial) ^ stream)) {}
+
+  /// What every stream of one trial shares: Stream(seed, trial, s) is
+  /// keyed(trial_key(seed, trial), s), for callers that make many streams in one trial.
+  static constexpr std::uint64_t trial_key(std::uint64_t run_seed, std::uint64_t trial) {
+    return mix64(mix64(run_seed) ^ trial);
+  }
+  static Stream keyed(std::uint64_t trial_key, std::uint64_t stream) {
+    return Stream(mix64(trial_key ^ stream));
+  }
+  /// keyed(trial_key, stream).uniform01() without seeding the whole generator: the first
+  /// output reads one word of the state. Most streams are used for one draw.
+  static double first_uniform01(std::uint64_t trial_key, std::uint64_t stream) {
+    const std::uint64_t word1 = mix64(mix64(mix64(trial_key ^ stream)));
+    return to_unit(rotl(word1 * 5, 7) * 9);
+  }
 
   /// The next 64 random bits.
   std::uint64_t next() {
@@ -57,7 +72,7 @@ class Stream {
 
   /// Uniform in the open interval (0, 1): never exactly 0 or 1, so inverse-CDF transforms
   /// of it are always finite.
-  double uniform01() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  double uniform01() { return to_unit(next()); }
 
   /// Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-64 * n).
   std::uint64_t below(std::uint64_t n) {
@@ -72,6 +87,9 @@ class Stream {
     }
   }
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  static constexpr double to_unit(std::uint64_t bits) {
+    return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  }
   std::uint64_t s_[4];
 };
 

@@ -163,6 +163,25 @@ TEST(Distribution, SampleDurationIsWholeNonNegativeMilliseconds) {
     ASSERT_EQ(lognormal.sample_duration(a), std::llround(lognormal.sample(b)));
 }
 
+TEST(Distribution, DrawingOnceFromTheFirstUniformIsTheSameDraw) {
+  const std::vector<Distribution> kinds = {
+      Distribution::constant(1234.5),           Distribution::uniform(10, 20),
+      Distribution::normal(1000, 300, 0, kInf), Distribution::lognormal_p50_p95(60000, 600000),
+      Distribution::exponential(5000),          Distribution::weibull(1.5, 7000),
+      Distribution::triangular(100, 400, 900),  Distribution::pert(100, 400, 900),
+      Distribution::empirical({5, 50, 500})};
+  for (const Distribution& d : kinds) {
+    ASSERT_TRUE(d.draws_once()) << d.describe();
+    for (std::uint64_t k = 0; k < 2000; ++k) {
+      Stream a(9, k, 77), b(9, k, 77);
+      ASSERT_EQ(d.duration_at(a.uniform01()), d.sample_duration(b)) << d.describe();
+    }
+  }
+  EXPECT_FALSE(
+      Distribution::mixture({Distribution::constant(1), Distribution::constant(2)}, {0.5, 0.5})
+          .draws_once());
+}
+
 TEST(Distribution, ImpossibleParametersAreRejected) {
   EXPECT_THROW(Distribution::lognormal_p50_p95(45, 20), InputError);  // p95 < p50
   EXPECT_THROW(Distribution::lognormal_p50_p95(0, 20), InputError);

@@ -36,6 +36,19 @@ TEST(Stream, DrawingFromOneStreamLeavesAnotherUnchanged) {
   EXPECT_EQ(draws(Stream(1, 3, stream_id("dns/propagation")), 50), reference);
 }
 
+TEST(Stream, TheTrialKeyAndFirstDrawShortcutsGiveTheStreamsOwnValues) {
+  Stream keys(11, 0, 0);
+  for (int i = 0; i < 10000; ++i) {
+    const std::uint64_t seed = keys.next(), trial = keys.below(1'000'000), id = keys.next();
+    Stream full(seed, trial, id);
+    Stream keyed = Stream::keyed(Stream::trial_key(seed, trial), id);
+    const double first = full.uniform01();
+    ASSERT_EQ(Stream::first_uniform01(Stream::trial_key(seed, trial), id), first);
+    ASSERT_EQ(keyed.uniform01(), first);
+    ASSERT_EQ(keyed.next(), full.next());
+  }
+}
+
 TEST(Stream, StreamIdsAreStableAcrossVersions) {
   // Recorded results depend on these values: changing the hash changes every number.
   EXPECT_EQ(stream_id(""), mix64(0xcbf29ce484222325ULL));
