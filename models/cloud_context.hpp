@@ -45,6 +45,19 @@ enum class Continent : std::uint8_t {
 };
 Continent continent_of(std::string_view region);
 
+/// What a random stream is for ("rds/restore-duration"): hashed when drsim is compiled, as
+/// purposes are literals; one made at run time is Purpose::named(text).
+class Purpose {
+ public:
+  consteval Purpose(const char* literal) : id_(sim::stream_id(literal)) {}  // NOLINT: implicit
+  static Purpose named(std::string_view text) { return Purpose(sim::stream_id(text), 0); }
+  constexpr std::uint64_t id() const { return id_; }
+
+ private:
+  constexpr Purpose(std::uint64_t id, int) : id_(id) {}
+  std::uint64_t id_;
+};
+
 class CloudContext {
  public:
   CloudContext(sim::Environment& env, const Calibration& calibration, std::uint64_t seed,
@@ -72,21 +85,19 @@ class CloudContext {
 
   /// The stream for `purpose` of `resource`, its `occurrence`-th use: e.g.
   /// ("rds/restore", "prod-db-dr", 0). Independent of every other (purpose, resource, k).
-  /// Inline, so that a literal purpose is hashed at compile time.
-  sim::Stream stream(std::string_view purpose, std::string_view resource,
+  sim::Stream stream(Purpose purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const {
     return sim::Stream::keyed(trial_key_, stream_of(purpose, resource, occurrence));
   }
   /// One duration drawn from `d` on that stream.
-  sim::Duration draw(const Distribution& d, std::string_view purpose, std::string_view resource,
+  sim::Duration draw(const Distribution& d, Purpose purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const {
     if (d.draws_once()) return d.duration_at(uniform(purpose, resource, occurrence));
     sim::Stream s = stream(purpose, resource, occurrence);
     return d.sample_duration(s);
   }
   /// One uniform in (0, 1) on that stream.
-  double uniform(std::string_view purpose, std::string_view resource,
-                 std::uint64_t occurrence = 0) const {
+  double uniform(Purpose purpose, std::string_view resource, std::uint64_t occurrence = 0) const {
     return sim::Stream::first_uniform01(trial_key_, stream_of(purpose, resource, occurrence));
   }
 
@@ -120,9 +131,9 @@ class CloudContext {
   }
 
  private:
-  static constexpr std::uint64_t stream_of(std::string_view purpose, std::string_view resource,
-                                           std::uint64_t occurrence) {
-    return sim::mix64(sim::stream_id(purpose) ^ sim::mix64(sim::stream_id(resource) + occurrence));
+  static std::uint64_t stream_of(Purpose purpose, std::string_view resource,
+                                 std::uint64_t occurrence) {
+    return sim::mix64(purpose.id() ^ sim::mix64(sim::stream_id(resource) + occurrence));
   }
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
     return w.start <= t && t < w.end && w.region == region;

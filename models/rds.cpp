@@ -390,7 +390,7 @@ Time Rds::latest_restorable_time(const DbInstance& db, Time t) const {
   return std::max(db.exists_from, floor_to(stop, db.exists_from + db.log_phase, every));
 }
 
-sim::Duration Rds::size_time(double gb, std::string_view purpose, std::string_view id,
+sim::Duration Rds::size_time(double gb, Purpose purpose, std::string_view id,
                              std::uint64_t occurrence) {
   const sim::Duration per_tb =
       context_.draw(context_.calibration().rds_restore_per_tb, purpose, id, occurrence);
@@ -1378,9 +1378,10 @@ Outcome Rds::failover_global(const Request& r, bool planned) {
         AwsErrorCode::kInvalidParameterCombination,
         "failover-global-cluster without --allow-data-loss requires the primary to be unavailable");
   }
-  const sim::Duration d = context_.draw(
-      planned ? c.aurora_global_switchover : c.aurora_global_failover,
-      planned ? "rds/global-switchover" : "rds/global-failover", global, target->operations++);
+  const sim::Duration d =
+      context_.draw(planned ? c.aurora_global_switchover : c.aurora_global_failover,
+                    planned ? Purpose("rds/global-switchover") : Purpose("rds/global-failover"),
+                    global, target->operations++);
   target->data_as_of = planned ? kNever : data_as_of(*target, t);
   target->promoted_at = t;
   target->secondary = false;

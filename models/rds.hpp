@@ -244,7 +244,7 @@ class Rds {
   int copies_in_progress(std::string_view region, sim::Time t);
   /// The part of a restore that grows with the database: `gb` times the calibration's
   /// per-TB draw.
-  sim::Duration size_time(double gb, std::string_view purpose, std::string_view id,
+  sim::Duration size_time(double gb, Purpose purpose, std::string_view id,
                           std::uint64_t occurrence);
   sim::Duration copy_duration(double gb, std::string_view from, std::string_view to,
                               std::string_view stream_name);
