@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 
 namespace drsim::models {
@@ -181,24 +183,31 @@ void Compute::launch(EcsService& s, int count, Time t) {
 
 Value Compute::service_value(const EcsService& s, Time t,
                              std::span<const std::string_view> fields) const {
-  Members m;
-  m.reserve(fields.empty() ? 7 : fields.size());
   // Each member is computed only when the caller reads it (see Request::fields).
-  auto add = [&](std::string_view name, auto&& make) {
-    if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
-      m.emplace_back(std::string(name), Value(make()));
+  static constexpr std::array<std::string_view, 7> kMembers = {
+      "serviceName",  "clusterArn",   "status",     "desiredCount",
+      "runningCount", "pendingCount", "deployments"};
+  std::array<bool, kMembers.size()> wanted;
+  wanted.fill(fields.empty());
+  for (std::string_view f : fields) {
+    for (std::size_t i = 0; i < kMembers.size(); ++i) wanted[i] = wanted[i] || f == kMembers[i];
+  }
+  Members m;
+  m.reserve(kMembers.size());
+  auto add = [&](std::size_t i, auto&& make) {
+    if (wanted[i]) m.emplace_back(std::string(kMembers[i]), Value(make()));
   };
-  add("serviceName", [&] { return s.name; });
-  add("clusterArn", [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
-  add("status", [&] { return "ACTIVE"; });
-  add("desiredCount", [&] { return s.desired; });
-  add("runningCount", [&] { return running(s, t); });
-  add("pendingCount", [&] {
+  add(0, [&] { return s.name; });
+  add(1, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
+  add(2, [&] { return "ACTIVE"; });
+  add(3, [&] { return s.desired; });
+  add(4, [&] { return running(s, t); });
+  add(5, [&] {
     return static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [&](const EcsTask& x) {
       return x.stopped_at > t && x.running_from > t;
     }));
   });
-  add("deployments", [&] {
+  add(6, [&] {
     // A deployment is done when every task of older deployments has stopped.
     std::vector<std::uint32_t> deployments;
     for (const EcsTask& task : s.tasks) {
@@ -209,9 +218,13 @@ Value Compute::service_value(const EcsService& s, Time t,
     }
     if (deployments.empty()) deployments.push_back(s.deployment);
     Array deps;
+    deps.reserve(deployments.size());
     for (std::uint32_t d : deployments) {
-      deps.push_back(Value::object({{"id", "ecs-svc/" + std::to_string(d)},
-                                    {"status", d == s.deployment ? "PRIMARY" : "ACTIVE"}}));
+      Members dep;
+      dep.reserve(2);
+      dep.emplace_back("id", fmt::format("ecs-svc/{}", d));
+      dep.emplace_back("status", d == s.deployment ? "PRIMARY" : "ACTIVE");
+      deps.emplace_back(std::move(dep));
     }
     return deps;
   });
