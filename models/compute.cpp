@@ -222,7 +222,7 @@ Value Compute::service_value(const EcsService& s, Time t,
     for (std::uint32_t d : deployments) {
       Members dep;
       dep.reserve(2);
-      dep.emplace_back("id", fmt::format("ecs-svc/{}", d));
+      dep.emplace_back("id", "ecs-svc/" + std::to_string(d));
       dep.emplace_back("status", d == s.deployment ? "PRIMARY" : "ACTIVE");
       deps.emplace_back(std::move(dep));
     }

@@ -447,10 +447,10 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
   if (!copy) return snap;
 
   if (schedule.copy_to.empty() || snap.failed) return std::nullopt;
-  DbSnapshot out = snap;
-  out.region = schedule.copy_to;
-  out.source_region = snap.region;
-  out.source_id = snap.id;
+  const Time ready = snap.available_at;
+  DbSnapshot out = std::move(snap);  // the copy is the source with a few members changed
+  out.source_region = std::exchange(out.region, schedule.copy_to);
+  out.source_id = out.id;
   out.type = "manual";  // a copy of an automated snapshot is a manual snapshot
   if (schedule.copy_id_prefix.empty()) {
     std::replace(out.id.begin(), out.id.end(), ':', '-');
@@ -458,7 +458,6 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
   } else {
     out.id = schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
   }
-  const Time ready = snap.available_at;
   out.exists_from = ready;
   out.kms_key = schedule.copy_kms_key;
   out.failed = ready >= schedule.copies_broken_since ||
@@ -471,10 +470,10 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
   const double gb = copied_before(state, index)
                         ? change_per_day * static_cast<double>(schedule.every) / sim::kDay
                         : db->config.size_gb;
-  Time done = ready + copy_duration(gb, snap.region, out.region, out.id);
+  Time done = ready + copy_duration(gb, out.source_region, out.region, out.id);
   // The copy reads from the source region: an outage there stalls it until it returns.
-  if (const Time down = context_.data_plane_fails(snap.region, ready, done); down != kNever) {
-    done = context_.data_plane_back(snap.region, down) + (done - down);
+  if (const Time down = context_.data_plane_fails(out.source_region, ready, done); down != kNever) {
+    done = context_.data_plane_back(out.source_region, down) + (done - down);
     if (done < down) done = kNever;  // overflow: never back
   }
   out.available_at = done;
