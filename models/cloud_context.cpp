@@ -86,10 +86,10 @@ std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duratio
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   latency = api_latency(request.service, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
-  const std::string_view region =
-      request.service == "route53" ? std::string_view("us-east-1") : request.region;
+  const bool route53 = std::string_view(request.service) == "route53";
+  const std::string_view region = route53 ? std::string_view("us-east-1") : request.region;
   if (!region_known(region)) {
-    if (request.service == "route53") return std::nullopt;  // us-east-1 not modelled: assume up
+    if (route53) return std::nullopt;  // us-east-1 not modelled: assume up
     return AwsError{AwsErrorCode::kEndpointConnectionError,
                     fmt::format("Could not connect to the endpoint URL for region \"{}\"", region)};
   }

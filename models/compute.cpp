@@ -329,13 +329,14 @@ const LoadBalancer* Compute::load_balancer(std::string_view name_or_dns) const {
 }
 
 Outcome Compute::handle(const Request& r) {
-  if (r.service == "ecs") return ecs(r);
-  if (r.service == "ec2") return ec2(r);
-  if (r.service == "eks") return eks(r);
-  if (r.service == "elbv2") return elbv2(r);
-  if (r.service == "autoscaling") return autoscaling(r);
-  if (r.service == "terraform") return apply_stack(r);
-  if (r.service == "kubectl") return kubectl(r);
+  const std::string_view service = r.service;
+  if (service == "ecs") return ecs(r);
+  if (service == "ec2") return ec2(r);
+  if (service == "eks") return eks(r);
+  if (service == "elbv2") return elbv2(r);
+  if (service == "autoscaling") return autoscaling(r);
+  if (service == "terraform") return apply_stack(r);
+  if (service == "kubectl") return kubectl(r);
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
                           "the mock cloud does not model " + r.service);
 }
@@ -348,7 +349,8 @@ Outcome Compute::ecs(const Request& r) {
       std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
         return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
       });
-  if (r.operation == "describe-services") {
+  const std::string_view op = r.operation;
+  if (op == "describe-services") {
     if (!cluster_known)
       return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     Array found, failures;
@@ -363,7 +365,7 @@ Outcome Compute::ecs(const Request& r) {
     return Outcome::success(Value::object(
         {{"services", Value(std::move(found))}, {"failures", Value(std::move(failures))}}));
   }
-  if (r.operation == "update-service") {
+  if (op == "update-service") {
     if (!cluster_known)
       return Outcome::failure(AwsErrorCode::kClusterNotFound, "Cluster not found.");
     std::string service_scratch;
@@ -399,7 +401,7 @@ Outcome Compute::ecs(const Request& r) {
     }
     return Outcome::success(Value::object({{"service", service_value(*s, t, r.fields)}}));
   }
-  if (r.operation == "describe-task-definition") {
+  if (op == "describe-task-definition") {
     return Outcome::success(Value::object(
         {{"taskDefinition", Value::object({{"family", r.text("task-definition")}})}}));
   }
@@ -417,7 +419,7 @@ EbsVolume* Compute::find_volume(std::string_view id, std::string_view region) {
 Outcome Compute::ebs(const Request& r) {
   const Time t = context_.now();
   const Calibration& c = context_.calibration();
-  const std::string& op = r.operation;
+  const std::string_view op = r.operation;  // compared with many literals: sizes first
   if (op == "create-snapshot") {
     const std::string id = r.text("volume-id");
     EbsVolume* v = find_volume(id, r.region);
@@ -548,7 +550,7 @@ Outcome Compute::ec2(const Request& r) {
     }
     selected.push_back(&*it);
   }
-  const std::string& op = r.operation;
+  const std::string_view op = r.operation;  // compared with many literals: sizes first
   if (op == "describe-instances") {
     Array list;
     for (const Ec2Instance& i : instances_) {
@@ -654,7 +656,7 @@ Outcome Compute::ec2(const Request& r) {
     return Outcome::success(Value::object({{"ImageId", id}}));
   }
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
-                          "the mock cloud does not model ec2 " + op);
+                          "the mock cloud does not model ec2 " + std::string(op));
 }
 
 const Ec2Instance& Compute::launch_like(Ec2Instance model, Time at) {
@@ -886,7 +888,7 @@ Outcome Compute::kubectl(const Request& r) {
   const Time t = context_.now();
   const std::string cluster = r.text("context");
   const std::string name(last_segment(r.text("deployment")));
-  const std::string& op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
+  const std::string_view op = r.operation;  // rollout-restart, rollout-undo, apply, rollout-status
   // `kubectl apply -f DIR` names no deployment: it applies them all (of the context's cluster).
   std::vector<KubeDeployment*> targets;
   for (KubeDeployment& d : deployments_) {

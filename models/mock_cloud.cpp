@@ -54,7 +54,8 @@ std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
   sim::Time until = sim::kNever;
   // Admission must stay plain: no disruption of the region, fault or denial now, and the
   // answer is only good until the next one starts.
-  const std::string& region = r.service == "route53" ? std::string("us-east-1") : r.region;
+  const std::string_view service = r.service, operation = r.operation;
+  const std::string_view region = service == "route53" ? std::string_view("us-east-1") : r.region;
   if (!context_->region_known(region)) return std::nullopt;
   for (const DisruptionWindow& w : context_->disruptions()) {
     if (w.region != region) continue;
@@ -74,8 +75,8 @@ std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
       return std::nullopt;
   }
   std::optional<sim::Time> model;
-  if (r.service == "rds" && r.operation == "describe-db-instances") model = rds_.unchanged_until(r);
-  if (r.service == "ecs" && r.operation == "describe-services") model = compute_.unchanged_until(r);
+  if (service == "rds" && operation == "describe-db-instances") model = rds_.unchanged_until(r);
+  if (service == "ecs" && operation == "describe-services") model = compute_.unchanged_until(r);
   if (!model) return std::nullopt;
   return std::min(until, *model);
 }
@@ -144,7 +145,7 @@ Outcome MockCloud::invoke(const Request& request) {
     }
   }
   Outcome out;
-  const std::string& s = request.service;
+  const std::string_view s = request.service;  // compared with many literals: sizes first
   if (s == "rds") {
     out = rds_.handle(request);
   } else if (s == "s3api" || s == "s3") {

@@ -787,7 +787,7 @@ Value Rds::cluster_value(const DbCluster& c, Time t) const {
 // ------------------------------------------------------------------------- operations
 
 Outcome Rds::handle(const Request& r) {
-  const std::string& op = r.operation;
+  const std::string_view op = r.operation;  // compared with many literals: sizes first
   if (op == "describe-db-instances") return describe_instances(r);
   if (op == "describe-db-snapshots") return describe_snapshots(r);
   if (op == "describe-db-clusters") return describe_clusters(r);
@@ -810,7 +810,7 @@ Outcome Rds::handle(const Request& r) {
   if (op == "create-db-instance") return create_instance(r);
   if (op == "describe-db-cluster-snapshots") return describe_snapshots(r);
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
-                          "the mock cloud does not model rds " + op);
+                          "the mock cloud does not model rds " + std::string(op));
 }
 
 Outcome Rds::describe_instances(const Request& r) {

@@ -144,7 +144,7 @@ Outcome S3::handle(const Request& r) {
                                         b->name, b->region));
   }
   const std::string key = r.text("key");
-  const std::string& op = r.operation;
+  const std::string_view op = r.operation;  // compared with many literals: sizes first
   if (op == "get-bucket-versioning") {
     return Outcome::success(b->versioning ? Value::object({{"Status", "Enabled"}})
                                           : Value(Members{}));
@@ -298,7 +298,7 @@ Outcome S3::handle(const Request& r) {
     return Outcome::success(Value::object({{"Keys", Value(std::move(listed))}}));
   }
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
-                          "the mock cloud does not model s3api " + op);
+                          "the mock cloud does not model s3api " + std::string(op));
 }
 
 Outcome S3::sync(const Request& r) {

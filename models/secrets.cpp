@@ -67,7 +67,7 @@ bool Secrets::compromised(std::string_view name, std::string_view region, Time t
 
 Outcome Secrets::handle(const Request& r) {
   const Time t = context_.now();
-  const std::string& op = r.operation;
+  const std::string_view op = r.operation;  // compared with many literals: sizes first
   if (op == "list-secrets") {
     Array list;
     for (const Secret& s : secrets_) {
@@ -148,7 +148,7 @@ Outcome Secrets::handle(const Request& r) {
     return Outcome::success(Value::object({{"ARN", s->name}}));
   }
   return Outcome::failure(AwsErrorCode::kUnknownOperation,
-                          "the mock cloud does not model secretsmanager " + op);
+                          "the mock cloud does not model secretsmanager " + std::string(op));
 }
 
 }  // namespace drsim::models
