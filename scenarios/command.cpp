@@ -167,9 +167,10 @@ models::Value ValueTemplate::resolve(
     const models::Value& v = lookup(parts[0].text);
     return v.is_null() ? models::Value("None") : v;
   }
+  if (parts.size() == 1) return models::Value(parts[0].text);  // a literal
   std::string out;
   for (const Part& p : parts) out += p.variable ? lookup(p.text).to_text(epoch_unix_ms) : p.text;
-  return models::Value(out);
+  return models::Value(std::move(out));
 }
 
 std::vector<std::string> ValueTemplate::variables() const {
@@ -199,6 +200,21 @@ std::vector<std::string> CommandTemplate::variables() const {
     for (std::string& v : value.variables()) out.push_back(std::move(v));
   }
   return out;
+}
+
+std::optional<std::string_view> CommandTemplate::unbound(
+    const std::map<std::string, models::Value, std::less<>>& variables) const {
+  auto first_in = [&](const ValueTemplate& t) -> std::optional<std::string_view> {
+    for (const ValueTemplate::Part& p : t.parts) {
+      if (p.variable && !variables.contains(p.text)) return p.text;
+    }
+    return std::nullopt;
+  };
+  if (auto v = first_in(region)) return v;
+  for (const auto& [name, value] : params) {
+    if (auto v = first_in(value)) return v;
+  }
+  return std::nullopt;
 }
 
 bool CommandTemplate::mutating() const {

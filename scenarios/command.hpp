@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,9 @@ struct CommandTemplate {
                           const std::string& default_region, std::int64_t epoch_unix_ms = 0) const;
   /// Every variable the command reads.
   std::vector<std::string> variables() const;
+  /// The first variable it reads that `variables` does not bind, or none.
+  std::optional<std::string_view> unbound(
+      const std::map<std::string, models::Value, std::less<>>& variables) const;
   bool mutating() const;
 };
 

@@ -472,11 +472,9 @@ class DrillRun {
     std::unique_lock lock(mutex_);  // the variables; released for the call itself
     for (const auto& [name, offset] : s_.now_variables)
       vars_[name] = Value(iso8601_utc(o_.now() + std::chrono::milliseconds(offset)));
-    for (const std::string& v : c.variables()) {
-      if (!vars_.contains(v)) {
-        a.detail = fmt::format("variable ${} is not set (no earlier step bound it)", v);
-        return a;
-      }
+    if (const std::optional<std::string_view> v = c.unbound(vars_)) {
+      a.detail = fmt::format("variable ${} is not set (no earlier step bound it)", *v);
+      return a;
     }
     const models::Request request =
         live_request(s_, c, [&](const ValueTemplate& v) { return text(v); });

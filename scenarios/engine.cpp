@@ -53,14 +53,6 @@ struct StepResult {
   std::string cause, detail;
 };
 
-std::string missing_variable(const CommandTemplate& c,
-                             const std::map<std::string, Value, std::less<>>& vars) {
-  for (const std::string& v : c.variables()) {
-    if (!vars.contains(v)) return v;
-  }
-  return {};
-}
-
 }  // namespace
 
 Engine::Engine(const Scenario& scenario)
@@ -115,11 +107,11 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
   // the scenario was compiled.
   models::Request resolved;
   if (!step.fixed_request) {
-    if (const std::string v = missing_variable(c, variables); !v.empty()) {
-      result = {false, fmt::format("step {}: variable ${} is not set", step.id, v),
+    if (const std::optional<std::string_view> v = c.unbound(variables)) {
+      result = {false, fmt::format("step {}: variable ${} is not set", step.id, *v),
                 fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
                             "runs after)",
-                            v)};
+                            *v)};
       co_return;
     }
     resolved = step_request(s, step, variables, cloud.context().epoch_unix_ms());
