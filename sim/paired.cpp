@@ -23,6 +23,44 @@ double difference(std::int64_t baseline, std::int64_t candidate) {
   return static_cast<double>(candidate - baseline);
 }
 
+/// A sample's values in order, and each value's place in that order.
+struct OrderedSample {
+  std::vector<std::int64_t> sorted;
+  std::vector<std::uint32_t> place;
+
+  explicit OrderedSample(std::span<const std::int64_t> values) : place(values.size()) {
+    std::vector<std::uint32_t> by_value(values.size());
+    for (std::uint32_t i = 0; i < by_value.size(); ++i) by_value[i] = i;
+    std::sort(by_value.begin(), by_value.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return values[x] < values[y] || (values[x] == values[y] && x < y);
+    });
+    sorted.reserve(values.size());
+    for (std::uint32_t i = 0; i < by_value.size(); ++i) {
+      place[by_value[i]] = i;
+      sorted.push_back(values[by_value[i]]);
+    }
+  }
+
+  /// The rank-th smallest (from 0) of a resample that drew place j counts[j] times.
+  std::int64_t at_rank(const std::vector<std::uint32_t>& counts, std::size_t rank) const {
+    const std::size_t n = counts.size();
+    if (rank >= n / 2) {
+      std::size_t above = 0;  // drawn values at places >= j
+      for (std::size_t j = n; j-- > 0;) {
+        above += counts[j];
+        if (above >= n - rank) return sorted[j];
+      }
+    } else {
+      std::size_t below = 0;  // drawn values at places <= j
+      for (std::size_t j = 0; j < n; ++j) {
+        below += counts[j];
+        if (below > rank) return sorted[j];
+      }
+    }
+    return sorted.back();  // not reached: the counts add up to n
+  }
+};
+
 }  // namespace
 
 std::int64_t quantile_in_place(std::span<std::int64_t> values, double p) {
@@ -38,10 +76,18 @@ Change quantile_change(std::span<const std::int64_t> baseline,
                        std::uint64_t resamples, Stream& rng) {
   assert(baseline.size() == candidate.size() && !baseline.empty());
   const std::size_t n = baseline.size();
-  std::vector<std::int64_t> b(baseline.begin(), baseline.end());
-  std::vector<std::int64_t> c(candidate.begin(), candidate.end());
   Change out;
-  out.estimate = difference(quantile_in_place(b, p), quantile_in_place(c, p));
+  {
+    std::vector<std::int64_t> b(baseline.begin(), baseline.end());
+    std::vector<std::int64_t> c(candidate.begin(), candidate.end());
+    out.estimate = difference(quantile_in_place(b, p), quantile_in_place(c, p));
+  }
+  // A resample's quantile without selecting among its values: each trial's place in its
+  // sorted sample is known, so counting how often each place is drawn and walking the counts
+  // from the near end to the quantile's rank finds the same order statistic.
+  const OrderedSample ob(baseline), oc(candidate);
+  const std::size_t rank = quantile_rank(p, n) - 1;
+  std::vector<std::uint32_t> cb(n), cc(n);
 
   bool up_infinite = false, down_infinite = false;
   double lowest = kInf, highest = -kInf;
@@ -50,10 +96,12 @@ Change quantile_change(std::span<const std::int64_t> baseline,
   for (std::uint64_t r = 0; r < resamples; ++r) {
     for (std::size_t i = 0; i < n; ++i) {
       const auto k = static_cast<std::size_t>(rng.below(n));
-      b[i] = baseline[k];
-      c[i] = candidate[k];
+      ++cb[ob.place[k]];
+      ++cc[oc.place[k]];
     }
-    const double d = difference(quantile_in_place(b, p), quantile_in_place(c, p));
+    const double d = difference(ob.at_rank(cb, rank), oc.at_rank(cc, rank));
+    std::fill(cb.begin(), cb.end(), 0);
+    std::fill(cc.begin(), cc.end(), 0);
     lowest = std::min(lowest, d);
     highest = std::max(highest, d);
     if (d == kInf) {
