@@ -273,11 +273,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   for (std::optional<std::size_t> i = last; i;) {
     out.steps[*i].critical = !out.steps[*i].skipped;
     std::optional<std::size_t> next;
-    for (const std::string& dep : s.runbook[*i].after) {
-      const auto j =
-          static_cast<std::size_t>(std::find_if(s.runbook.begin(), s.runbook.end(),
-                                                [&](const Step& x) { return x.id == dep; }) -
-                                   s.runbook.begin());
+    for (const std::size_t j : s.runbook[*i].after_index) {
       if (!next || out.steps[j].end > out.steps[*next].end) next = j;
     }
     i = next;
@@ -405,13 +401,7 @@ bool condition_holds(const Query& condition, const Engine::State& st, const Scen
 sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
                       models::MockCloud& cloud, std::size_t i) {
   const Step& step = s.runbook[i];
-  for (const std::string& dep : step.after) {
-    const auto j =
-        static_cast<std::size_t>(std::find_if(s.runbook.begin(), s.runbook.end(),
-                                              [&](const Step& x) { return x.id == dep; }) -
-                                 s.runbook.begin());
-    co_await *st.done[j];
-  }
+  for (const std::size_t j : step.after_index) co_await *st.done[j];
   if (st.aborted) {
     st.done[i]->succeed();
     co_return;

@@ -695,6 +695,12 @@ Scenario from_json(const json& j) {
   for (Step& step : s.runbook) {
     if (step.aws && step.aws->variables().empty())
       step.fixed_request = step_request(s, step, {}, s.epoch_unix_ms);
+    step.after_index.clear();
+    for (const std::string& dep : step.after) {
+      for (std::size_t j = 0; j < s.runbook.size(); ++j) {
+        if (s.runbook[j].id == dep) step.after_index.push_back(j);
+      }
+    }
   }
   return s;
 }

@@ -24,6 +24,7 @@ struct Step {
   std::string id;
   std::string phase;
   std::vector<std::string> after;
+  std::vector<std::size_t> after_index;  // the same steps, as places in the runbook
   // Exactly one of these kinds:
   std::optional<CommandTemplate> aws;       // an AWS CLI command (or a waiter)
   std::string command;                      // the command as the runbook wrote it
