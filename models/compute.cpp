@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/container/small_vector.hpp>
 #include <cmath>
 
 namespace drsim::models {
@@ -184,6 +183,7 @@ void Compute::launch(EcsService& s, int count, Time t) {
 Value Compute::service_value(const EcsService& s, Time t,
                              std::span<const std::string_view> fields) const {
   // Each member is computed only when the caller reads it (see Request::fields).
+  enum Member { kName, kClusterArn, kStatus, kDesired, kRunning, kPending, kDeployments };
   static constexpr std::array<std::string_view, 7> kMembers = {
       "serviceName",  "clusterArn",   "status",     "desiredCount",
       "runningCount", "pendingCount", "deployments"};
@@ -194,20 +194,20 @@ Value Compute::service_value(const EcsService& s, Time t,
   }
   Members m;
   m.reserve(kMembers.size());
-  auto add = [&](std::size_t i, auto&& make) {
+  auto add = [&](Member i, auto&& make) {
     if (wanted[i]) m.emplace_back(std::string(kMembers[i]), Value(make()));
   };
-  add(0, [&] { return s.name; });
-  add(1, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
-  add(2, [&] { return "ACTIVE"; });
-  add(3, [&] { return s.desired; });
-  add(4, [&] { return running(s, t); });
-  add(5, [&] {
+  add(kName, [&] { return s.name; });
+  add(kClusterArn, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
+  add(kStatus, [&] { return "ACTIVE"; });
+  add(kDesired, [&] { return s.desired; });
+  add(kRunning, [&] { return running(s, t); });
+  add(kPending, [&] {
     return static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [&](const EcsTask& x) {
       return x.stopped_at > t && x.running_from > t;
     }));
   });
-  add(6, [&] {
+  add(kDeployments, [&] {
     // A deployment is done when every task of older deployments has stopped.
     std::vector<std::uint32_t> deployments;
     for (const EcsTask& task : s.tasks) {
