@@ -45,16 +45,14 @@ enum class Continent : std::uint8_t {
 };
 Continent continent_of(std::string_view region);
 
-/// What a random stream is for ("rds/restore-duration"): hashed when drsim is compiled, as
-/// purposes are literals; one made at run time is Purpose::named(text).
+/// What a random stream is for ("rds/restore-duration"): always a literal, hashed when drsim
+/// is compiled.
 class Purpose {
  public:
   consteval Purpose(const char* literal) : id_(sim::stream_id(literal)) {}  // NOLINT: implicit
-  static Purpose named(std::string_view text) { return Purpose(sim::stream_id(text), 0); }
   constexpr std::uint64_t id() const { return id_; }
 
  private:
-  constexpr Purpose(std::uint64_t id, int) : id_(id) {}
   std::uint64_t id_;
 };
 
