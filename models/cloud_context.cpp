@@ -74,8 +74,14 @@ sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from
   return first;
 }
 
+std::optional<sim::DurationTable> CloudContext::latency_table(const Calibration& calibration) {
+  if (!calibration.api_latency.draws_once()) return std::nullopt;
+  return sim::DurationTable(calibration.api_latency);
+}
+
 sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t call) const {
-  return draw(calibration_.api_latency, "api/latency", service, call);
+  if (!api_latency_table_) return draw(calibration_.api_latency, "api/latency", service, call);
+  return api_latency_table_->at(uniform("api/latency", service, call));
 }
 
 sim::Duration CloudContext::admit_plain(const Request& request) {

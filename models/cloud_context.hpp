@@ -8,12 +8,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "models/calibration.hpp"
 #include "models/request.hpp"
+#include "sim/distribution.hpp"
 #include "sim/environment.hpp"
 #include "sim/rng.hpp"
 
@@ -64,7 +66,8 @@ class CloudContext {
         calibration_(calibration),
         seed_(seed),
         trial_(trial),
-        trial_key_(sim::Stream::trial_key(seed, trial)) {}
+        trial_key_(sim::Stream::trial_key(seed, trial)),
+        api_latency_table_(latency_table(calibration)) {}
 
   sim::Time now() const { return env_.now(); }
   /// The scenario epoch in Unix milliseconds (virtual time 0), for ISO 8601 timestamps.
@@ -139,10 +142,14 @@ class CloudContext {
   /// The latency of API call `call` to `service` ("api/latency" stream).
   sim::Duration api_latency(std::string_view service, std::uint64_t call) const;
 
+  static std::optional<sim::DurationTable> latency_table(const Calibration& calibration);
+
   sim::Environment& env_;
   const Calibration& calibration_;
   std::uint64_t seed_, trial_;
   std::uint64_t trial_key_;  // sim::Stream::trial_key(seed_, trial_)
+  // calibration_.api_latency by table: it is drawn on every call and every skipped poll.
+  std::optional<sim::DurationTable> api_latency_table_;
   std::vector<std::string> region_names_;
   std::vector<std::vector<std::string>> region_azs_;
   std::vector<DisruptionWindow> disruptions_;

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 #include "sim/input_error.hpp"
 
@@ -265,6 +267,65 @@ Duration Distribution::sample_duration(Stream& stream) const {
 
 Duration Distribution::duration_at(double u) const {
   return whole_milliseconds(kind_ == Kind::kConstant ? a_ : quantile_of_component(u));
+}
+
+DurationTable::DurationTable(const Distribution& d, Duration cap_ms) : d_(d) {
+  if (!d.draws_once()) throw std::invalid_argument("a mixture draws two uniforms: no table");
+  // Uniforms as the bits of positive doubles, which order as the doubles do.
+  auto at_bits = [&](std::uint64_t bits) { return d_.duration_at(std::bit_cast<double>(bits)); };
+  const std::uint64_t top = std::bit_cast<std::uint64_t>(std::nextafter(1.0, 0.0));
+  // The least bits in [start, top] whose duration is >= m, given that one is: gallop from
+  // the distribution's own estimate, then bisect (f(below) < m <= f(above) throughout).
+  auto edge = [&](std::uint64_t start, Duration m) {
+    const double guess_u = d_.cdf(static_cast<double>(m) - 0.5);
+    std::uint64_t guess = std::isfinite(guess_u) && guess_u > 0
+                              ? std::bit_cast<std::uint64_t>(std::min(guess_u, 1.0))
+                              : start;
+    guess = std::clamp(guess, start, top);
+    std::uint64_t below = start - 1, above = top;
+    if (at_bits(guess) >= m) {
+      above = guess;
+      for (std::uint64_t step = 1; above - start >= step; step *= 2) {
+        if (at_bits(above - step) < m) {
+          below = above - step;
+          break;
+        }
+        above -= step;
+      }
+    } else {
+      below = guess;
+      for (std::uint64_t step = 1; top - below > step; step *= 2) {
+        if (at_bits(below + step) >= m) {
+          above = below + step;
+          break;
+        }
+        below += step;
+      }
+    }
+    while (above - below > 1) {
+      const std::uint64_t mid = below + (above - below) / 2;
+      (at_bits(mid) >= m ? above : below) = mid;
+    }
+    return above;
+  };
+  std::uint64_t start = std::bit_cast<std::uint64_t>(kLowest);
+  first_ = at_bits(start);
+  const Duration last = at_bits(top);
+  edge_end_ = 1.0;
+  for (Duration m = first_ + 1; m <= last; ++m) {
+    start = edge(start, m);
+    if (m > cap_ms) {
+      edge_end_ = std::bit_cast<double>(start);
+      break;
+    }
+    edges_.push_back(std::bit_cast<double>(start));
+  }
+  bucket_.resize(kBuckets + 1);
+  for (std::size_t b = 0; b <= kBuckets; ++b) {
+    const double from = static_cast<double>(b) / kBuckets;
+    bucket_[b] = static_cast<std::uint32_t>(std::lower_bound(edges_.begin(), edges_.end(), from) -
+                                            edges_.begin());
+  }
 }
 
 double Distribution::quantile_of_component(double u) const {

@@ -10,6 +10,9 @@
 // InputError for impossible parameters) and then only sampled in the inner loop.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -92,6 +95,37 @@ class Distribution {
   double cdf_low_ = 0, cdf_high_ = 1;
   std::vector<double> values_;  // empirical observations (sorted) or mixture weights (cumulative)
   std::vector<Distribution> components_;  // mixture components
+};
+
+/// A distribution's whole-millisecond durations by table: the uniform at which each
+/// millisecond from the smallest up to `cap_ms` begins, found once, so that duration_at(u)
+/// is a lookup instead of a quantile's arithmetic (for the latency drawn on every API call
+/// and waiter poll). The edges are the exact doubles at which d.duration_at steps, so at(u)
+/// is d.duration_at(u) wherever that is non-decreasing in u (the quantiles are, up to the
+/// rounding of their last bits); above the table at() falls back to it. Not for mixtures
+/// (they draw two uniforms).
+class DurationTable {
+ public:
+  explicit DurationTable(const Distribution& d, Duration cap_ms = 2048);
+  Duration at(double u) const {
+    if (!(u >= kLowest && u < edge_end_)) return d_.duration_at(u);
+    const auto b = static_cast<std::size_t>(u * kBuckets);  // exact: b / kBuckets <= u
+    const auto edge =
+        std::upper_bound(edges_.begin() + bucket_[b], edges_.begin() + bucket_[b + 1], u);
+    return first_ + (edge - edges_.begin());
+  }
+  /// edges()[i] is the least u at which the duration reaches its value at the smallest u,
+  /// plus i + 1 milliseconds.
+  std::span<const double> edges() const { return edges_; }
+
+ private:
+  static constexpr std::size_t kBuckets = 4096;
+  static constexpr double kLowest = 0x1.0p-60;  // below any uniform a Stream draws
+  Distribution d_;
+  Duration first_ = 0;                 // the duration below the first edge
+  std::vector<double> edges_;          // edges_[i]: least u with duration_at(u) >= first_ + i + 1
+  double edge_end_ = 0;                // from here on, at() is d_.duration_at()
+  std::vector<std::uint32_t> bucket_;  // first edge >= b / kBuckets, for b in [0, kBuckets]
 };
 
 /// The standard normal quantile (Wichura's AS 241, to about 1e-16) and distribution function

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/math/special_functions/erf.hpp>
 #include <cmath>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/input_error.hpp"
@@ -180,6 +182,44 @@ TEST(Distribution, DrawingOnceFromTheFirstUniformIsTheSameDraw) {
   EXPECT_FALSE(
       Distribution::mixture({Distribution::constant(1), Distribution::constant(2)}, {0.5, 0.5})
           .draws_once());
+}
+
+TEST(DurationTable, GivesTheDistributionsOwnDurationsAtEveryEdgeAndInBetween) {
+  const std::vector<Distribution> kinds = {
+      Distribution::lognormal_p50_p95(150, 800),  // the API latency's shape
+      Distribution::constant(1234.5),
+      Distribution::uniform(10, 20),
+      Distribution::uniform(5000, 9000),  // starts above the cap: all by fallback
+      Distribution::normal(1000, 300, 0, kInf),
+      Distribution::exponential(50),
+      Distribution::weibull(1.5, 700),
+      Distribution::triangular(100, 400, 900),
+      Distribution::pert(100, 400, 900),
+      Distribution::empirical({5, 50, 500})};
+  for (const Distribution& d : kinds) {
+    const DurationTable table(d, 2048);
+    const std::span<const double> edges = table.edges();
+    for (const double e : edges) {
+      const double before = std::nextafter(e, 0.0);
+      ASSERT_LT(d.duration_at(before), d.duration_at(e)) << d.describe() << " u=" << e;
+      ASSERT_EQ(table.at(e), d.duration_at(e)) << d.describe() << " u=" << e;
+      ASSERT_EQ(table.at(before), d.duration_at(before)) << d.describe() << " u=" << before;
+    }
+    Stream s(4, 0, 4);
+    for (int i = 0; i < 50000; ++i) {
+      const double u = s.uniform01();
+      ASSERT_EQ(table.at(u), d.duration_at(u)) << d.describe() << " u=" << u;
+    }
+    for (const double u : {0x1.0p-54, 0.5, 0.999, 1 - 0x1.0p-53}) {
+      EXPECT_EQ(table.at(u), d.duration_at(u)) << d.describe() << " u=" << u;
+    }
+  }
+  // The API latency's table holds every millisecond up to the cap, one edge each.
+  const Distribution latency = Distribution::lognormal_p50_p95(150, 800);
+  EXPECT_EQ(DurationTable(latency, 2048).edges().size(), 2048u);
+  EXPECT_THROW(DurationTable(Distribution::mixture(
+                   {Distribution::constant(1), Distribution::constant(2)}, {0.5, 0.5})),
+               std::invalid_argument);
 }
 
 TEST(Distribution, ImpossibleParametersAreRejected) {
