@@ -148,7 +148,7 @@ void Rds::add_schedule(SnapshotSchedule schedule) {
   const Time first = context_.now() - schedule.retention;
   const std::int64_t index = static_cast<std::int64_t>(std::ceil(
       static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
-  schedules_.push_back({std::move(schedule), index, -1, index, {}});
+  schedules_.push_back({std::move(schedule), index, std::nullopt, index, {}, {}});
 }
 
 void Rds::add_cluster(DbCluster cluster) {
@@ -165,11 +165,11 @@ void Rds::break_copies(std::string_view instance, Time since) {
   for (ScheduleState& s : schedules_) {
     if (s.schedule.instance_id == instance) {
       s.schedule.copies_broken_since = std::min(s.schedule.copies_broken_since, since);
-      if (s.first_good_copy >= 0 &&
-          s.schedule.offset + s.first_good_copy * s.schedule.every >= since) {
-        s.first_good_copy = -1;  // that copy fails after all: look again
+      if (s.first_good_copy && s.schedule.offset + *s.first_good_copy * s.schedule.every >= since) {
+        s.first_good_copy.reset();  // that copy fails after all: look again
         s.no_good_copy_before = s.first_index;
       }
+      s.built.clear();
     }
   }
 }
@@ -308,10 +308,10 @@ DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
            schedule.offset + i * schedule.every < *minute + sim::kMinute; ++i) {
         if (std::find(state.kept.begin(), state.kept.end(), std::pair{i, copy}) != state.kept.end())
           continue;
-        std::optional<DbSnapshot> s = scheduled(state, i, copy);
-        if (!s || !exists(*s)) continue;
+        const DbSnapshot* s = scheduled(state, i, copy);
+        if (s == nullptr || !exists(*s)) continue;
         state.kept.emplace_back(i, copy);
-        snapshots_.push_back(std::move(*s));
+        snapshots_.push_back(std::move(*state.built.extract({i, copy}).mapped()));
         return &snapshots_.back();
       }
     }
@@ -420,8 +420,14 @@ const DbInstance* Rds::instance_at(std::string_view id, Time t) const {
   return nullptr;
 }
 
-std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy,
-                                         bool timed) {
+const DbSnapshot* Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy) {
+  auto [at, added] = state.built.try_emplace({index, copy});
+  if (added) at->second = build_scheduled(state, index, copy, /*timed=*/true);
+  return at->second ? &*at->second : nullptr;
+}
+
+std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_t index, bool copy,
+                                               bool timed) {
   const SnapshotSchedule& schedule = state.schedule;
   const Time taken = schedule.offset + index * schedule.every;
   const DbInstance* db = instance_at(schedule.instance_id, taken);
@@ -481,10 +487,10 @@ std::optional<DbSnapshot> Rds::scheduled(ScheduleState& state, std::int64_t inde
 }
 
 bool Rds::copied_before(ScheduleState& state, std::int64_t index) {
-  if (state.first_good_copy >= 0) return state.first_good_copy < index;
+  if (state.first_good_copy) return *state.first_good_copy < index;
   for (; state.no_good_copy_before < index; ++state.no_good_copy_before) {
     const std::int64_t i = state.no_good_copy_before;
-    const std::optional<DbSnapshot> c = scheduled(state, i, true, /*timed=*/false);
+    const std::optional<DbSnapshot> c = build_scheduled(state, i, true, /*timed=*/false);
     if (c && !c->failed) {
       state.first_good_copy = i;
       return true;
@@ -504,8 +510,8 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
   // (ties: the later cursor first, so that the ascending order lists explicit snapshots,
   // then each schedule's, then its copies').
   struct Cursor {
-    std::optional<DbSnapshot> head;
-    std::function<std::optional<DbSnapshot>()> next;
+    const DbSnapshot* head;
+    std::function<const DbSnapshot*()> next;
   };
   std::vector<Cursor> cursors;
   std::vector<const DbSnapshot*> explicit_ones;
@@ -515,9 +521,8 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
   std::stable_sort(
       explicit_ones.begin(), explicit_ones.end(),
       [](const DbSnapshot* a, const DbSnapshot* b) { return a->data_time < b->data_time; });
-  cursors.push_back({std::nullopt, [&explicit_ones, i = explicit_ones.size()]() mutable {
-                       return i == 0 ? std::nullopt
-                                     : std::optional<DbSnapshot>(*explicit_ones[--i]);
+  cursors.push_back({nullptr, [&explicit_ones, i = explicit_ones.size()]() mutable {
+                       return i == 0 ? nullptr : explicit_ones[--i];
                      }});
   for (ScheduleState& state : schedules_) {
     const SnapshotSchedule& schedule = state.schedule;
@@ -535,21 +540,21 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
         });
     for (const bool copy : {false, true}) {
       if (copy ? schedule.copy_to != region : !sources_here) continue;
-      cursors.push_back({std::nullopt,
-                         [this, &state, &wanted, copy, i = newest,
-                          oldest]() mutable -> std::optional<DbSnapshot> {
-                           for (; i >= oldest; --i) {
-                             if (std::find(state.kept.begin(), state.kept.end(),
-                                           std::pair{i, copy}) != state.kept.end())
-                               continue;
-                             std::optional<DbSnapshot> s = scheduled(state, i, copy);
-                             if (s && wanted(*s)) {
-                               --i;
-                               return s;
-                             }
-                           }
-                           return std::nullopt;
-                         }});
+      cursors.push_back(
+          {nullptr,
+           [this, &state, &wanted, copy, i = newest, oldest]() mutable -> const DbSnapshot* {
+             for (; i >= oldest; --i) {
+               if (std::find(state.kept.begin(), state.kept.end(), std::pair{i, copy}) !=
+                   state.kept.end())
+                 continue;
+               const DbSnapshot* s = scheduled(state, i, copy);
+               if (s != nullptr && wanted(*s)) {
+                 --i;
+                 return s;
+               }
+             }
+             return nullptr;
+           }});
     }
   }
   for (Cursor& c : cursors) c.head = c.next();

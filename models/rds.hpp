@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -234,11 +235,13 @@ class Rds {
   /// The instance named `id` that existed at `t`, or nullptr.
   const DbInstance* instance_at(std::string_view id, sim::Time t) const;
   /// Scheduled snapshot `index` of a schedule (or its cross-region copy), as it is whenever it
-  /// exists; nullopt when it was never taken (the instance or its region was down).
-  /// Without `timed`, a copy's duration (and so available_at) is left out: what decides
-  /// whether an earlier copy succeeded needs no more.
-  std::optional<DbSnapshot> scheduled(ScheduleState& state, std::int64_t index, bool copy,
-                                      bool timed = true);
+  /// exists; nullptr when it was never taken (the instance or its region was down). Built
+  /// once a trial (a listing and the lookups after it ask for the same ones).
+  const DbSnapshot* scheduled(ScheduleState& state, std::int64_t index, bool copy);
+  /// scheduled() without the memo. Without `timed`, a copy's duration (and so available_at)
+  /// is left out: what decides whether an earlier copy succeeded needs no more.
+  std::optional<DbSnapshot> build_scheduled(ScheduleState& state, std::int64_t index, bool copy,
+                                            bool timed);
   /// Whether some copy before `index` succeeded (the copy of `index` is then incremental).
   bool copied_before(ScheduleState& state, std::int64_t index);
   int copies_in_progress(std::string_view region, sim::Time t);
@@ -270,10 +273,12 @@ class Rds {
   // it) it is kept in `snapshots_` and the schedule skips it.
   struct ScheduleState {
     SnapshotSchedule schedule;
-    std::int64_t first_index;           // the oldest snapshot still retained when the trial starts
-    std::int64_t first_good_copy = -1;  // index of the first copy that succeeded, once known
+    std::int64_t first_index;  // the oldest snapshot still retained when the trial starts
+    std::optional<std::int64_t> first_good_copy;      // the first copy that succeeded, once known
     std::int64_t no_good_copy_before = 0;             // no copy succeeded below this index
     std::vector<std::pair<std::int64_t, bool>> kept;  // (index, copy) moved to `snapshots_`
+    // scheduled()'s answers this trial, by (index, copy); a map, so that pointers stay valid.
+    std::map<std::pair<std::int64_t, bool>, std::optional<DbSnapshot>> built;
   };
   std::vector<ScheduleState> schedules_;
   std::uint64_t generation_ = 0;  // bumped by clear(): listings handed out before are stale

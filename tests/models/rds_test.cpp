@@ -352,6 +352,27 @@ TEST_F(RdsTest, BrokenCopiesLeaveOnlyOlderSnapshotsInTheDrRegion) {
   }
 }
 
+TEST_F(RdsTest, CopiesBrokenAfterAListingAreFailedInTheNextOne) {
+  // The schedule's snapshots are built once a trial: breaking its copies must rebuild them.
+  add_primary(50);
+  cloud_.rds().add_schedule({.instance_id = "prod-db",
+                             .every = kHour,
+                             .offset = 0,
+                             .retention = 7 * kDay,
+                             .copy_to = "us-east-1"});
+  at(4 * kDay);
+  auto failed = [&] {
+    const Outcome listed = ok(req("rds", "describe-db-snapshots", "us-east-1"));
+    std::size_t n = 0;
+    for (const Value& s : listed.result["DBSnapshots"].as_array())
+      n += s["Status"].as_string() == "failed" ? 1 : 0;
+    return n;
+  };
+  EXPECT_EQ(failed(), 0u);
+  cloud_.rds().break_copies("prod-db", 2 * kDay);
+  EXPECT_GE(failed(), 47u);  // every copy of a snapshot taken from day 2 on
+}
+
 TEST_F(RdsTest, MultiAzFailsOverOnAnAzOutageAndSingleAzDoesNot) {
   add_primary(100, /*multi_az=*/true);
   const sim::Time outage = kDay;
