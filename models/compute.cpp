@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 
 namespace drsim::models {
 namespace {
@@ -44,8 +45,11 @@ std::vector<std::string> names(const Value* v) {
 }
 
 std::string_view last_segment(std::string_view arn_or_name) {
-  const auto slash = arn_or_name.rfind('/');
-  return slash == std::string_view::npos ? arn_or_name : arn_or_name.substr(slash + 1);
+  // memrchr: a name has no '/', and searching it a character at a time shows on every call.
+  const void* slash =
+      arn_or_name.empty() ? nullptr : ::memrchr(arn_or_name.data(), '/', arn_or_name.size());
+  if (slash == nullptr) return arn_or_name;
+  return arn_or_name.substr(static_cast<const char*>(slash) - arn_or_name.data() + 1);
 }
 
 }  // namespace
@@ -190,7 +194,8 @@ Value Compute::service_value(const EcsService& s, Time t,
   std::array<bool, kMembers.size()> wanted;
   wanted.fill(fields.empty());
   for (std::string_view f : fields) {
-    for (std::size_t i = 0; i < kMembers.size(); ++i) wanted[i] = wanted[i] || f == kMembers[i];
+    const auto i = std::find(kMembers.begin(), kMembers.end(), f) - kMembers.begin();
+    if (i < static_cast<std::ptrdiff_t>(kMembers.size())) wanted[i] = true;
   }
   Members m;
   m.reserve(kMembers.size());

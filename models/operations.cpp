@@ -1,5 +1,6 @@
 #include "models/operations.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace drsim::models {
@@ -104,11 +105,32 @@ std::span<const OperationInfo> operations() {
   return kOperations;
 }
 
+namespace {
+
+// The table in (service, operation) order, for a binary search on every call the mock admits.
+constexpr bool by_name(const OperationInfo* a, const OperationInfo* b) {
+  return a->service != b->service ? a->service < b->service : a->operation < b->operation;
+}
+constexpr auto kByName = [] {
+  std::array<const OperationInfo*, kOperations.size()> sorted{};
+  for (std::size_t i = 0; i < kOperations.size(); ++i) sorted[i] = &kOperations[i];
+  std::sort(sorted.begin(), sorted.end(), by_name);
+  return sorted;
+}();
+static_assert(std::adjacent_find(kByName.begin(), kByName.end(),
+                                 [](const OperationInfo* a, const OperationInfo* b) {
+                                   return !by_name(a, b);
+                                 }) == kByName.end(),
+              "an operation is listed twice");
+
+}  // namespace
+
 const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
-  for (const OperationInfo& op : kOperations) {
-    if (op.operation == operation && op.service == service) return &op;  // sizes differ most
-  }
-  return nullptr;
+  const OperationInfo key{service, operation, false};
+  const auto at = std::lower_bound(kByName.begin(), kByName.end(), &key, by_name);
+  return at != kByName.end() && (*at)->service == service && (*at)->operation == operation
+             ? *at
+             : nullptr;
 }
 
 }  // namespace drsim::models

@@ -31,6 +31,7 @@ bool same_set(const DnsRecord& a, const DnsRecord& b) {
 bool names_record(std::string_view stored, std::string_view query) {
   if (!query.empty() && query.back() == '.') query.remove_suffix(1);
   if (stored.size() != query.size() + 1) return false;
+  if (stored.starts_with(query)) return true;  // already lower case, as names mostly are
   for (std::size_t i = 0; i < query.size(); ++i) {
     const char c = query[i];  // ASCII case folding: DNS names are ASCII (no locale call)
     if (stored[i] != (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c)) return false;
