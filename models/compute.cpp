@@ -184,6 +184,16 @@ void Compute::launch(EcsService& s, int count, Time t) {
   }
 }
 
+std::vector<std::uint32_t> Compute::deployments(const EcsService& s, Time t) const {
+  std::vector<std::uint32_t> live;
+  for (const EcsTask& task : s.tasks) {
+    if (task.stopped_at > t && std::find(live.begin(), live.end(), task.deployment) == live.end())
+      live.push_back(task.deployment);
+  }
+  if (live.empty()) live.push_back(s.deployment);
+  return live;
+}
+
 Value Compute::service_value(const EcsService& s, Time t,
                              std::span<const std::string_view> fields) const {
   // Each member is computed only when the caller reads it (see Request::fields).
@@ -213,18 +223,10 @@ Value Compute::service_value(const EcsService& s, Time t,
     }));
   });
   add(kDeployments, [&] {
-    // A deployment is done when every task of older deployments has stopped.
-    std::vector<std::uint32_t> deployments;
-    for (const EcsTask& task : s.tasks) {
-      if (task.stopped_at > t &&
-          std::find(deployments.begin(), deployments.end(), task.deployment) == deployments.end()) {
-        deployments.push_back(task.deployment);
-      }
-    }
-    if (deployments.empty()) deployments.push_back(s.deployment);
+    const std::vector<std::uint32_t> live = deployments(s, t);
     Array deps;
-    deps.reserve(deployments.size());
-    for (std::uint32_t d : deployments) {
+    deps.reserve(live.size());
+    for (std::uint32_t d : live) {
       Members dep;
       dep.reserve(2);
       dep.emplace_back("id", "ecs-svc/" + std::to_string(d));
@@ -254,6 +256,42 @@ std::optional<Time> Compute::unchanged_until(const Request& r) const {
     }
   }
   return until;
+}
+
+std::optional<Time> Compute::unstable_until(const Request& r) const {
+  // The waiter's acceptors (see waiters.cpp): failure when a listed service is MISSING,
+  // success when each has one deployment and runs its desired count, else poll again. The
+  // verdict can change only where a listed service's answer does.
+  const Time t = context_.now();
+  std::string scratch;
+  const std::string_view cluster = last_segment(r.text_view("cluster", scratch));
+  std::vector<const EcsService*> listed;
+  bool known = true;
+  each_name(r.find("services"), [&](std::string_view name) {
+    const EcsService* s = service(cluster, last_segment(name), r.region);
+    known = known && s != nullptr;
+    listed.push_back(s);
+  });
+  if (!known || listed.empty()) return std::nullopt;
+  std::vector<Time> changes;
+  for (const EcsService* s : listed) {
+    changes.push_back(s->exists_from);
+    for (const EcsTask& task : s->tasks) {
+      changes.push_back(task.running_from);
+      changes.push_back(task.stopped_at);
+    }
+  }
+  std::sort(changes.begin(), changes.end());
+  for (const Time at : changes) {
+    if (at <= t) continue;
+    if (at == kNever) break;
+    const bool verdict = std::all_of(listed.begin(), listed.end(), [&](const EcsService* s) {
+      return s->exists_from > at ||  // MISSING: the waiter fails
+             (deployments(*s, at).size() == 1 && running(*s, at) == s->desired);
+    });
+    if (verdict) return at;
+  }
+  return kNever;
 }
 
 bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const {

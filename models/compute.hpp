@@ -141,6 +141,9 @@ class Compute {
                             std::string_view region) const;
   /// Tasks running at `t` (none while the region is down).
   int running(const EcsService& s, sim::Time t) const;
+  /// The deployments with a task not yet stopped at `t` (the service's own when none): a
+  /// deployment is done when every task of older ones has stopped.
+  std::vector<std::uint32_t> deployments(const EcsService& s, sim::Time t) const;
   /// Whether a load balancer (by name or DNS name) has a healthy target at `t`.
   bool load_balancer_healthy(std::string_view name_or_dns, sim::Time t) const;
   const LoadBalancer* load_balancer(std::string_view name_or_dns) const;
@@ -158,6 +161,10 @@ class Compute {
   /// For ecs describe-services: the instant before which the services' counts and
   /// deployments stay as they are now, unless a call changes them; nullopt otherwise.
   std::optional<sim::Time> unchanged_until(const Request& describe) const;
+  /// For `ecs wait services-stable` polling `describe` now, with the answer "not yet": the
+  /// first instant at which its verdict could change (a listed service appears, or every
+  /// one runs one deployment with its desired count), if no call changes them first.
+  std::optional<sim::Time> unstable_until(const Request& describe) const;
 
  private:
   /// Launches an instance of `model`'s Auto Scaling group at `at`; returns it. (`model` is

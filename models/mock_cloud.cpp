@@ -48,7 +48,7 @@ void MockCloud::reset(std::uint64_t seed, std::uint64_t trial) {
   changed_ = std::make_unique<sim::Event>(env_);
 }
 
-std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
+std::optional<sim::Time> MockCloud::forecast(const Request& r, std::string_view waiter) {
   if (r.fields.empty()) return std::nullopt;
   const sim::Time t = context_->now();
   sim::Time until = sim::kNever;
@@ -76,7 +76,9 @@ std::optional<sim::Time> MockCloud::unchanged_until(const Request& r) {
   }
   std::optional<sim::Time> model;
   if (service == "rds" && operation == "describe-db-instances") model = rds_.unchanged_until(r);
-  if (service == "ecs" && operation == "describe-services") model = compute_.unchanged_until(r);
+  if (service == "ecs" && operation == "describe-services") {
+    model = waiter == "services-stable" ? compute_.unstable_until(r) : compute_.unchanged_until(r);
+  }
   if (!model) return std::nullopt;
   return std::min(until, *model);
 }

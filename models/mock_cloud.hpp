@@ -57,7 +57,12 @@ class MockCloud final : public Backend {
             std::uint64_t trial = 0);
 
   Outcome invoke(const Request& request) override;
-  std::optional<sim::Time> unchanged_until(const Request& describe) override;
+  std::optional<sim::Time> unchanged_until(const Request& describe) override {
+    return forecast(describe, {});
+  }
+  std::optional<sim::Time> retry_until(const Request& describe, std::string_view waiter) override {
+    return forecast(describe, waiter);
+  }
   sim::Duration skip_poll(const Request& describe) override;
   sim::Event* next_change() override { return changed_.get(); }
 
@@ -86,6 +91,9 @@ class MockCloud final : public Backend {
   bool endpoint_healthy(std::string_view target, sim::Time t);
 
  private:
+  /// unchanged_until, or with a waiter's name, retry_until.
+  std::optional<sim::Time> forecast(const Request& describe, std::string_view waiter);
+
   std::unique_ptr<CloudContext> context_;  // first: the models hold references to it
   Kms kms_;
   Rds rds_;

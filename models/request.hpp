@@ -87,6 +87,13 @@ class Backend {
     (void)describe;
     return std::nullopt;
   }
+  /// For a poll of waiter `waiter` ("services-stable") whose answer now makes it poll again:
+  /// the instant before which every poll would, its answer changed or not. At least
+  /// unchanged_until, which it is by default.
+  virtual std::optional<sim::Time> retry_until(const Request& describe, std::string_view waiter) {
+    (void)waiter;
+    return unchanged_until(describe);
+  }
   /// Admits one poll whose answer is already known; returns its latency.
   virtual sim::Duration skip_poll(const Request& describe) {
     (void)describe;

@@ -210,9 +210,9 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   for (result.attempts = 1;; ++result.attempts) {
     number(result.attempts);
     result.last = backend.invoke(poll);
-    // How long the answer read now stays the same (asked now, before the call's latency
+    // How long polls would keep answering "not yet" (asked now, before the call's latency
     // passes; a change made meanwhile fires `change`).
-    const std::optional<sim::Time> same = backend.unchanged_until(poll);
+    const std::optional<sim::Time> same = backend.retry_until(poll, spec.name);
     sim::Event* change = backend.next_change();
     co_await env.timeout(result.last.latency);
     result.state = spec.evaluate(result.last);
