@@ -107,9 +107,12 @@ std::span<const OperationInfo> operations() {
 
 namespace {
 
-// The table in (service, operation) order, for a binary search on every call the mock admits.
+// The table ordered by the operation's length, then its name and service: a binary search
+// on every call the mock admits that mostly compares lengths, not characters.
 constexpr bool by_name(const OperationInfo* a, const OperationInfo* b) {
-  return a->service != b->service ? a->service < b->service : a->operation < b->operation;
+  if (a->operation.size() != b->operation.size()) return a->operation.size() < b->operation.size();
+  const int c = a->operation.compare(b->operation);
+  return c != 0 ? c < 0 : a->service < b->service;
 }
 constexpr auto kByName = [] {
   std::array<const OperationInfo*, kOperations.size()> sorted{};
@@ -128,7 +131,7 @@ static_assert(std::adjacent_find(kByName.begin(), kByName.end(),
 const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
   const OperationInfo key{service, operation, false};
   const auto at = std::lower_bound(kByName.begin(), kByName.end(), &key, by_name);
-  return at != kByName.end() && (*at)->service == service && (*at)->operation == operation
+  return at != kByName.end() && (*at)->operation == operation && (*at)->service == service
              ? *at
              : nullptr;
 }
