@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace drsim::models {
 namespace {
@@ -107,33 +108,49 @@ std::span<const OperationInfo> operations() {
 
 namespace {
 
-// The table ordered by the operation's length, then its name and service: a binary search
-// on every call the mock admits that mostly compares lengths, not characters.
-constexpr bool by_name(const OperationInfo* a, const OperationInfo* b) {
-  if (a->operation.size() != b->operation.size()) return a->operation.size() < b->operation.size();
-  const int c = a->operation.compare(b->operation);
-  return c != 0 ? c < 0 : a->service < b->service;
+// The table ordered by a key made of a few characters and the operation's length, for a
+// binary search on every call the mock admits that compares integers, then the names once.
+constexpr std::uint32_t key_of(std::string_view service, std::string_view operation) {
+  if (service.empty() || operation.empty()) return 0;
+  return static_cast<std::uint32_t>(operation.size()) << 24 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(operation.front())) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(operation.back())) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(service.front()));
 }
-constexpr auto kByName = [] {
-  std::array<const OperationInfo*, kOperations.size()> sorted{};
-  for (std::size_t i = 0; i < kOperations.size(); ++i) sorted[i] = &kOperations[i];
-  std::sort(sorted.begin(), sorted.end(), by_name);
+struct Keyed {
+  std::uint32_t key;
+  const OperationInfo* info;
+};
+constexpr auto kByKey = [] {
+  std::array<Keyed, kOperations.size()> sorted{};
+  for (std::size_t i = 0; i < kOperations.size(); ++i)
+    sorted[i] = {key_of(kOperations[i].service, kOperations[i].operation), &kOperations[i]};
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
   return sorted;
 }();
-static_assert(std::adjacent_find(kByName.begin(), kByName.end(),
-                                 [](const OperationInfo* a, const OperationInfo* b) {
-                                   return !by_name(a, b);
-                                 }) == kByName.end(),
-              "an operation is listed twice");
+constexpr bool listed_once() {
+  for (std::size_t i = 0; i < kOperations.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (kOperations[i].service == kOperations[j].service &&
+          kOperations[i].operation == kOperations[j].operation)
+        return false;
+    }
+  }
+  return true;
+}
+static_assert(listed_once(), "an operation is listed twice");
 
 }  // namespace
 
 const OperationInfo* find_operation(std::string_view service, std::string_view operation) {
-  const OperationInfo key{service, operation, false};
-  const auto at = std::lower_bound(kByName.begin(), kByName.end(), &key, by_name);
-  return at != kByName.end() && (*at)->operation == operation && (*at)->service == service
-             ? *at
-             : nullptr;
+  const std::uint32_t key = key_of(service, operation);
+  auto at = std::lower_bound(kByKey.begin(), kByKey.end(), key,
+                             [](const Keyed& k, std::uint32_t v) { return k.key < v; });
+  for (; at != kByKey.end() && at->key == key; ++at) {
+    if (at->info->operation == operation && at->info->service == service) return at->info;
+  }
+  return nullptr;
 }
 
 }  // namespace drsim::models

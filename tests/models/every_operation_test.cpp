@@ -286,6 +286,22 @@ TEST_F(EveryOperation, EachRegisteredOperationSucceedsOnAWorldThatAllowsIt) {
   }
 }
 
+TEST(Operations, EachIsFoundByItsNamesAndNothingElseIs) {
+  for (const OperationInfo& op : operations()) {
+    EXPECT_EQ(find_operation(op.service, op.operation), &op) << op.service << " " << op.operation;
+    // A near miss: same length, same first and last characters, another middle.
+    std::string other(op.operation);
+    if (other.size() > 2) {
+      other[1] = other[1] == 'x' ? 'y' : 'x';
+      EXPECT_EQ(find_operation(op.service, other), nullptr) << op.service << " " << other;
+    }
+    EXPECT_EQ(find_operation("rdx", op.operation), nullptr) << op.operation;
+  }
+  EXPECT_EQ(find_operation("", ""), nullptr);
+  EXPECT_EQ(find_operation("rds", ""), nullptr);
+  EXPECT_EQ(find_operation("", "describe-db-instances"), nullptr);
+}
+
 TEST(ModelReference, DocumentsExactlyTheRegisteredOperations) {
   std::ifstream in(std::string(DRSIM_SOURCE_DIR) + "/docs/models.md");
   ASSERT_TRUE(in) << "docs/models.md is missing";
