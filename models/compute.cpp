@@ -114,7 +114,7 @@ int KubeDeployment::serving_at(Time t) const {
   return current;
 }
 void Compute::add_stack(Stack stack) {
-  stacks_.push_back(std::move(stack));
+  stacks_.push_back(&owned_stacks_.emplace_back(std::move(stack)));
 }
 
 const EbsVolume* Compute::volume(std::string_view id) const {
@@ -134,6 +134,7 @@ void Compute::clear() {
   eks_.clear();
   deployments_.clear();
   stacks_.clear();
+  owned_stacks_.clear();
   launch_buckets_.clear();
   launched_ = 0;
 }
@@ -882,11 +883,11 @@ Outcome Compute::apply_stack(const Request& r) {
   const Time t = context_.now();
   const std::string name = r.text("stack");
   auto it =
-      std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack& s) { return s.name == name; });
+      std::find_if(stacks_.begin(), stacks_.end(), [&](const Stack* s) { return s->name == name; });
   if (it == stacks_.end())
     return Outcome::failure(AwsErrorCode::kCommandFailed,
                             fmt::format("terraform: no stack named {}", name));
-  const Stack stack = *it;
+  const Stack& stack = **it;  // not changed by what the apply adds
   if (!context_.data_plane_up(stack.region, t)) {
     return Outcome::failure(
         AwsErrorCode::kCommandFailed,

@@ -5,6 +5,7 @@
 // operations with a duration model.
 #pragma once
 
+#include <deque>
 #include <limits>
 #include <optional>
 #include <string>
@@ -132,7 +133,11 @@ class Compute {
   /// `kubectl apply` on a cluster of that name brings them back).
   void fail_eks_cluster(std::string_view name, sim::Time t);
   static constexpr int kNoPods = -1;  // the template "serving" where a cluster lost its pods
+  /// A stack `terraform apply` can create.
   void add_stack(Stack stack);
+  /// The same, without a copy: `stack` must outlive the trial (the engine's come from the
+  /// scenario it runs).
+  void use_stack(const Stack& stack) { stacks_.push_back(&stack); }
   void clear();
 
   Outcome handle(const Request& request);
@@ -195,8 +200,9 @@ class Compute {
   std::vector<LoadBalancer> load_balancers_;
   std::vector<EksCluster> eks_;
   std::vector<KubeDeployment> deployments_;
-  std::vector<Stack> stacks_;
-  struct Bucket {  // Fargate launch-rate token bucket, per region
+  std::deque<Stack> owned_stacks_;    // add_stack's (a deque: their addresses stay put)
+  std::vector<const Stack*> stacks_;  // every stack, owned or not
+  struct Bucket {                     // Fargate launch-rate token bucket, per region
     std::string region;
     double tokens;
     sim::Time last;

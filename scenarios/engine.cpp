@@ -190,7 +190,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     lb.exists_from = long_ago;
     cloud_.compute().add_load_balancer(std::move(lb));
   }
-  for (const models::Stack& stack : s.stacks) cloud_.compute().add_stack(stack);
+  for (const models::Stack& stack : s.stacks) cloud_.compute().use_stack(stack);
   for (models::DbCluster c : s.clusters) {
     c.exists_from = long_ago;
     cloud_.rds().add_cluster(std::move(c));
