@@ -262,7 +262,7 @@ std::optional<Time> Compute::unchanged_until(const Request& r) const {
 std::optional<Time> Compute::unstable_until(const Request& r) const {
   // The waiter's acceptors (see waiters.cpp): failure when a listed service is MISSING,
   // success when each has one deployment and runs its desired count, else poll again. The
-  // verdict can change only where a listed service's answer does.
+  // verdict can change only where a listed service's answer does: check those instants.
   const Time t = context_.now();
   std::string scratch;
   const std::string_view cluster = last_segment(r.text_view("cluster", scratch));

@@ -167,8 +167,8 @@ class Compute {
   /// deployments stay as they are now, unless a call changes them; nullopt otherwise.
   std::optional<sim::Time> unchanged_until(const Request& describe) const;
   /// For `ecs wait services-stable` polling `describe` now, with the answer "not yet": the
-  /// first instant at which its verdict could change (a listed service appears, or every
-  /// one runs one deployment with its desired count), if no call changes them first.
+  /// first instant at which its verdict could change (every listed service runs one
+  /// deployment with its desired count, or one is missing), if no call changes them first.
   std::optional<sim::Time> unstable_until(const Request& describe) const;
 
  private:
