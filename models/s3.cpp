@@ -162,7 +162,9 @@ Outcome S3::handle(const Request& r) {
     }
     Array rules;
     for (const ReplicationRule& rule : b->replication) {
-      Members dest{{"Bucket", "arn:aws:s3:::" + rule.destination}};
+      Members dest;
+      dest.reserve(2);
+      dest.emplace_back("Bucket", "arn:aws:s3:::" + rule.destination);
       if (rule.replication_time_control) {
         dest.emplace_back("ReplicationTime", Value::object({{"Status", "Enabled"}}));
       }

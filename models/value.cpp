@@ -114,6 +114,13 @@ double Value::as_double() const {
   return std::get<double>(data_);
 }
 
+Value Value::object(std::initializer_list<Member> members) {
+  Members m;
+  m.reserve(members.size());
+  for (const Member& x : members) m.emplace_back(x.key, std::move(x.value));
+  return Value(std::move(m));
+}
+
 const Value& Value::operator[](std::string_view key) const {
   if (!is_object()) return null_value();
   for (const auto& [k, v] : members()) {

@@ -55,10 +55,9 @@ class Value {
   /// An array whose elements are built when first needed (see LazyArray).
   Value(std::shared_ptr<const LazyArray> a) : data_(std::move(a)) {}
 
+  struct Member;
   /// {{"DBSnapshotIdentifier", "x"}, {"Status", "available"}}
-  static Value object(std::initializer_list<std::pair<std::string, Value>> members) {
-    return Value(Members(members));
-  }
+  static Value object(std::initializer_list<Member> members);
 
   Type type() const {
     const std::size_t i = data_.index();
@@ -103,6 +102,13 @@ class Value {
                std::shared_ptr<const Array>, std::shared_ptr<const Members>,
                std::shared_ptr<const LazyArray>>
       data_;
+};
+
+/// One member of `Value::object`'s list. An initializer list's elements are const; the value
+/// is mutable so that `object` moves it (an array or object by pointer) instead of copying.
+struct Value::Member {
+  std::string_view key;
+  mutable Value value;
 };
 
 /// An array a model can hand out without building every element: a region's snapshot listing
