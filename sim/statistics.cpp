@@ -1,6 +1,7 @@
 #include "sim/statistics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <cassert>
@@ -37,6 +38,41 @@ std::pair<std::uint64_t, std::uint64_t> order_statistic_ranks(std::uint64_t n, d
   while (m > 0 && cdf(m - 1) >= 1 - tail) --m;
   while (m < last && cdf(m) < 1 - tail) ++m;
   return {low, static_cast<std::uint64_t>(m + 1)};
+}
+
+void sort_integers(std::vector<std::int64_t>& values) {
+  const std::size_t n = values.size();
+  if (n < 4096) {  // below this, the passes' fixed cost outweighs std::sort's n log n
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  // Eleven-bit digits of the value with its sign bit flipped (so that unsigned order is
+  // signed order), every digit's histogram from one read of the data.
+  constexpr int kBits = 11;
+  constexpr std::size_t kRadix = std::size_t{1} << kBits;
+  constexpr int kPasses = (64 + kBits - 1) / kBits;
+  auto key = [](std::int64_t v) {
+    return static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63);
+  };
+  std::vector<std::array<std::size_t, kRadix>> counts(kPasses);
+  for (const std::int64_t v : values) {
+    const std::uint64_t k = key(v);
+    for (int p = 0; p < kPasses; ++p) ++counts[p][(k >> (p * kBits)) & (kRadix - 1)];
+  }
+  std::vector<std::int64_t> buffer(n);
+  std::int64_t* from = values.data();
+  std::int64_t* to = buffer.data();
+  for (int p = 0; p < kPasses; ++p) {
+    std::array<std::size_t, kRadix>& count = counts[p];
+    const std::uint64_t k0 = (key(from[0]) >> (p * kBits)) & (kRadix - 1);
+    if (count[k0] == n) continue;  // every value has the same digit here: order unchanged
+    std::size_t offset = 0;
+    for (std::size_t& c : count) offset += std::exchange(c, offset);
+    for (std::size_t i = 0; i < n; ++i)  // stable: equal digits keep the previous pass's order
+      to[count[(key(from[i]) >> (p * kBits)) & (kRadix - 1)]++] = from[i];
+    std::swap(from, to);
+  }
+  if (from != values.data()) values.swap(buffer);
 }
 
 void Sample::add(std::int64_t value) {
@@ -77,7 +113,7 @@ void Sample::merge(const Sample& other) {
 
 void Sample::sort() const {
   if (!sorted_) {
-    std::sort(values_.begin(), values_.end());
+    sort_integers(values_);
     sorted_ = true;
   }
 }

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
+#include <limits>
 
 #include "sim/distribution.hpp"
 
@@ -14,6 +16,43 @@ Sample of(std::initializer_list<std::int64_t> values) {
   Sample s;
   for (auto v : values) s.add(v);
   return s;
+}
+
+TEST(SortIntegers, OrdersAsStdSortDoesForEveryShapeOfColumn) {
+  Stream rng(7, 0, stream_id("sort"));
+  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+  const std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+  // Sizes either side of the radix threshold; values spread over every digit, over a few
+  // low digits only (durations), negative and extreme, heavily repeated, and constant.
+  for (const std::size_t n : {0UL, 1UL, 4095UL, 4096UL, 50000UL}) {
+    for (int shape = 0; shape < 5; ++shape) {
+      std::vector<std::int64_t> v(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto bits = static_cast<std::int64_t>(rng.next());
+        switch (shape) {
+          case 0:
+            v[i] = bits;
+            break;
+          case 1:
+            v[i] = static_cast<std::int64_t>(rng.below(7'200'000));
+            break;
+          case 2:
+            v[i] = i % 3 == 0 ? lowest : i % 3 == 1 ? highest : bits % 1000;
+            break;
+          case 3:
+            v[i] = static_cast<std::int64_t>(rng.below(5)) - 2;
+            break;
+          default:
+            v[i] = -42;
+            break;
+        }
+      }
+      std::vector<std::int64_t> expected = v;
+      std::sort(expected.begin(), expected.end());
+      sort_integers(v);
+      EXPECT_EQ(v, expected) << "n = " << n << ", shape " << shape;
+    }
+  }
 }
 
 TEST(Sample, NearestRankQuantiles) {
