@@ -202,12 +202,7 @@ Value Compute::service_value(const EcsService& s, Time t,
   static constexpr std::array<std::string_view, 7> kMembers = {
       "serviceName",  "clusterArn",   "status",     "desiredCount",
       "runningCount", "pendingCount", "deployments"};
-  std::array<bool, kMembers.size()> wanted;
-  wanted.fill(fields.empty());
-  for (std::string_view f : fields) {
-    const auto i = std::find(kMembers.begin(), kMembers.end(), f) - kMembers.begin();
-    if (i < static_cast<std::ptrdiff_t>(kMembers.size())) wanted[i] = true;
-  }
+  const std::array<bool, kMembers.size()> wanted = wanted_members(kMembers, fields);
   Members m;
   m.reserve(kMembers.size());
   auto add = [&](Member i, auto&& make) {

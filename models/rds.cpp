@@ -683,25 +683,60 @@ class SnapshotListing : public LazyArray {
 
 Value Rds::instance_value(const DbInstance& db, Time t,
                           std::span<const std::string_view> fields) const {
+  // Each member is computed only when the caller reads it (see Request::fields).
+  enum Member {
+    kId,
+    kClass,
+    kEngine,
+    kStatus,
+    kStorage,
+    kAz,
+    kMultiAz,
+    kEncrypted,
+    kRetention,
+    kArn,
+    kReplicas,
+    kEndpoint,
+    kKms,
+    kRestorable,
+    kReplicaSource,
+    kCluster
+  };
+  static constexpr std::array<std::string_view, 16> kMembers = {
+      "DBInstanceIdentifier",
+      "DBInstanceClass",
+      "Engine",
+      "DBInstanceStatus",
+      "AllocatedStorage",
+      "AvailabilityZone",
+      "MultiAZ",
+      "StorageEncrypted",
+      "BackupRetentionPeriod",
+      "DBInstanceArn",
+      "ReadReplicaDBInstanceIdentifiers",
+      "Endpoint",
+      "KmsKeyId",
+      "LatestRestorableTime",
+      "ReadReplicaSourceDBInstanceIdentifier",
+      "DBClusterIdentifier"};
+  const std::array<bool, kMembers.size()> wanted = wanted_members(kMembers, fields);
   const DbStatus s = status(db, t);
   Members m;
   m.reserve(fields.empty() ? 14 : fields.size());
-  // Each member is computed only when the caller reads it (see Request::fields).
-  auto add = [&](std::string_view name, auto&& make) {
-    if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
-      m.emplace_back(std::string(name), Value(make()));
+  auto add = [&](Member i, auto&& make) {
+    if (wanted[i]) m.emplace_back(std::string(kMembers[i]), Value(make()));
   };
-  add("DBInstanceIdentifier", [&] { return db.config.id; });
-  add("DBInstanceClass", [&] { return db.config.instance_class; });
-  add("Engine", [&] { return db.config.engine; });
-  add("DBInstanceStatus", [&] { return std::string(db_status_name(s)); });
-  add("AllocatedStorage", [&] { return static_cast<std::int64_t>(db.config.size_gb); });
-  add("AvailabilityZone", [&] { return db.config.az; });
-  add("MultiAZ", [&] { return db.config.multi_az; });
-  add("StorageEncrypted", [&] { return db.config.encrypted; });
-  add("BackupRetentionPeriod", [&] { return db.config.backup_retention_days; });
-  add("DBInstanceArn", [&] { return context_.arn("rds", db.config.region, "db:", db.config.id); });
-  add("ReadReplicaDBInstanceIdentifiers", [&] {
+  add(kId, [&] { return db.config.id; });
+  add(kClass, [&] { return db.config.instance_class; });
+  add(kEngine, [&] { return db.config.engine; });
+  add(kStatus, [&] { return std::string(db_status_name(s)); });
+  add(kStorage, [&] { return static_cast<std::int64_t>(db.config.size_gb); });
+  add(kAz, [&] { return db.config.az; });
+  add(kMultiAz, [&] { return db.config.multi_az; });
+  add(kEncrypted, [&] { return db.config.encrypted; });
+  add(kRetention, [&] { return db.config.backup_retention_days; });
+  add(kArn, [&] { return context_.arn("rds", db.config.region, "db:", db.config.id); });
+  add(kReplicas, [&] {
     Array replicas;
     for (const DbInstance& other : instances_) {
       if (other.config.replica_of == db.config.id && other.promoted_at > t &&
@@ -712,20 +747,20 @@ Value Rds::instance_value(const DbInstance& db, Time t,
     return replicas;
   });
   if (s != DbStatus::kCreating) {
-    add("Endpoint", [&] {
+    add(kEndpoint, [&] {
       return Value::object(
           {{"Address", endpoint(db.config.id, db.config.region)},
            {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}});
     });
   }
-  if (db.config.encrypted) add("KmsKeyId", [&] { return db.config.kms_key; });
+  if (db.config.encrypted) add(kKms, [&] { return db.config.kms_key; });
   if (db.config.backup_retention_days > 0) {
-    add("LatestRestorableTime", [&] { return Timestamp{latest_restorable_time(db, t)}; });
+    add(kRestorable, [&] { return Timestamp{latest_restorable_time(db, t)}; });
   }
   if (!db.config.replica_of.empty() && db.promoted_at > t) {
-    add("ReadReplicaSourceDBInstanceIdentifier", [&] { return db.config.replica_of; });
+    add(kReplicaSource, [&] { return db.config.replica_of; });
   }
-  if (!db.config.cluster.empty()) add("DBClusterIdentifier", [&] { return db.config.cluster; });
+  if (!db.config.cluster.empty()) add(kCluster, [&] { return db.config.cluster; });
   return Value(std::move(m));
 }
 

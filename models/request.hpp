@@ -5,6 +5,8 @@
 // (what a `--query` reads) or an AWS-shaped error.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -30,6 +32,21 @@ struct Param {
 
 /// `Request::fields` of a call whose result nobody reads (no member has an empty name).
 inline constexpr std::string_view kReadsNothing[] = {""};
+
+/// Which of a resource's member `names` a call with these `fields` must build: every one
+/// when `fields` is empty, otherwise those it lists (see Request::fields). Looked up once a
+/// call, so that building each member is a test of a flag.
+template <std::size_t N>
+std::array<bool, N> wanted_members(const std::array<std::string_view, N>& names,
+                                   std::span<const std::string_view> fields) {
+  std::array<bool, N> wanted;
+  wanted.fill(fields.empty());
+  for (const std::string_view f : fields) {
+    const auto i = std::find(names.begin(), names.end(), f) - names.begin();
+    if (i < static_cast<std::ptrdiff_t>(N)) wanted[static_cast<std::size_t>(i)] = true;
+  }
+  return wanted;
+}
 
 /// A parameter whose value is a credential or a secret (`password`s, `secret-string`,
 /// `secret-binary`): shown as **** wherever a call is described.
