@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <tuple>
+#include <utility>
 
 #include "models/waiters.hpp"
 #include "scenarios/service_health.hpp"
@@ -48,9 +51,16 @@ struct Engine::State {
 
 namespace {
 
+/// How one attempt at a step ended. A failure's cause and detail are spelled out only when
+/// read: most failed attempts are retried, and an untraced trial never describes them.
 struct StepResult {
+  using Explanation = std::pair<std::string, std::string>;  // (cause, detail)
   bool ok = true;
-  std::string cause, detail;
+  std::function<Explanation()> explain;
+
+  static StepResult failure(std::function<Explanation()> explain) {
+    return {false, std::move(explain)};
+  }
 };
 
 }  // namespace
@@ -72,9 +82,11 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
   if (!step.probe.empty()) {
     co_await env.timeout(kProbeLatency);
     if (!health.healthy(env.now())) {
-      result = {
-          false, fmt::format("step {}: probe {} failed", step.id, step.probe),
-          fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
+      result = StepResult::failure([&step, &s] {
+        return StepResult::Explanation{
+            fmt::format("step {}: probe {} failed", step.id, step.probe),
+            fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
+      });
     }
     co_return;
   }
@@ -85,12 +97,17 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
         step.dig, env.now(), cloud.context().uniform("dns/operator-phase", step.dig),
         cloud.context().uniform("dns/operator-pick", step.dig));
     if (answer.empty()) {
-      result = {false, fmt::format("step {}: dig {}: no answer", step.id, step.dig),
-                fmt::format("{} has no record a resolver can find (NXDOMAIN)", step.dig)};
+      result = StepResult::failure([&step] {
+        return StepResult::Explanation{
+            fmt::format("step {}: dig {}: no answer", step.id, step.dig),
+            fmt::format("{} has no record a resolver can find (NXDOMAIN)", step.dig)};
+      });
     } else if (answer.find(step.expect) == std::string_view::npos) {
-      result = {false,
-                fmt::format("step {}: dig {} still answers the old target", step.id, step.dig),
-                fmt::format("dig {} answered {}, not {}", step.dig, answer, step.expect)};
+      result = StepResult::failure([&step, answer = std::string(answer)] {
+        return StepResult::Explanation{
+            fmt::format("step {}: dig {} still answers the old target", step.id, step.dig),
+            fmt::format("dig {} answered {}, not {}", step.dig, answer, step.expect)};
+      });
     }
     co_return;
   }
@@ -108,10 +125,13 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
   models::Request resolved;
   if (!step.fixed_request) {
     if (const std::optional<std::string_view> v = c.unbound(variables)) {
-      result = {false, fmt::format("step {}: variable ${} is not set", step.id, *v),
-                fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
-                            "runs after)",
-                            *v)};
+      result = StepResult::failure([&step, v = std::string(*v)] {
+        return StepResult::Explanation{
+            fmt::format("step {}: variable ${} is not set", step.id, v),
+            fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
+                        "runs after)",
+                        v)};
+      });
       co_return;
     }
     resolved = step_request(s, step, variables, cloud.context().epoch_unix_ms());
@@ -121,27 +141,34 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
     const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
     models::Request poll = request;
     poll.call_key = sim::mix64(sim::stream_id(step.id) + trial_attempt);
-    const models::WaitResult w =
+    models::WaitResult w =
         co_await models::wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
     if (w.state == models::WaiterState::kSuccess) co_return;
-    const bool timed_out = w.state == models::WaiterState::kRetry;
-    result = {false,
-              fmt::format("step {}: waiter {} {}", step.id, c.waiter,
-                          timed_out ? "gave up (max attempts)" : "failed"),
-              timed_out ? fmt::format("still not there after {} polls of {}", w.attempts,
-                                      sim::format_duration(spec.delay))
-                        : (w.last.error ? w.last.error->describe() : "reached a failure state")};
+    result = StepResult::failure([&step, &spec, timed_out = w.state == models::WaiterState::kRetry,
+                                  attempts = w.attempts, error = std::move(w.last.error)] {
+      return StepResult::Explanation{fmt::format("step {}: waiter {} {}", step.id, spec.name,
+                                                 timed_out ? "gave up (max attempts)" : "failed"),
+                                     timed_out
+                                         ? fmt::format("still not there after {} polls of {}",
+                                                       attempts, sim::format_duration(spec.delay))
+                                         : (error ? error->describe() : "reached a failure state")};
+    });
     co_return;
   }
-  const models::Outcome o = cloud.invoke(request);
+  models::Outcome o = cloud.invoke(request);
   co_await env.timeout(o.latency);
   if (!o.ok()) {
-    result = {false, fmt::format("step {}: {}", step.id, models::error_name(o.error->code)),
-              o.error->describe()};
+    result = StepResult::failure([&step, error = std::move(*o.error)] {
+      return StepResult::Explanation{
+          fmt::format("step {}: {}", step.id, models::error_name(error.code)), error.describe()};
+    });
     co_return;
   }
-  if (const auto e = bind_outputs(step, o.result, variables, cloud.context().epoch_unix_ms()))
-    result = {false, fmt::format("step {}: {}", step.id, e->what), e->detail};
+  if (auto e = bind_outputs(step, o.result, variables, cloud.context().epoch_unix_ms())) {
+    result = StepResult::failure([&step, error = std::move(*e)] {
+      return StepResult::Explanation{fmt::format("step {}: {}", step.id, error.what), error.detail};
+    });
+  }
 }
 
 }  // namespace
@@ -428,24 +455,25 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     if (step.timeout) {
       if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
         env.interrupt(body, "timeout");
-        result = {false,
-                  fmt::format("step {}: timed out after {}", step.id,
-                              sim::format_duration(*step.timeout)),
-                  "the step's own timeout"};
+        result = StepResult::failure([&step] {
+          return StepResult::Explanation{fmt::format("step {}: timed out after {}", step.id,
+                                                     sim::format_duration(*step.timeout)),
+                                         "the step's own timeout"};
+        });
       }
     } else {
       co_await body;
     }
     if (result.ok) break;
-    st.note("step {} attempt {} failed: {}", step.id, k + 1, result.detail);
+    if (st.tracing)
+      st.note("step {} attempt {} failed: {}", step.id, k + 1, result.explain().second);
   }
   record.end = env.now();
   record.ok = result.ok;
   st.note("step {} {}", step.id, result.ok ? "done" : "FAILED");
   if (!result.ok && step.on_failure == "abort" && !st.aborted) {
     st.aborted = true;
-    st.outcome.cause = result.cause;
-    st.outcome.detail = result.detail;
+    std::tie(st.outcome.cause, st.outcome.detail) = result.explain();
   }
   st.done[i]->succeed();
 }
