@@ -91,16 +91,18 @@ void Suspension::throw_if_interrupted() {
 // ------------------------------------------------------------------------- timeouts
 
 void Timeout::attach(WaitNode& node) const {
-  node.timer = env_->schedule(at_, Callback{[](void* p) {
-                                              auto* n = static_cast<WaitNode*>(p);
-                                              n->timer = {};
-                                              n->owner->fire(n->index, nullptr);
-                                            },
-                                            &node});
+  node.timer = env_->schedule(at_,
+                              Callback{[](void* p) {
+                                         auto* n = static_cast<WaitNode*>(p);
+                                         n->timer = {};
+                                         n->owner->fire(n->index, nullptr);
+                                       },
+                                       &node},
+                              priority_);
 }
 
 void Timeout::Awaiter::schedule() {
-  entry_ = env_->schedule(at_, Callback{&Awaiter::on_due, this});
+  entry_ = env_->schedule(at_, Callback{&Awaiter::on_due, this}, priority_);
 }
 
 void Timeout::Awaiter::on_due(void* self) {

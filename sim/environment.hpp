@@ -315,7 +315,8 @@ class [[nodiscard]] Task {
 /// "Wait until `at`": returned by Environment::timeout/until; awaitable, or usable in any_of.
 class Timeout {
  public:
-  Timeout(Environment& env, Time at) : env_(&env), at_(at) {}
+  Timeout(Environment& env, Time at, Priority priority = Priority::kNormal)
+      : env_(&env), at_(at), priority_(priority) {}
   Time at() const { return at_; }
 
   // The waitable interface.
@@ -325,7 +326,8 @@ class Timeout {
 
   class Awaiter : public detail::Suspension {
    public:
-    Awaiter(Environment& env, Time at) : env_(&env), at_(at) {}
+    Awaiter(Environment& env, Time at, Priority priority)
+        : env_(&env), at_(at), priority_(priority) {}
     ~Awaiter() { cancel(); }
     bool await_ready() const noexcept { return false; }
     template <class P>
@@ -343,13 +345,15 @@ class Timeout {
     static void on_due(void* self);
     Environment* env_;
     Time at_;
+    Priority priority_;
     EventId entry_;
   };
-  Awaiter operator co_await() const { return Awaiter(*env_, at_); }
+  Awaiter operator co_await() const { return Awaiter(*env_, at_, priority_); }
 
  private:
   Environment* env_;
   Time at_;
+  Priority priority_;
 };
 
 /// A one-shot occurrence processes can wait for: "instance available", "page acknowledged".
@@ -412,6 +416,10 @@ class Environment {
   Timeout timeout(Duration delay) { return Timeout(*this, now_ + (delay > 0 ? delay : 0)); }
   /// An instant to co_await; an instant in the past means "now".
   Timeout until(Time at) { return Timeout(*this, at > now_ ? at : now_); }
+  /// Resumes the process at the current instant before the entries due now, as a process
+  /// started now first runs: co_await it, then a sub-task, then timeout(0) (as a joiner is
+  /// woken), and the events fall in the order of starting and joining a process for it.
+  Timeout yield_urgent() { return Timeout(*this, now_, Priority::kUrgent); }
 
   /// Starts a process at the current instant (before other entries at this instant).
   ProcessRef start(Process process);

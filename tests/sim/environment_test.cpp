@@ -49,6 +49,55 @@ TEST(Environment, RunUntilStopsAtTheLimitAndResumes) {
   EXPECT_EQ(log.back(), "20 b woke");
 }
 
+// A sub-task run three ways by callers due at the same instant: as a process started and
+// joined, inline between yield_urgent() and timeout(0), and inline with no yield.
+Task<> body(Environment& env, Log& log, std::string name) {
+  note(env, log, name + " body");
+  co_await env.timeout(0);
+  note(env, log, name + " body again");
+}
+
+Process body_process(Environment& env, Log& log, std::string name) {
+  co_await body(env, log, std::move(name));
+}
+
+enum class Run { kProcess, kInlineWithYields, kInlineBare };
+
+Process caller(Environment& env, Log& log, std::string name, Run how) {
+  co_await env.timeout(10);
+  note(env, log, name + " calls");
+  switch (how) {
+    case Run::kProcess:
+      co_await env.start(body_process(env, log, name));
+      break;
+    case Run::kInlineWithYields:
+      co_await env.yield_urgent();
+      co_await body(env, log, name);
+      co_await env.timeout(0);
+      break;
+    case Run::kInlineBare:
+      co_await body(env, log, name);
+      break;
+  }
+  note(env, log, name + " returns");
+}
+
+Log run_callers(Run how) {
+  Environment env;
+  Log log;
+  env.start(caller(env, log, "a", how));
+  env.start(sleeper(env, log, "s", 10));
+  env.start(caller(env, log, "b", how));
+  env.run();
+  return log;
+}
+
+TEST(Environment, YieldUrgentAroundATaskOrdersEventsAsAStartedAndJoinedProcess) {
+  const Log joined = run_callers(Run::kProcess);
+  EXPECT_EQ(run_callers(Run::kInlineWithYields), joined);
+  EXPECT_NE(run_callers(Run::kInlineBare), joined) << "without the yields the order differs";
+}
+
 Process trigger_at(Environment& env, Event& e, Duration d) {
   co_await env.timeout(d);
   e.succeed();
