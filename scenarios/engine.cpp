@@ -75,10 +75,11 @@ constexpr sim::Duration kProbeLatency = sim::kSecond;
 // One `dig`: a query to the resolver.
 constexpr sim::Duration kDigLatency = 100 * sim::kMillisecond;
 
-// The body of one attempt at a step, as its own process so that a timeout can interrupt it.
-sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
-                     const Step& step, std::map<std::string, Value, std::less<>>& variables,
-                     ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
+// The body of one attempt at a step: run inline by the step's process, or as a process of
+// its own when the step has a timeout that must interrupt it (timed_attempt).
+sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
+                    const Step& step, std::map<std::string, Value, std::less<>>& variables,
+                    ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
   if (!step.probe.empty()) {
     co_await env.timeout(kProbeLatency);
     if (!health.healthy(env.now())) {
@@ -169,6 +170,12 @@ sim::Process attempt(sim::Environment& env, models::MockCloud& cloud, const Scen
       return StepResult::Explanation{fmt::format("step {}: {}", step.id, error.what), error.detail};
     });
   }
+}
+
+sim::Process timed_attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
+                           const Step& step, std::map<std::string, Value, std::less<>>& variables,
+                           ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
+  co_await attempt(env, cloud, s, step, variables, health, trial_attempt, result);
 }
 
 }  // namespace
@@ -450,9 +457,10 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
   for (int k = 0; k <= step.retries; ++k) {
     if (k > 0 && step.retry_delay > 0) co_await env.timeout(step.retry_delay);
     result = {};
-    sim::ProcessRef body = env.start(attempt(env, cloud, s, step, st.variables, *st.health,
-                                             static_cast<std::uint64_t>(k), result));
+    const auto trial_attempt = static_cast<std::uint64_t>(k);
     if (step.timeout) {
+      sim::ProcessRef body = env.start(
+          timed_attempt(env, cloud, s, step, st.variables, *st.health, trial_attempt, result));
       if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
         env.interrupt(body, "timeout");
         result = StepResult::failure([&step] {
@@ -462,7 +470,11 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
         });
       }
     } else {
-      co_await body;
+      // Inline: a process of its own would cost more than most attempts. The two yields put
+      // its events where starting the attempt as a process and joining it would.
+      co_await env.yield_urgent();
+      co_await attempt(env, cloud, s, step, st.variables, *st.health, trial_attempt, result);
+      co_await env.timeout(0);
     }
     if (result.ok) break;
     if (st.tracing)

@@ -225,6 +225,27 @@ TEST(Engine, AWaitThatTimesOutIsACause) {
   EXPECT_EQ(o.cause, "step wait: waiter db-instance-available gave up (max attempts)") << o.detail;
 }
 
+TEST(Engine, AStepsOwnTimeoutEndsEachAttemptAndIsTheCause) {
+  // An hour's work under a 10-minute timeout, tried twice a minute apart: both attempts are
+  // cut off, the step ends 21 minutes after it started, and the runbook stops there.
+  const std::string runbook = R"([
+    {"id": "slow", "manual": "1h", "timeout": "10m", "retries": 1, "retry_delay": "1m"},
+    {"id": "after", "after": ["slow"], "manual": "1m"}])";
+  const TrialOutcome o = trial(scenario_text(runbook));
+  EXPECT_EQ(o.cause, "step slow: timed out after 10m");
+  EXPECT_EQ(o.detail, "the step's own timeout");
+  ASSERT_EQ(o.steps.size(), 2u);
+  EXPECT_FALSE(o.steps[0].ok);
+  EXPECT_EQ(o.steps[0].end - o.steps[0].start, 21 * sim::kMinute);
+  EXPECT_EQ(o.steps[1].start, sim::kNever) << "an aborted runbook starts nothing after";
+  // The same step with time to finish succeeds in its first attempt.
+  std::string roomy = runbook;
+  roomy.replace(roomy.find("\"10m\""), 5, "\"2h\"");
+  const TrialOutcome ok = trial(scenario_text(roomy));
+  EXPECT_TRUE(ok.steps[0].ok);
+  EXPECT_EQ(ok.steps[0].end - ok.steps[0].start, sim::kHour);
+}
+
 TEST(Engine, AProbeSeesWhatAClientSeesAndPollsWithRetries) {
   // Before any recovery the region is down: a one-shot probe fails and stops the runbook.
   std::string early = kGoodRunbook;
