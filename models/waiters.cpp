@@ -199,14 +199,15 @@ const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
 
 sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
                                Request poll, sim::Duration delay, int max_attempts) {
-  poll.service = std::string(spec.service);
-  poll.operation = std::string(spec.operation);
+  poll.service.assign(spec.service);  // in the request's own buffers where they fit
+  poll.operation.assign(spec.operation);
   poll.fields = spec.fields;
   WaitResult result;
   // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.
   const std::uint64_t key = sim::mix64(poll.call_key ^ sim::stream_id(spec.name));
   auto number = [&](int k) { poll.call_key = sim::mix64(key + static_cast<std::uint64_t>(k)); };
   std::vector<sim::Time> known;  // instants of polls whose answer is known in advance
+  known.reserve(static_cast<std::size_t>(std::max(max_attempts, 0)));  // never more
   for (result.attempts = 1;; ++result.attempts) {
     number(result.attempts);
     result.last = backend.invoke(poll);
