@@ -195,6 +195,16 @@ std::vector<std::uint32_t> Compute::deployments(const EcsService& s, Time t) con
   return live;
 }
 
+bool Compute::one_deployment(const EcsService& s, Time t) const {
+  const EcsTask* first = nullptr;
+  for (const EcsTask& task : s.tasks) {
+    if (task.stopped_at <= t) continue;
+    if (first != nullptr && task.deployment != first->deployment) return false;
+    first = &task;
+  }
+  return true;
+}
+
 Value Compute::service_value(const EcsService& s, Time t,
                              std::span<const std::string_view> fields) const {
   // Each member is computed only when the caller reads it (see Request::fields).
@@ -283,7 +293,7 @@ std::optional<Time> Compute::unstable_until(const Request& r) const {
     if (at == kNever) break;
     const bool verdict = std::all_of(listed.begin(), listed.end(), [&](const EcsService* s) {
       return s->exists_from > at ||  // MISSING: the waiter fails
-             (deployments(*s, at).size() == 1 && running(*s, at) == s->desired);
+             (running(*s, at) == s->desired && one_deployment(*s, at));
     });
     if (verdict) return at;
   }

@@ -149,6 +149,9 @@ class Compute {
   /// The deployments with a task not yet stopped at `t` (the service's own when none): a
   /// deployment is done when every task of older ones has stopped.
   std::vector<std::uint32_t> deployments(const EcsService& s, sim::Time t) const;
+  /// deployments(s, t).size() == 1, without building the list (the services-stable
+  /// forecast asks it at every instant a task starts or stops).
+  bool one_deployment(const EcsService& s, sim::Time t) const;
   /// Whether a load balancer (by name or DNS name) has a healthy target at `t`.
   bool load_balancer_healthy(std::string_view name_or_dns, sim::Time t) const;
   const LoadBalancer* load_balancer(std::string_view name_or_dns) const;

@@ -180,6 +180,37 @@ TEST_F(CloudTest, EcsLaunchesArePacedAndTheWaiterSeesTheServiceStabilize) {
   EXPECT_EQ(cloud_.compute().running(*s, now()), 300);
 }
 
+TEST_F(CloudTest, OneDeploymentAgreesWithTheListOfDeploymentsAtEveryTaskBoundary) {
+  // Two forced redeployments and a scale-down: old tasks stop as new ones start running.
+  cloud_.compute().add_service(
+      {.cluster = "dr", .name = "api", .region = "us-east-1", .desired = 3});
+  at(kHour);
+  const Request redeploy =
+      req("ecs", "update-service", "us-east-1",
+          {{"cluster", "dr"}, {"service", "api"}, {"force-new-deployment", true}});
+  ok(req("ecs", "update-service", "us-east-1",
+         {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "3"}}));
+  at(kHour + 10 * kMinute);
+  ok(redeploy);
+  at(kHour + 10 * kMinute + 20 * kSecond);  // while the first redeployment is under way
+  ok(redeploy);
+  at(kHour + 30 * kMinute);
+  ok(req("ecs", "update-service", "us-east-1",
+         {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "1"}}));
+  const EcsService* s = cloud_.compute().service("dr", "api", "us-east-1");
+  ASSERT_NE(s, nullptr);
+  int several = 0;
+  for (const EcsTask& task : s->tasks) {
+    for (const sim::Time t :
+         {task.running_from - 1, task.running_from, task.stopped_at - 1, task.stopped_at}) {
+      const bool one = cloud_.compute().deployments(*s, t).size() == 1;
+      EXPECT_EQ(cloud_.compute().one_deployment(*s, t), one) << "at " << t;
+      several += one ? 0 : 1;
+    }
+  }
+  EXPECT_GT(several, 0) << "the redeployments overlap somewhere";
+}
+
 TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
   calibration_.rds_post_restore_backup_probability = 1;  // stuck in backing-up for hours
   add_primary();
