@@ -189,6 +189,7 @@ models::Request CommandTemplate::resolve(
   r.operation = operation;
   r.region = region.parts.empty() ? default_region
                                   : region.resolve(variables, epoch_unix_ms).to_text(epoch_unix_ms);
+  r.params.reserve(params.size());
   for (const auto& [name, value] : params)
     r.params.push_back({name, value.resolve(variables, epoch_unix_ms)});
   return r;
