@@ -84,8 +84,17 @@ sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t 
   return api_latency_table_->at(uniform("api/latency", service, call));
 }
 
-sim::Duration CloudContext::admit_plain(const Request& request) {
-  return api_latency(request.service, request.call_key != 0 ? request.call_key : calls_++);
+void CloudContext::plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
+                                   std::span<sim::Duration> latencies) const {
+  if (!api_latency_table_) {  // a mixture: two uniforms a draw
+    for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency(service, keys[i]);
+    return;
+  }
+  const std::uint64_t id = sim::stream_id(service);
+  for (std::size_t i = 0; i < keys.size(); ++i) {  // as api_latency(service, keys[i])
+    latencies[i] = api_latency_table_->at(
+        sim::Stream::first_uniform01(trial_key_, stream_of_id("api/latency", id, keys[i])));
+  }
 }
 
 std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {

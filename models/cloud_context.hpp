@@ -118,9 +118,11 @@ class CloudContext {
   /// Checks that `request` may reach its region's API now; on success returns no error and
   /// sets `latency`. Draws latency and throttling from the trial's streams.
   std::optional<AwsError> admit(const Request& request, sim::Duration& latency);
-  /// The latency `admit` would draw for `request` when nothing disrupts its region (the
-  /// caller knows): a waiter's poll answered in advance still takes its time.
-  sim::Duration admit_plain(const Request& request);
+  /// The latencies `admit` would draw for calls to `service` keyed `keys[i]` (non-zero
+  /// Request::call_keys) when nothing disrupts their region (the caller knows): a waiter's
+  /// polls answered in advance still take their time. The service's name is hashed once.
+  void plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
+                       std::span<sim::Duration> latencies) const;
 
   /// Starts a new trial: its streams, no disruptions.
   void reset_trial(std::uint64_t seed, std::uint64_t trial) {
@@ -134,7 +136,12 @@ class CloudContext {
  private:
   static std::uint64_t stream_of(Purpose purpose, std::string_view resource,
                                  std::uint64_t occurrence) {
-    return sim::mix64(purpose.id() ^ sim::mix64(sim::stream_id(resource) + occurrence));
+    return stream_of_id(purpose, sim::stream_id(resource), occurrence);
+  }
+  /// stream_of with the resource's name already hashed (sim::stream_id).
+  static std::uint64_t stream_of_id(Purpose purpose, std::uint64_t resource,
+                                    std::uint64_t occurrence) {
+    return sim::mix64(purpose.id() ^ sim::mix64(resource + occurrence));
   }
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
     return w.start <= t && t < w.end && w.region == region;

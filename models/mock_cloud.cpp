@@ -83,9 +83,10 @@ std::optional<sim::Time> MockCloud::forecast(const Request& r, std::string_view 
   return std::min(until, *model);
 }
 
-sim::Duration MockCloud::skip_poll(const Request& r) {
-  if (r.call_key == 0) ++calls_;
-  return context_->admit_plain(r);  // unchanged_until made sure nothing disrupts the call
+void MockCloud::skip_polls(const Request& r, std::span<const std::uint64_t> keys,
+                           std::span<sim::Duration> latencies) {
+  // unchanged_until made sure that nothing disrupts these calls.
+  context_->plain_latencies(r.service, keys, latencies);
 }
 
 DataStore* MockCloud::data_store(std::string_view name) {

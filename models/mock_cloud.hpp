@@ -63,7 +63,8 @@ class MockCloud final : public Backend {
   std::optional<sim::Time> retry_until(const Request& describe, std::string_view waiter) override {
     return forecast(describe, waiter);
   }
-  sim::Duration skip_poll(const Request& describe) override;
+  void skip_polls(const Request& describe, std::span<const std::uint64_t> keys,
+                  std::span<sim::Duration> latencies) override;
   sim::Event* next_change() override { return changed_.get(); }
 
   /// Empties every model for a new trial (the topology is applied again by the caller).

@@ -111,10 +111,15 @@ class Backend {
     (void)waiter;
     return unchanged_until(describe);
   }
-  /// Admits one poll whose answer is already known; returns its latency.
-  virtual sim::Duration skip_poll(const Request& describe) {
+  /// Admits polls whose answers are already known, the i-th keyed `keys[i]` (its
+  /// Request::call_key, never 0), and sets `latencies[i]` to what it takes. Admitting a
+  /// known poll draws its latency and does nothing else, so a caller may ask for more polls
+  /// than it then counts as made.
+  virtual void skip_polls(const Request& describe, std::span<const std::uint64_t> keys,
+                          std::span<sim::Duration> latencies) {
     (void)describe;
-    return 0;
+    (void)keys;
+    std::fill(latencies.begin(), latencies.end(), sim::Duration{0});
   }
   /// An event that fires the next time a call changes the world, or nullptr.
   virtual sim::Event* next_change() { return nullptr; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
+#include <cstdint>
 #include <vector>
 
 #include "sim/rng.hpp"
@@ -205,11 +207,16 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   WaitResult result;
   // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.
   const std::uint64_t key = sim::mix64(poll.call_key ^ sim::stream_id(spec.name));
-  auto number = [&](int k) { poll.call_key = sim::mix64(key + static_cast<std::uint64_t>(k)); };
-  std::vector<sim::Time> known;  // instants of polls whose answer is known in advance
-  known.reserve(static_cast<std::size_t>(std::max(max_attempts, 0)));  // never more
+  auto key_of = [&](int k) { return sim::mix64(key + static_cast<std::uint64_t>(k)); };
+  std::vector<sim::Time> known;     // instants of polls whose answer is known in advance
+  std::vector<std::uint64_t> keys;  // their keys and latencies (perhaps a few more)
+  std::vector<sim::Duration> latencies;
+  const auto most = static_cast<std::size_t>(std::max(max_attempts, 0));  // never more
+  known.reserve(most);
+  keys.reserve(most);
+  latencies.reserve(most);
   for (result.attempts = 1;; ++result.attempts) {
-    number(result.attempts);
+    poll.call_key = key_of(result.attempts);
     result.last = backend.invoke(poll);
     // How long polls would keep answering "not yet" (asked now, before the call's latency
     // passes; a change made meanwhile fires `change`).
@@ -228,10 +235,19 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
     known.clear();
     sim::Time next = env.now() + delay, end = next;
     bool gives_up = false;
+    // Before `same` fit at most one poll every `delay`, and no more than the waiter has left:
+    // their latencies are drawn at once (those of polls that turn out not to fit go unused).
+    std::int64_t fit = max_attempts - result.attempts;
+    if (delay > 0 && *same != sim::kNever) fit = std::min(fit, (*same - next) / delay + 1);
+    keys.resize(static_cast<std::size_t>(fit));
+    latencies.resize(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      keys[i] = key_of(result.attempts + 1 + static_cast<int>(i));
+    backend.skip_polls(poll, keys, latencies);
     while (next < *same) {
+      assert(known.size() < latencies.size());
+      const sim::Duration latency = latencies[known.size()];
       known.push_back(next);
-      number(result.attempts + static_cast<int>(known.size()));
-      const sim::Duration latency = backend.skip_poll(poll);
       if (result.attempts + static_cast<int>(known.size()) >= max_attempts) {
         end = next + latency;
         gives_up = true;

@@ -252,7 +252,10 @@ class EveryPoll : public Backend {
   std::optional<sim::Time> retry_until(const Request& r, std::string_view waiter) override {
     return forecast_ ? cloud_.retry_until(r, waiter) : std::nullopt;
   }
-  sim::Duration skip_poll(const Request& r) override { return cloud_.skip_poll(r); }
+  void skip_polls(const Request& r, std::span<const std::uint64_t> keys,
+                  std::span<sim::Duration> latencies) override {
+    cloud_.skip_polls(r, keys, latencies);
+  }
   sim::Event* next_change() override { return cloud_.next_change(); }
   int calls = 0;
 
