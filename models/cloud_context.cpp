@@ -80,21 +80,22 @@ std::optional<sim::DurationTable> CloudContext::latency_table(const Calibration&
 }
 
 sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t call) const {
-  if (!api_latency_table_) return draw(calibration_.api_latency, "api/latency", service, call);
-  return api_latency_table_->at(uniform("api/latency", service, call));
+  return api_latency_of(sim::stream_id(service), call);
+}
+
+sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64_t call) const {
+  const std::uint64_t stream = stream_of_id("api/latency", service_id, call);
+  if (api_latency_table_) {
+    return api_latency_table_->at(sim::Stream::first_uniform01(trial_key_, stream));
+  }
+  sim::Stream s = sim::Stream::keyed(trial_key_, stream);  // a mixture: two uniforms a draw
+  return calibration_.api_latency.sample_duration(s);
 }
 
 void CloudContext::plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
                                    std::span<sim::Duration> latencies) const {
-  if (!api_latency_table_) {  // a mixture: two uniforms a draw
-    for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency(service, keys[i]);
-    return;
-  }
   const std::uint64_t id = sim::stream_id(service);
-  for (std::size_t i = 0; i < keys.size(); ++i) {  // as api_latency(service, keys[i])
-    latencies[i] = api_latency_table_->at(
-        sim::Stream::first_uniform01(trial_key_, stream_of_id("api/latency", id, keys[i])));
-  }
+  for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency_of(id, keys[i]);
 }
 
 std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {

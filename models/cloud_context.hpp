@@ -148,6 +148,8 @@ class CloudContext {
   }
   /// The latency of API call `call` to `service` ("api/latency" stream).
   sim::Duration api_latency(std::string_view service, std::uint64_t call) const;
+  /// The same with the service's name hashed (sim::stream_id), for callers that draw many.
+  sim::Duration api_latency_of(std::uint64_t service_id, std::uint64_t call) const;
 
   static std::optional<sim::DurationTable> latency_table(const Calibration& calibration);
 
