@@ -216,7 +216,7 @@ Value Compute::service_value(const EcsService& s, Time t,
   Members m;
   m.reserve(kMembers.size());
   auto add = [&](Member i, auto&& make) {
-    if (wanted[i]) m.emplace_back(std::string(kMembers[i]), Value(make()));
+    if (wanted[i]) m.emplace_back(Key::fixed(kMembers[i]), Value(make()));
   };
   add(kName, [&] { return s.name; });
   add(kClusterArn, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });

@@ -724,7 +724,7 @@ Value Rds::instance_value(const DbInstance& db, Time t,
   Members m;
   m.reserve(fields.empty() ? 14 : fields.size());
   auto add = [&](Member i, auto&& make) {
-    if (wanted[i]) m.emplace_back(std::string(kMembers[i]), Value(make()));
+    if (wanted[i]) m.emplace_back(Key::fixed(kMembers[i]), Value(make()));
   };
   add(kId, [&] { return db.config.id; });
   add(kClass, [&] { return db.config.instance_class; });
@@ -879,7 +879,7 @@ Outcome Rds::describe_snapshots(const Request& r) {
   const std::string_view owner =
       r.text_view(clusters ? "db-cluster-identifier" : "db-instance-identifier", scratch[1]);
   const std::string_view type = r.text_view("snapshot-type", scratch[2]);
-  const char* const member = clusters ? "DBClusterSnapshots" : "DBSnapshots";
+  const Key member = clusters ? Key("DBClusterSnapshots") : Key("DBSnapshots");
   if (id.empty()) {
     // The listing is built element by element as the query needs it: a runbook that wants
     // the newest of hundreds of snapshots builds only the newest.
@@ -973,8 +973,8 @@ Outcome Rds::create_snapshot(const Request& r) {
   s.available_at =
       t + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", s.id);
   snapshots_.push_back(s);
-  return Outcome::success(Value::object(
-      {{cluster_op ? "DBClusterSnapshot" : "DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
+  return Outcome::success(Value::object({{cluster_op ? Key("DBClusterSnapshot") : Key("DBSnapshot"),
+                                          snapshot_value(snapshots_.back(), t)}}));
 }
 
 Outcome Rds::copy_snapshot(const Request& r) {

@@ -14,7 +14,7 @@ const Value& null_value() {
   return kNull;
 }
 
-void escape_into(std::string& out, const std::string& s) {
+void escape_into(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
@@ -117,7 +117,7 @@ double Value::as_double() const {
 Value Value::object(std::initializer_list<Member> members) {
   Members m;
   m.reserve(members.size());
-  for (const Member& x : members) m.emplace_back(x.key, std::move(x.value));
+  for (const Member& x : members) m.emplace_back(std::move(x.key), std::move(x.value));
   return Value(std::move(m));
 }
 

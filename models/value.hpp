@@ -24,8 +24,64 @@
 namespace drsim::models {
 
 class Value;
+
+/// The name of an object's member. Nearly all are AWS's fixed names ("DBSnapshotIdentifier"),
+/// written as string literals: those are referred to, never copied, so a model's answer does
+/// not allocate a copy of every name in it. Any other name (parsed JSON, a query's
+/// multiselect, a variable) is copied and owned.
+class Key {
+ public:
+  /// A string literal: it lives as long as the program.
+  template <std::size_t N>
+  Key(const char (&literal)[N]) noexcept : data_(literal), size_(N - 1) {}
+  explicit Key(std::string_view name) : owned_(copy(name)), data_(owned_), size_(name.size()) {}
+  explicit Key(const std::string& name) : Key(std::string_view(name)) {}
+  /// A name that lives as long as the program (e.g. an element of a constexpr table).
+  static Key fixed(std::string_view name) noexcept { return Key(name.data(), name.size()); }
+
+  Key(const Key& other)
+      : owned_(other.owned_ ? copy(other.view()) : nullptr),
+        data_(owned_ ? owned_ : other.data_),
+        size_(other.size_) {}
+  Key(Key&& other) noexcept
+      : owned_(std::exchange(other.owned_, nullptr)), data_(other.data_), size_(other.size_) {}
+  Key& operator=(Key other) noexcept {
+    std::swap(owned_, other.owned_);
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    return *this;
+  }
+// GCC 12 at -O1 with sanitizers thinks an initializer list's keys may be destroyed unbuilt
+// on its exception paths (a false positive; every constructor sets owned_).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+  ~Key() { delete[] owned_; }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+  std::string_view view() const noexcept { return {data_, size_}; }
+  operator std::string_view() const noexcept { return view(); }
+  friend bool operator==(const Key& a, const Key& b) noexcept { return a.view() == b.view(); }
+  friend bool operator==(const Key& a, std::string_view b) noexcept { return a.view() == b; }
+
+ private:
+  Key(const char* data, std::size_t size) noexcept : data_(data), size_(size) {}
+  static char* copy(std::string_view name) {
+    char* out = new char[name.size() + 1];
+    name.copy(out, name.size());
+    out[name.size()] = '\0';
+    return out;
+  }
+  char* owned_ = nullptr;  // the name's own copy, or null when it refers to a literal
+  const char* data_;
+  std::size_t size_;
+};
+
 using Array = std::vector<Value>;
-using Members = std::vector<std::pair<std::string, Value>>;  // in insertion order, like AWS
+using Members = std::vector<std::pair<Key, Value>>;  // in insertion order, like AWS
 
 class LazyArray;
 
@@ -107,7 +163,7 @@ class Value {
 /// One member of `Value::object`'s list. An initializer list's elements are const; the value
 /// is mutable so that `object` moves it (an array or object by pointer) instead of copying.
 struct Value::Member {
-  std::string_view key;
+  mutable Key key;
   mutable Value value;
 };
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <optional>
+#include <string>
 
 #include "sim/rng.hpp"
 
@@ -49,6 +51,42 @@ TEST(Value, JsonAndTextRenderingAndLookups) {
   EXPECT_FALSE(Value(Array{}).truthy());
   EXPECT_EQ(time_of(Value("1970-01-01T00:00:02Z"), 0), 2000);
   EXPECT_EQ(time_of(Value("not a time"), 0), std::nullopt);
+}
+
+TEST(Key, RefersToLiteralsAndOwnsEveryOtherName) {
+  static constexpr std::string_view kTable[] = {"DBInstanceStatus"};
+  const char* const literal = "DBSnapshotIdentifier";
+  const Key fixed = Key::fixed(kTable[0]);
+  EXPECT_EQ(fixed.view().data(), kTable[0].data());  // referred to, not copied
+  EXPECT_EQ(Key("DBSnapshotIdentifier").view(), std::string_view(literal));
+
+  // A name from a string that goes away: the key keeps its own copy, and so do its copies.
+  std::optional<Key> owned;
+  {
+    std::string name(40, 'k');
+    owned.emplace(name);
+    EXPECT_NE(owned->view().data(), name.data());
+    name.assign(40, 'x');
+  }
+  const Key copy = *owned;
+  EXPECT_NE(copy.view().data(), owned->view().data());
+  Key moved = std::move(*owned);
+  owned.reset();
+  EXPECT_EQ(copy, std::string(40, 'k'));
+  EXPECT_EQ(moved, copy);
+  moved = Key::fixed(kTable[0]);
+  EXPECT_EQ(moved.view().data(), kTable[0].data());
+  moved = copy;
+  EXPECT_EQ(moved, copy);
+  EXPECT_NE(moved.view().data(), copy.view().data());
+
+  // Objects built from either kind compare and render alike.
+  const std::string dynamic = "Status";
+  const Value a = Value::object({{"Status", "available"}});
+  Members m;
+  m.emplace_back(dynamic, Value("available"));
+  EXPECT_EQ(a, Value(std::move(m)));
+  EXPECT_EQ(a.to_json(), R"({"Status":"available"})");
 }
 
 }  // namespace
