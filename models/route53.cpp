@@ -26,6 +26,9 @@ bool same_set(const DnsRecord& a, const DnsRecord& b) {
   return a.name == b.name && a.type == b.type && a.set_identifier == b.set_identifier;
 }
 
+/// ASCII case folding: DNS names are ASCII (and no locale call).
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 /// Whether `query` names `stored` (a name already in dns_name's form): case-insensitive,
 /// trailing dot optional. Called for every record on every client lookup: no allocation.
 bool names_record(std::string_view stored, std::string_view query) {
@@ -33,8 +36,7 @@ bool names_record(std::string_view stored, std::string_view query) {
   if (stored.size() != query.size() + 1) return false;
   if (stored.starts_with(query)) return true;  // already lower case, as names mostly are
   for (std::size_t i = 0; i < query.size(); ++i) {
-    const char c = query[i];  // ASCII case folding: DNS names are ASCII (no locale call)
-    if (stored[i] != (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c)) return false;
+    if (stored[i] != ascii_lower(query[i])) return false;
   }
   return true;
 }
@@ -42,8 +44,9 @@ bool names_record(std::string_view stored, std::string_view query) {
 }  // namespace
 
 std::string dns_name(std::string_view name) {
-  std::string n(name);
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string n;
+  n.reserve(name.size() + 1);  // one allocation, with room for the final dot
+  for (const char c : name) n += ascii_lower(c);
   if (n.empty() || n.back() != '.') n += '.';
   return n;
 }

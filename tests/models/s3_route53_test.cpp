@@ -185,6 +185,19 @@ TEST_F(Route53Test, AChangeGoesFromPendingToInSyncAfterPropagation) {
             "alb-us-east-1");
 }
 
+TEST_F(Route53Test, NamesAreCaseInsensitiveWithOrWithoutTheFinalDot) {
+  EXPECT_EQ(dns_name("API.Mangu-Publishing.COM"), "api.mangu-publishing.com.");
+  EXPECT_EQ(dns_name("api.mangu-publishing.com."), "api.mangu-publishing.com.");
+  EXPECT_EQ(dns_name("Z9-_.x"), "z9-_.x.");
+  cloud_.route53().add_record("Z123", {.name = "WWW.Mangu-Publishing.com.",
+                                       .type = "CNAME",
+                                       .target = "cdn",
+                                       .ttl = 60 * kSecond});
+  EXPECT_EQ(cloud_.route53().authoritative_answer("www.mangu-publishing.com", kHour), "cdn");
+  EXPECT_EQ(cloud_.route53().authoritative_answer("WWW.MANGU-PUBLISHING.COM.", kHour), "cdn");
+  EXPECT_EQ(cloud_.route53().authoritative_answer("www.mangu-publishing.co", kHour), "");
+}
+
 TEST_F(Route53Test, AClientKeepsResolvingTheOldAddressUntilItsTtlExpires) {
   at(kHour);
   ok(req("route53", "change-resource-record-sets", "us-east-1",
