@@ -436,7 +436,7 @@ std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_
   const Calibration& c = context_.calibration();
   const std::int64_t epoch = context_.epoch_unix_ms();
   DbSnapshot snap;
-  snap.id = schedule.id_prefix + snapshot_stamp(taken, epoch);
+  snap.id = snapshot_stamp(taken, epoch, schedule.id_prefix);
   snap.region = db->config.region;
   snap.instance_id = db->config.id;
   snap.data_store = db->config.data_store;
@@ -462,7 +462,7 @@ std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_
     std::replace(out.id.begin(), out.id.end(), ':', '-');
     out.id += schedule.copy_id_suffix;
   } else {
-    out.id = schedule.copy_id_prefix + snapshot_stamp(taken, epoch);
+    out.id = snapshot_stamp(taken, epoch, schedule.copy_id_prefix);
   }
   out.exists_from = ready;
   out.kms_key = schedule.copy_kms_key;

@@ -258,10 +258,11 @@ std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
   return out;
 }
 
-std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms) {
+std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
   std::string out;
-  out.reserve(16);
+  out.reserve(prefix.size() + 16);
+  out += prefix;
   date(out, c);
   out += '-';
   digits(out, c.hour, 2);

@@ -25,6 +25,12 @@ namespace drsim::models {
 
 class Value;
 
+// GCC 12 at -O1 with sanitizers thinks an initializer list's keys may be destroyed unbuilt
+// on its exception paths (a false positive: every constructor sets owned_).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /// The name of an object's member. Nearly all are AWS's fixed names ("DBSnapshotIdentifier"),
 /// written as string literals: those are referred to, never copied, so a model's answer does
 /// not allocate a copy of every name in it. Any other name (parsed JSON, a query's
@@ -51,16 +57,7 @@ class Key {
     std::swap(size_, other.size_);
     return *this;
   }
-// GCC 12 at -O1 with sanitizers thinks an initializer list's keys may be destroyed unbuilt
-// on its exception paths (a false positive; every constructor sets owned_).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
   ~Key() { delete[] owned_; }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
   std::string_view view() const noexcept { return {data_, size_}; }
   operator std::string_view() const noexcept { return view(); }
@@ -79,6 +76,9 @@ class Key {
   const char* data_;
   std::size_t size_;
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 using Array = std::vector<Value>;
 using Members = std::vector<std::pair<Key, Value>>;  // in insertion order, like AWS
@@ -192,8 +192,9 @@ class LazyArray {
 
 /// "2026-01-05T03:00:00.000Z" for `t` milliseconds after the epoch `epoch_unix_ms`.
 std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms);
-/// "2026-01-05-03-00": the time suffix AWS gives automated snapshot identifiers.
-std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms);
+/// "2026-01-05-03-00": the time suffix AWS gives automated snapshot identifiers, after
+/// `prefix` ("rds:mangu-db-") when one is given.
+std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix = {});
 
 /// A UTC calendar instant.
 struct CivilTime {
