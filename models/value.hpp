@@ -41,7 +41,6 @@ class Key {
   template <std::size_t N>
   Key(const char (&literal)[N]) noexcept : data_(literal), size_(N - 1) {}
   explicit Key(std::string_view name) : owned_(copy(name)), data_(owned_), size_(name.size()) {}
-  explicit Key(const std::string& name) : Key(std::string_view(name)) {}
   /// A name that lives as long as the program (e.g. an element of a constexpr table).
   static Key fixed(std::string_view name) noexcept { return Key(name.data(), name.size()); }
 
