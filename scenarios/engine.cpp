@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <tuple>
 #include <utility>
@@ -27,12 +28,13 @@ std::string relative(Time delta) {
 }  // namespace
 
 struct Engine::State {
-  State(Engine& e, std::size_t steps) : engine(e), done() {
-    done.reserve(steps);
-    for (std::size_t i = 0; i < steps; ++i) done.push_back(std::make_unique<sim::Event>(e.env_));
+  State(Engine& e, std::size_t steps) : engine(e) {
+    for (std::size_t i = 0; i < steps; ++i) done.emplace_back(e.env_);
   }
   Engine& engine;
-  std::vector<std::unique_ptr<sim::Event>> done;  // one per step: it finished (either way)
+  // One per step: it finished (either way). A deque holds them in a few blocks, in place
+  // (an event cannot move: its waiters point at it).
+  std::deque<sim::Event> done;
   std::map<std::string, Value, std::less<>> variables;
   TrialOutcome outcome;
   std::unique_ptr<ServiceHealth> health;  // the service as a client sees it
@@ -278,7 +280,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
           st.outcome.cause = "nobody acknowledged the page";
           st.outcome.detail = fmt::format("{} escalation levels paged", page.levels_paged);
           st.note("nobody acknowledged the page");
-          for (auto& e : st.done) e->succeed();
+          for (sim::Event& e : st.done) e.succeed();
           co_return;
         }
         co_await env.until(page.acknowledged_at);
@@ -435,9 +437,9 @@ bool condition_holds(const Query& condition, const Engine::State& st, const Scen
 sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
                       models::MockCloud& cloud, std::size_t i) {
   const Step& step = s.runbook[i];
-  for (const std::size_t j : step.after_index) co_await *st.done[j];
+  for (const std::size_t j : step.after_index) co_await st.done[j];
   if (st.aborted) {
-    st.done[i]->succeed();
+    st.done[i].succeed();
     co_return;
   }
   StepRecord& record = st.outcome.steps[i];
@@ -446,7 +448,7 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     record.ok = true;
     record.skipped = true;
     st.note("step {} skipped: `{}` does not hold", step.id, step.condition->text());
-    st.done[i]->succeed();
+    st.done[i].succeed();
     co_return;
   }
   sim::Lease person;
@@ -487,7 +489,7 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     st.aborted = true;
     std::tie(st.outcome.cause, st.outcome.detail) = result.explain();
   }
-  st.done[i]->succeed();
+  st.done[i].succeed();
 }
 
 }  // namespace
