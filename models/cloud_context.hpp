@@ -93,8 +93,15 @@ class CloudContext {
   /// One duration drawn from `d` on that stream.
   sim::Duration draw(const Distribution& d, Purpose purpose, std::string_view resource,
                      std::uint64_t occurrence = 0) const {
-    if (d.draws_once()) return d.duration_at(uniform(purpose, resource, occurrence));
-    sim::Stream s = stream(purpose, resource, occurrence);
+    return draw_for_id(d, purpose, sim::stream_id(resource), occurrence);
+  }
+  /// draw() with the resource's name already hashed (sim::stream_id), for callers that draw
+  /// many times for one resource or whose name is made of parts.
+  sim::Duration draw_for_id(const Distribution& d, Purpose purpose, std::uint64_t resource_id,
+                            std::uint64_t occurrence = 0) const {
+    const std::uint64_t stream = stream_of_id(purpose, resource_id, occurrence);
+    if (d.draws_once()) return d.duration_at(sim::Stream::first_uniform01(trial_key_, stream));
+    sim::Stream s = sim::Stream::keyed(trial_key_, stream);
     return d.sample_duration(s);
   }
   /// One uniform in (0, 1) on that stream.

@@ -168,6 +168,7 @@ void Compute::launch(EcsService& s, int count, Time t) {
     bucket = launch_buckets_.end() - 1;
   }
   Time at = std::max(t, bucket->last);
+  const std::uint64_t stream = sim::stream_id({s.cluster, "/", s.name});
   for (int i = 0; i < count; ++i) {
     // Token bucket: refill at the sustained rate up to the burst, one token per launch.
     const double refill = static_cast<double>(at - bucket->last) / 1000.0 * c.ecs_launch_per_s;
@@ -179,8 +180,8 @@ void Compute::launch(EcsService& s, int count, Time t) {
       bucket->last = at;
     }
     bucket->tokens -= 1;
-    const Time running = at + context_.draw(c.ecs_task_start, "ecs/task-start",
-                                            s.cluster + "/" + s.name, launched_++);
+    const Time running =
+        at + context_.draw_for_id(c.ecs_task_start, "ecs/task-start", stream, launched_++);
     s.tasks.push_back({running, kNever, s.deployment});
   }
 }

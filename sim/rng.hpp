@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 namespace drsim::sim {
@@ -32,6 +33,19 @@ constexpr std::uint64_t stream_id(std::string_view name) {
   for (char c : name) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ULL;
+  }
+  return mix64(h);
+}
+
+/// stream_id of the names `parts` written one after the other ({"a", "/", "b"} is "a/b"),
+/// without building that string.
+constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::string_view part : parts) {
+    for (char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ULL;
+    }
   }
   return mix64(h);
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace drsim::sim {
@@ -54,6 +55,15 @@ TEST(Stream, StreamIdsAreStableAcrossVersions) {
   EXPECT_EQ(stream_id(""), mix64(0xcbf29ce484222325ULL));
   static_assert(stream_id("a") != stream_id("b"));
   EXPECT_EQ(Stream(1, 0, stream_id("x")).next(), Stream(1, 0, stream_id("x")).next());
+}
+
+TEST(Stream, AStreamIdOfPartsIsTheIdOfTheirConcatenation) {
+  // Callers hash "cluster/service" without building the string: the draws must not change.
+  static_assert(stream_id({"prod", "/", "web"}) == stream_id("prod/web"));
+  const std::string cluster = "mangu-cluster", service = "mangu-server";
+  EXPECT_EQ(stream_id({cluster, "/", service}), stream_id(cluster + "/" + service));
+  EXPECT_EQ(stream_id({"", "abc", ""}), stream_id("abc"));
+  EXPECT_NE(stream_id({"ab", "c"}), stream_id({"ab", "d"}));
 }
 
 TEST(Stream, Uniform01IsInsideTheOpenIntervalAndUniform) {
