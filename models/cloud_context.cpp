@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 namespace drsim::models {
 
@@ -95,7 +96,23 @@ sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64
 void CloudContext::plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
                                    std::span<sim::Duration> latencies) const {
   const std::uint64_t id = sim::stream_id(service);
-  for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency_of(id, keys[i]);
+  if (!api_latency_table_) {
+    for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency_of(id, keys[i]);
+    return;
+  }
+  // The same draws as api_latency_of, in two passes: every call's uniform first (chains of
+  // multiplications, independent of each other, so they overlap), then the table lookups
+  // (whose cache misses then overlap too, instead of each stalling the next call's hash).
+  constexpr std::size_t kChunk = 64;
+  std::array<double, kChunk> u;
+  for (std::size_t start = 0; start < keys.size(); start += kChunk) {
+    const std::size_t n = std::min(kChunk, keys.size() - start);
+    for (std::size_t i = 0; i < n; ++i) {
+      u[i] = sim::Stream::first_uniform01(trial_key_,
+                                          stream_of_id("api/latency", id, keys[start + i]));
+    }
+    for (std::size_t i = 0; i < n; ++i) latencies[start + i] = api_latency_table_->at(u[i]);
+  }
 }
 
 std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {
