@@ -3,10 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
 #include <functional>
+#include <optional>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "models/waiters.hpp"
 #include "scenarios/service_health.hpp"
@@ -28,13 +29,13 @@ std::string relative(Time delta) {
 }  // namespace
 
 struct Engine::State {
-  State(Engine& e, std::size_t steps) : engine(e) {
-    for (std::size_t i = 0; i < steps; ++i) done.emplace_back(e.env_);
+  State(Engine& e, std::size_t steps) : engine(e), done(steps) {
+    for (std::optional<sim::Event>& d : done) d.emplace(e.env_);
   }
   Engine& engine;
-  // One per step: it finished (either way). A deque holds them in a few blocks, in place
+  // One per step: it finished (either way). Made in place in one block, which never grows
   // (an event cannot move: its waiters point at it).
-  std::deque<sim::Event> done;
+  std::vector<std::optional<sim::Event>> done;
   std::map<std::string, Value, std::less<>> variables;
   TrialOutcome outcome;
   std::unique_ptr<ServiceHealth> health;  // the service as a client sees it
@@ -280,7 +281,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
           st.outcome.cause = "nobody acknowledged the page";
           st.outcome.detail = fmt::format("{} escalation levels paged", page.levels_paged);
           st.note("nobody acknowledged the page");
-          for (sim::Event& e : st.done) e.succeed();
+          for (std::optional<sim::Event>& e : st.done) e->succeed();
           co_return;
         }
         co_await env.until(page.acknowledged_at);
@@ -437,9 +438,9 @@ bool condition_holds(const Query& condition, const Engine::State& st, const Scen
 sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
                       models::MockCloud& cloud, std::size_t i) {
   const Step& step = s.runbook[i];
-  for (const std::size_t j : step.after_index) co_await st.done[j];
+  for (const std::size_t j : step.after_index) co_await *st.done[j];
   if (st.aborted) {
-    st.done[i].succeed();
+    st.done[i]->succeed();
     co_return;
   }
   StepRecord& record = st.outcome.steps[i];
@@ -448,7 +449,7 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     record.ok = true;
     record.skipped = true;
     st.note("step {} skipped: `{}` does not hold", step.id, step.condition->text());
-    st.done[i].succeed();
+    st.done[i]->succeed();
     co_return;
   }
   sim::Lease person;
@@ -489,7 +490,7 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     st.aborted = true;
     std::tie(st.outcome.cause, st.outcome.detail) = result.explain();
   }
-  st.done[i].succeed();
+  st.done[i]->succeed();
 }
 
 }  // namespace
