@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -221,53 +222,56 @@ CivilTime civil_time(std::int64_t unix_ms) {
 
 namespace {
 
-void digits(std::string& out, int value, int width) {
-  char buffer[8];
+/// `value`'s last `width` decimal digits, zero-padded, at `at`; returns the end.
+char* digits(char* at, int value, int width) {
   for (int i = width - 1; i >= 0; --i) {
-    buffer[i] = static_cast<char>('0' + value % 10);
+    at[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(buffer, static_cast<std::size_t>(width));
+  return at + width;
 }
 
-/// "YYYY-MM-DD", the start of both ISO 8601 times and snapshot stamps.
-void date(std::string& out, const CivilTime& c) {
-  digits(out, c.year, 4);
-  out += '-';
-  digits(out, c.month, 2);
-  out += '-';
-  digits(out, c.day, 2);
+/// "YYYY-MM-DD", the start of both ISO 8601 times and snapshot stamps (10 characters).
+char* date(char* at, const CivilTime& c) {
+  at = digits(at, c.year, 4);
+  *at++ = '-';
+  at = digits(at, c.month, 2);
+  *at++ = '-';
+  return digits(at, c.day, 2);
 }
 
 }  // namespace
 
+// Both are written into a buffer of their fixed length, then copied once.
+
 std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
-  std::string out;
-  out.reserve(24);
-  date(out, c);
-  out += 'T';
-  digits(out, c.hour, 2);
-  out += ':';
-  digits(out, c.minute, 2);
-  out += ':';
-  digits(out, c.second, 2);
-  out += '.';
-  digits(out, c.millisecond, 3);
-  out += 'Z';
-  return out;
+  std::array<char, 24> b;  // YYYY-MM-DDTHH:MM:SS.mmmZ
+  char* at = date(b.data(), c);
+  *at++ = 'T';
+  at = digits(at, c.hour, 2);
+  *at++ = ':';
+  at = digits(at, c.minute, 2);
+  *at++ = ':';
+  at = digits(at, c.second, 2);
+  *at++ = '.';
+  at = digits(at, c.millisecond, 3);
+  *at++ = 'Z';
+  return std::string(b.data(), at);
 }
 
 std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
+  std::array<char, 16> b;  // YYYY-MM-DD-HH-MM
+  char* at = date(b.data(), c);
+  *at++ = '-';
+  at = digits(at, c.hour, 2);
+  *at++ = '-';
+  at = digits(at, c.minute, 2);
   std::string out;
-  out.reserve(prefix.size() + 16);
-  out += prefix;
-  date(out, c);
-  out += '-';
-  digits(out, c.hour, 2);
-  out += '-';
-  digits(out, c.minute, 2);
+  out.reserve(prefix.size() + b.size());
+  out.append(prefix);
+  out.append(b.data(), at);
   return out;
 }
 
