@@ -27,18 +27,9 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
 }
 
 /// Stable 64-bit hash of a stream name (FNV-1a, then mixed). Never changes between
-/// versions or platforms: recorded results depend on it.
-constexpr std::uint64_t stream_id(std::string_view name) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return mix64(h);
-}
-
-/// stream_id of the names `parts` written one after the other ({"a", "/", "b"} is "a/b"),
-/// without building that string.
+/// versions or platforms: recorded results depend on it. Of several `parts`, the hash of
+/// the name they make written one after the other ({"a", "/", "b"} is "a/b"), without
+/// building it.
 constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   for (std::string_view part : parts) {
@@ -48,6 +39,9 @@ constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts)
     }
   }
   return mix64(h);
+}
+constexpr std::uint64_t stream_id(std::string_view name) {
+  return stream_id({name});
 }
 
 /// A deterministic generator (xoshiro256**) for one (seed, trial, stream) key.
