@@ -26,22 +26,30 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-/// Stable 64-bit hash of a stream name (FNV-1a, then mixed). Never changes between
-/// versions or platforms: recorded results depend on it. Of several `parts`, the hash of
-/// the name they make written one after the other ({"a", "/", "b"} is "a/b"), without
-/// building it.
-constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::string_view part : parts) {
-    for (char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
+namespace detail {
+/// FNV-1a over `bytes`, continuing from `h`.
+constexpr std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
   }
-  return mix64(h);
+  return h;
 }
+inline constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+}  // namespace detail
+
+/// Stable 64-bit hash of a stream name (FNV-1a, then mixed). Never changes between
+/// versions or platforms: recorded results depend on it.
 constexpr std::uint64_t stream_id(std::string_view name) {
-  return stream_id({name});
+  return mix64(detail::fnv1a(detail::kFnvBasis, name));
+}
+
+/// stream_id of the name `parts` make written one after the other ({"a", "/", "b"} is
+/// "a/b"), without building it.
+constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts) {
+  std::uint64_t h = detail::kFnvBasis;
+  for (std::string_view part : parts) h = detail::fnv1a(h, part);
+  return mix64(h);
 }
 
 /// A deterministic generator (xoshiro256**) for one (seed, trial, stream) key.
