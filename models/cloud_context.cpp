@@ -85,7 +85,7 @@ sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t 
 }
 
 sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64_t call) const {
-  const std::uint64_t stream = stream_of_id("api/latency", service_id, call);
+  const std::uint64_t stream = api_latency_stream(service_id, call);
   if (api_latency_table_) {
     return api_latency_table_->at(sim::Stream::first_uniform01(trial_key_, stream));
   }
@@ -108,8 +108,7 @@ void CloudContext::plain_latencies(std::string_view service, std::span<const std
   for (std::size_t start = 0; start < keys.size(); start += kChunk) {
     const std::size_t n = std::min(kChunk, keys.size() - start);
     for (std::size_t i = 0; i < n; ++i) {
-      u[i] = sim::Stream::first_uniform01(trial_key_,
-                                          stream_of_id("api/latency", id, keys[start + i]));
+      u[i] = sim::Stream::first_uniform01(trial_key_, api_latency_stream(id, keys[start + i]));
     }
     for (std::size_t i = 0; i < n; ++i) latencies[start + i] = api_latency_table_->at(u[i]);
   }
