@@ -75,6 +75,8 @@ TEST(Lint, AFindingPointsAtTheLineThatHasTheMistake) {
 }
 
 TEST(Lint, TheLibrarysErrorsAreExactlyTheDefectsItsScenariosDocument) {
+  // Some acknowledged defects (an unknown parameter) are found only against the CLI's models.
+  if (!models_available()) GTEST_SKIP() << "the AWS CLI's service models are absent (awscli)";
   std::vector<std::string> paths;
   for (const auto& e : fs::directory_iterator(std::string(DRSIM_SOURCE_DIR) + "/scenarios/library"))
     paths.push_back(e.path().string());
