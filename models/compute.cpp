@@ -7,11 +7,16 @@
 #include <cmath>
 #include <cstring>
 
+#include "models/waiters.hpp"
+
 namespace drsim::models {
 namespace {
 
 using sim::kNever;
 using sim::Time;
+
+// An ECS service's status while it exists (deleted services are not modelled).
+constexpr std::string_view kServiceStatus = "ACTIVE";
 
 /// "--services a b" arrives as an array or a space-separated string: calls `f` with each name.
 template <typename F>
@@ -221,7 +226,7 @@ Value Compute::service_value(const EcsService& s, Time t,
   };
   add(kName, [&] { return s.name; });
   add(kClusterArn, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
-  add(kStatus, [&] { return "ACTIVE"; });
+  add(kStatus, [&] { return kServiceStatus; });
   add(kDesired, [&] { return s.desired; });
   add(kRunning, [&] { return running(s, t); });
   add(kPending, [&] {
@@ -391,14 +396,35 @@ Outcome Compute::handle(const Request& r) {
                           "the mock cloud does not model " + r.service);
 }
 
+bool Compute::cluster_known(std::string_view cluster, std::string_view region, Time t) const {
+  return std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
+    return s.cluster == cluster && s.region == region && s.exists_from <= t;
+  });
+}
+
+std::optional<WaiterState> Compute::services_stable(const Request& describe) const {
+  // The services describe-services would list, each read as the waiter reads its answer.
+  const Time t = context_.now();
+  std::string scratch;
+  const std::string_view cluster = last_segment(describe.text_view("cluster", scratch));
+  if (!cluster_known(cluster, describe.region, t)) return std::nullopt;
+  ServicesStable verdict;
+  each_name(describe.find("services"), [&](std::string_view name) {
+    const EcsService* s = service(cluster, last_segment(name), describe.region);
+    if (s != nullptr && s->exists_from <= t) {
+      verdict.add(kServiceStatus, one_deployment(*s, t), running(*s, t) == s->desired);
+    } else {
+      verdict.missing();
+    }
+  });
+  return verdict.verdict();
+}
+
 Outcome Compute::ecs(const Request& r) {
   const Time t = context_.now();
   std::string scratch;
   const std::string_view cluster = last_segment(r.text_view("cluster", scratch));
-  const bool cluster_known =
-      std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
-        return s.cluster == cluster && s.region == r.region && s.exists_from <= t;
-      });
+  const bool cluster_known = this->cluster_known(cluster, r.region, t);
   const std::string_view op = r.operation;
   if (op == "describe-services") {
     if (!cluster_known)

@@ -141,6 +141,9 @@ class Compute {
   void clear();
 
   Outcome handle(const Request& request);
+  /// The verdict of `ecs wait services-stable` on describe-services call `describe`, from
+  /// the services' state; nullopt when the call fails (no such cluster).
+  std::optional<WaiterState> services_stable(const Request& describe) const;
 
   const EcsService* service(std::string_view cluster, std::string_view name,
                             std::string_view region) const;
@@ -158,6 +161,8 @@ class Compute {
 
  private:
   Outcome ecs(const Request& r);
+  /// Whether `cluster` has a service in `region` at `t` (else ECS answers ClusterNotFound).
+  bool cluster_known(std::string_view cluster, std::string_view region, sim::Time t) const;
   Outcome ec2(const Request& r);
   Outcome ebs(const Request& r);
   EbsVolume* find_volume(std::string_view id, std::string_view region);

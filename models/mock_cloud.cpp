@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include "models/operations.hpp"
+#include "models/waiters.hpp"
 
 namespace drsim::models {
 namespace {
@@ -112,17 +115,47 @@ bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
 }
 
 Outcome MockCloud::invoke(const Request& request) {
+  Admitted admitted;
+  if (std::optional<Outcome> refused = admit(request, admitted)) return std::move(*refused);
+  return handle(request, admitted);
+}
+
+WaiterState MockCloud::poll(const Request& poll, const WaiterSpec& waiter, Outcome& out) {
+  Admitted admitted;
+  if (std::optional<Outcome> refused = admit(poll, admitted)) {
+    out = std::move(*refused);
+    return waiter.evaluate(out);
+  }
+  std::optional<WaiterState> verdict;
+  if (poll.service == waiter.service && poll.operation == waiter.operation) {
+    if (waiter.service == "rds" && waiter.name == "db-instance-available") {
+      verdict = rds_.instances_available(poll);
+    } else if (waiter.service == "ecs" && waiter.name == "services-stable") {
+      verdict = compute_.services_stable(poll);
+    }
+  }
+  if (!verdict) {  // the model answers, the waiter reads the answer
+    out = handle(poll, admitted);
+    return waiter.evaluate(out);
+  }
+  assert(!admitted.info->mutating);  // a describe call: nothing to fire
+  out = Outcome{Value(), std::nullopt, admitted.latency};
+  return *verdict;
+}
+
+std::optional<Outcome> MockCloud::admit(const Request& request, Admitted& admitted) {
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
+  admitted.call = call;
   const OperationInfo* info = find_operation(request.service, request.operation);
+  admitted.info = info;
   if (info == nullptr) {
     return Outcome::failure(
         AwsErrorCode::kUnknownOperation,
         fmt::format("the mock cloud has no operation {} {}", request.service, request.operation));
   }
-  sim::Duration latency = 0;
+  sim::Duration& latency = admitted.latency;
   if (auto error = context_->admit(request, latency)) {
-    Outcome out{Value(), std::move(error), latency};
-    return out;
+    return Outcome{Value(), std::move(error), latency};
   }
   for (const PermissionDenial& d : denials_) {
     if (matches(d.service, request.service) && matches(d.operation, request.operation) &&
@@ -147,6 +180,12 @@ Outcome MockCloud::invoke(const Request& request) {
       return out;
     }
   }
+  return std::nullopt;
+}
+
+Outcome MockCloud::handle(const Request& request, const Admitted& admitted) {
+  const std::uint64_t call = admitted.call;
+  const sim::Time now = context_->now();
   Outcome out;
   const std::string_view s = request.service;  // compared with many literals: sizes first
   if (s == "rds") {
@@ -197,8 +236,8 @@ Outcome MockCloud::invoke(const Request& request) {
   } else {
     out = compute_.handle(request);
   }
-  out.latency += latency;
-  if (info->mutating && out.ok()) {
+  out.latency += admitted.latency;
+  if (admitted.info->mutating && out.ok()) {
     changed_->succeed();
     fired_.push_back(std::exchange(changed_, std::make_unique<sim::Event>(env_)));
   }

@@ -24,6 +24,8 @@
 
 namespace drsim::models {
 
+struct OperationInfo;  // models/operations.hpp
+
 /// A logical data store and how fast it changes: lets RPO be stated as data lost.
 struct DataStore {
   std::string name;
@@ -57,6 +59,9 @@ class MockCloud final : public Backend {
             std::uint64_t trial = 0);
 
   Outcome invoke(const Request& request) override;
+  /// A poll of rds db-instance-available or ecs services-stable that the control plane
+  /// admits is decided from the models' state, without building the answer.
+  WaiterState poll(const Request& poll, const WaiterSpec& waiter, Outcome& out) override;
   std::optional<sim::Time> unchanged_until(const Request& describe) override {
     return forecast(describe, {});
   }
@@ -92,6 +97,17 @@ class MockCloud final : public Backend {
   bool endpoint_healthy(std::string_view target, sim::Time t);
 
  private:
+  /// What a call passes before its model handles it: the operation is known, the control
+  /// plane admits it (drawing its latency), no permission is missing, no fault fails it.
+  struct Admitted {
+    const OperationInfo* info = nullptr;
+    std::uint64_t call = 0;  // its key for the call's draws
+    sim::Duration latency = 0;
+  };
+  /// Admits `request` into `admitted`, or returns the outcome of the call that fails there.
+  std::optional<Outcome> admit(const Request& request, Admitted& admitted);
+  /// The admitted call handled by its model (invoke after admission).
+  Outcome handle(const Request& request, const Admitted& admitted);
   /// unchanged_until, or with a waiter's name, retry_until.
   std::optional<sim::Time> forecast(const Request& describe, std::string_view waiter);
 

@@ -7,11 +7,20 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/waiters.hpp"
+
 namespace drsim::models {
 namespace {
 
 using sim::kNever;
 using sim::Time;
+
+/// Whether describe-db-instances in `region` (of instance `id`, when not empty) lists `db`
+/// at `t`.
+bool listed(const DbInstance& db, std::string_view region, std::string_view id, Time t) {
+  return db.config.region == region && db.exists_from <= t && db.deleted_at > t &&
+         (id.empty() || db.config.id == id);
+}
 
 /// "arn:aws:rds:us-west-2:123456789012:snapshot:rds:db-2026-01-05-03-00" -> region and id.
 struct Arn {
@@ -859,15 +868,29 @@ Outcome Rds::describe_instances(const Request& r) {
   const std::string_view id = r.text_view("db-instance-identifier", scratch);
   Array out;
   for (const DbInstance& db : instances_) {
-    if (db.config.region != r.region || db.exists_from > t || db.deleted_at <= t) continue;
-    if (!id.empty() && db.config.id != id) continue;
-    out.push_back(instance_value(db, t, r.fields));
+    if (listed(db, r.region, id, t)) out.push_back(instance_value(db, t, r.fields));
   }
   if (!id.empty() && out.empty()) {
     return Outcome::failure(AwsErrorCode::kDBInstanceNotFound,
                             fmt::format("DBInstance {} not found.", id));
   }
   return Outcome::success(Value::object({{"DBInstances", Value(std::move(out))}}));
+}
+
+std::optional<WaiterState> Rds::instances_available(const Request& describe) const {
+  // The instances describe_instances would list, each read as the waiter reads its answer.
+  const Time t = context_.now();
+  std::string scratch;
+  const std::string_view id = describe.text_view("db-instance-identifier", scratch);
+  InstancesAvailable verdict;
+  bool any = false;
+  for (const DbInstance& db : instances_) {
+    if (!listed(db, describe.region, id, t)) continue;
+    any = true;
+    verdict.add(db_status_name(status(db, t)));
+  }
+  if (!id.empty() && !any) return std::nullopt;
+  return verdict.verdict();
 }
 
 Outcome Rds::describe_snapshots(const Request& r) {

@@ -173,6 +173,9 @@ class Rds {
 
   /// Handles one rds operation (already admitted by the control plane).
   Outcome handle(const Request& request);
+  /// The verdict of `rds wait db-instance-available` on describe-db-instances call
+  /// `describe`, from the instances' state; nullopt when the call fails (no such instance).
+  std::optional<WaiterState> instances_available(const Request& describe) const;
   /// For describe-db-instances of one instance: the instant before which its status (all a
   /// waiter reads) stays as it is now, unless a call changes it; nullopt when unknown.
   std::optional<sim::Time> unchanged_until(const Request& describe) const;

@@ -23,6 +23,9 @@ class Event;
 
 namespace drsim::models {
 
+struct WaiterSpec;       // models/waiters.hpp
+enum class WaiterState;  // models/waiters.hpp
+
 /// A parameter without its leading "--": {"db-instance-identifier", "prod-db"}. Boolean
 /// flags (--multi-az, --no-multi-az) are {"multi-az", true/false}.
 struct Param {
@@ -126,6 +129,11 @@ class Backend {
   /// Performs one operation now. A long-running operation (a restore) returns at once, as
   /// AWS does; its progress shows in later describe calls.
   virtual Outcome invoke(const Request& request) = 0;
+  /// One poll of `waiter` (its describe call): sets `out` to the call's outcome and returns
+  /// the waiter's verdict on it, as `waiter.evaluate(invoke(poll))` does (the default). A
+  /// simulated backend may decide from its state without building the answer: `out` then
+  /// holds the call's latency, no result, and no error.
+  virtual WaiterState poll(const Request& poll, const WaiterSpec& waiter, Outcome& out);
 };
 
 }  // namespace drsim::models

@@ -51,12 +51,19 @@ constexpr std::array<std::string_view, 2> kDeletedStates = {"deleted", "deleting
 constexpr std::array<std::string_view, 1> kMissing = {"MISSING"};
 constexpr std::array<std::string_view, 2> kInactive = {"DRAINING", "INACTIVE"};
 
+/// A string member's text, or "" (matching no acceptor) when it is missing or not a string.
+std::string_view text_of(const Value& v) {
+  return v.is_string() ? std::string_view(v.as_string()) : std::string_view();
+}
+
 State db_instance_available(const Outcome& o) {
   if (!o.ok()) return on_error(o);
+  InstancesAvailable verdict;
   const Value& list = o.result["DBInstances"];
-  if (all_equal(list, "DBInstanceStatus", "available")) return State::kSuccess;
-  if (any_equal(list, "DBInstanceStatus", kBadInstanceStates)) return State::kFailure;
-  return State::kRetry;
+  if (list.is_array()) {
+    for (const Value& e : list.as_array()) verdict.add(text_of(e["DBInstanceStatus"]));
+  }
+  return verdict.verdict();
 }
 
 State db_instance_deleted(const Outcome& o) {
@@ -99,16 +106,16 @@ State record_sets_changed(const Outcome& o) {
 
 State services_stable(const Outcome& o) {
   if (!o.ok()) return on_error(o);
-  if (any_equal(o.result["failures"], "reason", kMissing)) return State::kFailure;
+  ServicesStable verdict;
+  if (any_equal(o.result["failures"], "reason", kMissing)) verdict.missing();
   const Value& services = o.result["services"];
-  if (any_equal(services, "status", kInactive)) return State::kFailure;
-  if (!services.is_array() || services.size() == 0) return State::kRetry;
-  // length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`
-  for (const Value& s : services.as_array()) {
-    if (s["deployments"].size() != 1 || !(s["runningCount"] == s["desiredCount"]))
-      return State::kRetry;
+  if (services.is_array()) {
+    for (const Value& s : services.as_array()) {
+      verdict.add(text_of(s["status"]), s["deployments"].size() == 1,
+                  s["runningCount"] == s["desiredCount"]);
+    }
   }
-  return State::kSuccess;
+  return verdict.verdict();
 }
 
 State instance_running(const Outcome& o) {
@@ -188,6 +195,37 @@ constexpr std::array kWaiters = {
 
 }  // namespace
 
+void InstancesAvailable::add(std::string_view status) {
+  any_ = true;
+  all_available_ = all_available_ && status == "available";
+  bad_ = bad_ || std::find(kBadInstanceStates.begin(), kBadInstanceStates.end(), status) !=
+                     kBadInstanceStates.end();
+}
+
+WaiterState InstancesAvailable::verdict() const {
+  if (any_ && all_available_) return State::kSuccess;  // pathAll: false for an empty list
+  if (bad_) return State::kFailure;
+  return State::kRetry;
+}
+
+void ServicesStable::add(std::string_view status, bool one_deployment, bool counts_match) {
+  any_ = true;
+  inactive_ = inactive_ || std::find(kInactive.begin(), kInactive.end(), status) != kInactive.end();
+  // length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`
+  stable_ = stable_ && one_deployment && counts_match;
+}
+
+WaiterState ServicesStable::verdict() const {
+  if (missing_ || inactive_) return State::kFailure;
+  if (!any_ || !stable_) return State::kRetry;
+  return State::kSuccess;
+}
+
+WaiterState Backend::poll(const Request& poll, const WaiterSpec& waiter, Outcome& out) {
+  out = invoke(poll);
+  return waiter.evaluate(out);
+}
+
 std::span<const WaiterSpec> waiters() {
   return kWaiters;
 }
@@ -217,13 +255,12 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   latencies.reserve(most);
   for (result.attempts = 1;; ++result.attempts) {
     poll.call_key = key_of(result.attempts);
-    result.last = backend.invoke(poll);
+    result.state = backend.poll(poll, spec, result.last);
     // How long polls would keep answering "not yet" (asked now, before the call's latency
     // passes; a change made meanwhile fires `change`).
     const std::optional<sim::Time> same = backend.retry_until(poll, spec.name);
     sim::Event* change = backend.next_change();
     co_await env.timeout(result.last.latency);
-    result.state = spec.evaluate(result.last);
     if (result.state != WaiterState::kRetry || result.attempts >= max_attempts) break;
     if (!same || *same <= env.now() + delay) {
       co_await env.timeout(delay);

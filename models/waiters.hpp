@@ -28,6 +28,35 @@ struct WaiterSpec {
   std::span<const std::string_view> fields = {};
 };
 
+/// db-instance-available's acceptors (botocore's), fed one described instance at a time:
+/// success when every instance is `available`, failure when one is in a state it cannot
+/// leave for `available` (deleted, failed, ...), else poll again. The one definition both
+/// for a poll's answer and for a model that decides without building it.
+class InstancesAvailable {
+ public:
+  /// An instance's DBInstanceStatus ("" when the answer has none).
+  void add(std::string_view status);
+  WaiterState verdict() const;
+
+ private:
+  bool any_ = false, all_available_ = true, bad_ = false;
+};
+
+/// services-stable's acceptors, fed one listed service at a time: failure when one is
+/// MISSING or inactive, success when each runs its desired count in one deployment.
+class ServicesStable {
+ public:
+  /// A listed service the call did not find (`failures[].reason` MISSING).
+  void missing() { missing_ = true; }
+  /// A described service: its status, whether it lists exactly one deployment, and whether
+  /// its running count equals its desired count.
+  void add(std::string_view status, bool one_deployment, bool counts_match);
+  WaiterState verdict() const;
+
+ private:
+  bool missing_ = false, inactive_ = false, any_ = false, stable_ = true;
+};
+
 std::span<const WaiterSpec> waiters();
 const WaiterSpec* find_waiter(std::string_view service, std::string_view name);
 

@@ -211,6 +211,70 @@ TEST_F(CloudTest, OneDeploymentAgreesWithTheListOfDeploymentsAtEveryTaskBoundary
   EXPECT_GT(several, 0) << "the redeployments overlap somewhere";
 }
 
+/// The verdict the mock cloud gives a poll from its models' state, against the waiter's
+/// own reading of the poll's answer, for `poll` at instant `t`.
+void expect_same_verdict(MockCloud& cloud, const WaiterSpec& spec, const Request& poll, sim::Time t,
+                         std::set<WaiterState>& seen) {
+  Outcome decided;
+  const WaiterState fast = cloud.poll(poll, spec, decided);
+  const Outcome answer = cloud.invoke(poll);
+  EXPECT_EQ(fast, spec.evaluate(answer)) << poll.describe() << " at " << t;
+  EXPECT_EQ(decided.ok(), answer.ok()) << poll.describe() << " at " << t;
+  seen.insert(fast);
+}
+
+TEST_F(CloudTest, AWaitersVerdictFromTheModelsIsItsVerdictOnTheAnswer) {
+  // Services-stable across a scale-up, two overlapping redeployments and a scale-down, for
+  // a listed service alone, with one that does not exist, and in a cluster that does not.
+  cloud_.compute().add_service(
+      {.cluster = "dr", .name = "api", .region = "us-east-1", .desired = 0});
+  cloud_.compute().add_service(
+      {.cluster = "dr", .name = "web", .region = "us-east-1", .desired = 2});
+  const WaiterSpec& stable = *find_waiter("ecs", "services-stable");
+  const std::vector<Request> polls = {
+      req("ecs", "describe-services", "us-east-1", {{"cluster", "dr"}, {"services", "api"}}),
+      req("ecs", "describe-services", "us-east-1",
+          {{"cluster", "dr"}, {"services", Value(Array{Value("web"), Value("api")})}}),
+      req("ecs", "describe-services", "us-east-1", {{"cluster", "dr"}, {"services", "api gone"}}),
+      req("ecs", "describe-services", "us-east-1", {{"cluster", "nope"}, {"services", "api"}})};
+  const Request redeploy =
+      req("ecs", "update-service", "us-east-1",
+          {{"cluster", "dr"}, {"service", "api"}, {"force-new-deployment", true}});
+  std::set<WaiterState> seen;
+  // Every second, so that each task start and stop is seen within a second.
+  for (sim::Time t = kHour; t < kHour + 40 * kMinute; t += kSecond) {
+    at(t);
+    if (t == kHour) {
+      ok(req("ecs", "update-service", "us-east-1",
+             {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "5"}}));
+    }
+    if (t == kHour + 10 * kMinute || t == kHour + 10 * kMinute + 20 * kSecond) ok(redeploy);
+    if (t == kHour + 30 * kMinute) {
+      ok(req("ecs", "update-service", "us-east-1",
+             {{"cluster", "dr"}, {"service", "api"}, {"desired-count", "2"}}));
+    }
+    for (const Request& poll : polls) expect_same_verdict(cloud_, stable, poll, t, seen);
+  }
+  EXPECT_EQ(seen.size(), 3u) << "success, failure and retry all met";
+
+  // db-instance-available while a restore runs, then while the instance is deleted.
+  add_primary();
+  restore_from_a_snapshot("r");
+  const WaiterSpec& available = *find_waiter("rds", "db-instance-available");
+  const Request poll =
+      req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "r"}});
+  seen.clear();
+  for (int k = 0; k < 600; ++k) {
+    if (k == 400) {
+      ok(req("rds", "delete-db-instance", "us-west-2",
+             {{"db-instance-identifier", "r"}, {"skip-final-snapshot", true}}));
+    }
+    expect_same_verdict(cloud_, available, poll, now(), seen);
+    at(now() + 20 * kSecond);
+  }
+  EXPECT_EQ(seen.size(), 3u) << "success, failure and retry all met";
+}
+
 TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
   calibration_.rds_post_restore_backup_probability = 1;  // stuck in backing-up for hours
   add_primary();
@@ -238,13 +302,20 @@ TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
   EXPECT_LT(now() - started, 31 * kMinute + 60 * 5 * kSecond);
 }
 
-/// The mock cloud without forecasts: every poll of a waiter is made. Counts the calls.
+/// The mock cloud without forecasts: every poll of a waiter is made, and the waiter reads
+/// its answer. With them: polls are skipped where their answer is known, and those made are
+/// decided from the models' state where the mock cloud can. Counts the calls.
 class EveryPoll : public Backend {
  public:
   EveryPoll(MockCloud& cloud, bool forecast) : cloud_(cloud), forecast_(forecast) {}
   Outcome invoke(const Request& r) override {
     ++calls;
     return cloud_.invoke(r);
+  }
+  WaiterState poll(const Request& r, const WaiterSpec& waiter, Outcome& out) override {
+    if (!forecast_) return Backend::poll(r, waiter, out);
+    ++calls;
+    return cloud_.poll(r, waiter, out);
   }
   std::optional<sim::Time> unchanged_until(const Request& r) override {
     return forecast_ ? cloud_.unchanged_until(r) : std::nullopt;
