@@ -230,6 +230,11 @@ void Environment::run_until(Time limit) {
   stop_requested_ = false;
   const std::uint64_t budget_end =
       event_limit_ > UINT64_MAX - processed_ ? UINT64_MAX : processed_ + event_limit_;
+  struct Budget {
+    std::uint64_t& end;
+    ~Budget() { end = 0; }
+  } budget{budget_end_};
+  budget_end_ = budget_end;
   Time at;
   Callback callback;
   while (!stop_requested_ && queue_.pop_due(limit, at, callback)) {

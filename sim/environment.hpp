@@ -333,6 +333,7 @@ class Timeout {
     template <class P>
     bool await_suspend(std::coroutine_handle<P> h) {
       if (!begin(h)) return false;
+      if (go_on_at_once()) return false;
       schedule();
       return true;
     }
@@ -341,6 +342,9 @@ class Timeout {
     void cancel() override;
 
    private:
+    /// A wait until now whose entry would run next (nothing else is due before it) ends at
+    /// once, as if that entry had just run: the same order, without the queue's round trip.
+    bool go_on_at_once();
     void schedule();
     static void on_due(void* self);
     Environment* env_;
@@ -433,6 +437,15 @@ class Environment {
   void run_until(Time limit);
   /// Stops run()/run_until() after the current entry.
   void stop() { stop_requested_ = true; }
+  /// For a process about to wait until now with `priority`: true when its wake-up entry
+  /// would be the next one run (nothing due before it, no stop requested, the event budget
+  /// not spent), counting that entry as processed; the process then goes on at once.
+  bool continue_at_once(Priority priority) {
+    if (stop_requested_ || processed_ >= budget_end_ || queue_.has_due_by(now_, priority))
+      return false;
+    ++processed_;
+    return true;
+  }
 
   /// Destroys every process (even suspended ones), drops pending entries and sets the clock
   /// to `start`: the environment is ready for the next trial, with its memory kept.
@@ -469,9 +482,18 @@ class Environment {
   std::size_t live_processes_ = 0;
   std::uint64_t processed_ = 0;
   std::uint64_t event_limit_ = UINT64_MAX;
+  // processed_ may reach this in the current run_until (0 outside one: nothing goes on at
+  // once there).
+  std::uint64_t budget_end_ = 0;
   std::exception_ptr failure_;
   bool stop_requested_ = false;
 };
+
+inline bool Timeout::Awaiter::go_on_at_once() {
+  if (at_ != env_->now() || !env_->continue_at_once(priority_)) return false;
+  context_->waiting = nullptr;  // begin() registered the wait
+  return true;
+}
 
 // ---------------------------------------------------------------------------------------
 // Awaiters for events and processes, and the any_of / all_of combinators.

@@ -128,6 +128,17 @@ bool EventQueue::pop_due(Time limit, Time& at, Callback& callback) {
   return true;
 }
 
+bool EventQueue::has_due_by(Time at, Priority priority) {
+  drop_cancelled_top();
+  if (heap_.empty()) return false;
+  // The largest key at (at, priority): any sequence number, any slot.
+  const std::uint64_t order =
+      ((static_cast<std::uint64_t>(priority) + 1) << (kSequenceBits + kSlotBits)) - 1;
+  const uint128_t last =
+      (static_cast<uint128_t>(static_cast<std::uint64_t>(at) ^ kTimeBias) << 64) | order;
+  return heap_.front().key <= last;
+}
+
 void EventQueue::clear() {
   heap_.clear();
   free_head_ = UINT32_MAX;

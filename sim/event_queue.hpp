@@ -55,6 +55,9 @@ class EventQueue {
   /// If the next live entry is due at or before `limit`, removes it into (`at`, `callback`)
   /// and returns true. One look at the top instead of next_time() followed by pop().
   bool pop_due(Time limit, Time& at, Callback& callback);
+  /// Whether a live entry would come before one pushed now at `at` with `priority`: one due
+  /// earlier, or at `at` with the same or a lower priority (it was pushed first).
+  bool has_due_by(Time at, Priority priority);
   /// Drops everything, keeping capacity for the next trial.
   void clear();
 

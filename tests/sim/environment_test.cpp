@@ -402,6 +402,78 @@ TEST(Environment, EventLimitStopsARunawayTrial) {
   EXPECT_THROW(env.run(), EventLimitExceeded);
 }
 
+// A wait until now with nothing due before it goes on at once, without a queue entry; it
+// still counts as an event, so a loop of them is caught like any other runaway.
+Process zero_waits(Environment& env, std::uint64_t& seen, Priority priority) {
+  for (int k = 0; k < 5000; ++k) {  // bounded: a miscount fails the test instead of hanging
+    co_await (priority == Priority::kUrgent ? env.yield_urgent() : env.timeout(0));
+    seen = env.events_processed();
+  }
+}
+
+TEST(Environment, EventLimitStopsARunawayOfZeroWaits) {
+  for (const Priority p : {Priority::kUrgent, Priority::kNormal}) {
+    Environment env;
+    env.set_event_limit(1000);
+    std::uint64_t seen = 0;
+    env.start(zero_waits(env, seen, p));
+    EXPECT_THROW(env.run(), EventLimitExceeded);
+    EXPECT_EQ(seen, 1000u) << "every zero wait counted as an event";
+    EXPECT_EQ(env.now(), 0);
+  }
+}
+
+Process stop_then_wait(Environment& env, Log& log) {
+  note(env, log, "stops");
+  env.stop();
+  co_await env.timeout(0);
+  note(env, log, "goes on");
+}
+
+TEST(Environment, AZeroWaitAfterStopWaitsForTheNextRun) {
+  Environment env;
+  Log log;
+  env.start(stop_then_wait(env, log));
+  env.run();
+  EXPECT_EQ(log, (Log{"0 stops"}));
+  EXPECT_EQ(env.pending(), 1u) << "its wake-up is queued";
+  env.run();
+  EXPECT_EQ(log, (Log{"0 stops", "0 goes on"}));
+}
+
+// Zero waits of either priority among entries due at the same instant: each waits behind
+// what was queued before it at its priority or a lower one, and only that.
+Process zero_waiter(Environment& env, Log& log, std::string name, Priority priority) {
+  co_await env.timeout(5);
+  note(env, log, name + " waits");
+  co_await (priority == Priority::kUrgent ? env.yield_urgent() : env.timeout(0));
+  note(env, log, name + " goes on");
+}
+
+Process starter(Environment& env, Log& log) {
+  co_await env.timeout(5);
+  note(env, log, "starter");
+  env.start(sleeper(env, log, "child", 0));  // an urgent entry, now
+  co_await env.yield_urgent();               // behind the child's start
+  note(env, log, "starter after urgent");
+  co_await env.yield_urgent();  // nothing urgent due now: at once
+  note(env, log, "starter again");
+  co_await env.timeout(0);  // behind the normal entries due now
+  note(env, log, "starter last");
+}
+
+TEST(Environment, ZeroWaitsKeepTheirPlaceAmongEntriesDueNow) {
+  Environment env;
+  Log log;
+  env.start(starter(env, log));
+  env.start(zero_waiter(env, log, "n", Priority::kNormal));
+  env.start(zero_waiter(env, log, "u", Priority::kUrgent));
+  env.run();
+  EXPECT_EQ(log, (Log{"5 starter", "5 child start", "5 starter after urgent", "5 starter again",
+                      "5 n waits", "5 u waits", "5 u goes on", "5 child woke", "5 starter last",
+                      "5 n goes on"}));
+}
+
 Process ping(Environment& env, Event& mine, Event& theirs, int rounds, Log& log) {
   for (int i = 0; i < rounds; ++i) {
     co_await mine;

@@ -49,6 +49,26 @@ TEST(EventQueue, OrdersByTimeThenPriorityThenInsertion) {
   EXPECT_EQ(times, (std::vector<Time>{5, 10, 10, 10, 10, 10, 20, 20}));
 }
 
+TEST(EventQueue, HasDueByTellsWhetherAnEntryWouldComeFirst) {
+  EventQueue q;
+  Recorder r;
+  Tag tag{&r, 0};
+  EXPECT_FALSE(q.has_due_by(10, Priority::kLate)) << "empty";
+  const EventId normal = q.push(10, Priority::kNormal, {record, &tag});
+  EXPECT_FALSE(q.has_due_by(9, Priority::kLate)) << "due later";
+  EXPECT_FALSE(q.has_due_by(10, Priority::kUrgent)) << "same instant, lower priority";
+  EXPECT_TRUE(q.has_due_by(10, Priority::kNormal)) << "same instant and priority: pushed first";
+  EXPECT_TRUE(q.has_due_by(10, Priority::kLate));
+  EXPECT_TRUE(q.has_due_by(11, Priority::kUrgent)) << "due earlier";
+  q.push(-5, Priority::kLate, {record, &tag});
+  EXPECT_TRUE(q.has_due_by(-5, Priority::kLate)) << "negative times order first";
+  EXPECT_FALSE(q.has_due_by(-6, Priority::kLate));
+  Time at;
+  q.pop(at);
+  q.cancel(normal);
+  EXPECT_FALSE(q.has_due_by(10, Priority::kLate)) << "a cancelled entry is not due";
+}
+
 TEST(EventQueue, ManyEqualTimesKeepInsertionOrder) {
   EventQueue q;
   Recorder r;
