@@ -108,8 +108,7 @@ WaitResult wait_live(Backend& backend, const WaiterSpec& spec, const Request& po
   boost::asio::io_context io;
   WaitResult w;
   for (w.attempts = 1;; ++w.attempts) {
-    w.last = backend.invoke(poll);
-    w.state = spec.evaluate(w.last);
+    w.state = backend.poll(poll, spec, w.last);
     if (w.state != WaiterState::kRetry || w.attempts >= max_attempts) return w;
     // Sleep `delay`, waking every 100 ms to see whether the operator asked to stop.
     const auto until = Clock::now() + delay;

@@ -63,7 +63,7 @@ const WaiterSpec* find_waiter(std::string_view service, std::string_view name);
 struct WaitResult {
   WaiterState state = WaiterState::kRetry;  // kRetry here: gave up after max_attempts
   int attempts = 0;
-  Outcome last;
+  Outcome last;  // the last poll's (its result empty when the backend decided without one)
 };
 
 /// Polls `poll` (the waiter's operation with the wait command's parameters) until an
