@@ -33,13 +33,31 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
+fs::path scratch_of(const ::testing::TestInfo& test) {
+  return fs::temp_directory_path() /
+         ("drsim-cli-test-" + std::to_string(::getpid()) + "-" + test.name());
+}
+
 fs::path scratch() {
-  fs::path dir =
-      fs::temp_directory_path() / ("drsim-cli-test-" + std::to_string(::getpid()) + "-" +
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path dir = scratch_of(*::testing::UnitTest::GetInstance()->current_test_info());
   fs::create_directories(dir);
   return dir;
 }
+
+/// A test's scratch directory is removed when it passes and kept, for a look, when it fails.
+class RemoveScratchOfPassedTests : public ::testing::EmptyTestEventListener {
+  void OnTestEnd(const ::testing::TestInfo& test) override {
+    if (test.result()->Passed()) {
+      std::error_code ignored;
+      fs::remove_all(scratch_of(test), ignored);
+    }
+  }
+};
+
+const bool kScratchCleanup = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new RemoveScratchOfPassedTests);
+  return true;
+}();
 
 /// Runs drsim with `args`; when `interrupt_after_ms` > 0, sends it SIGINT after that long.
 Result drsim(std::vector<std::string> args, int interrupt_after_ms = 0) {
