@@ -431,34 +431,49 @@ const DbInstance* Rds::instance_at(std::string_view id, Time t) const {
 
 const DbSnapshot* Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy) {
   auto [at, added] = state.built.try_emplace({index, copy});
-  if (added) at->second = build_scheduled(state, index, copy, /*timed=*/true);
+  if (added) at->second = build_scheduled(state, index, copy);
   return at->second ? &*at->second : nullptr;
 }
 
-std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_t index, bool copy,
-                                               bool timed) {
+std::optional<Rds::Taken> Rds::take_scheduled(const ScheduleState& state, std::int64_t index,
+                                              std::string& id) const {
   const SnapshotSchedule& schedule = state.schedule;
   const Time taken = schedule.offset + index * schedule.every;
   const DbInstance* db = instance_at(schedule.instance_id, taken);
   if (db == nullptr || db->failed_at <= taken) return std::nullopt;
   if (!context_.data_plane_up(db->config.region, taken)) return std::nullopt;  // no backup
-  const Calibration& c = context_.calibration();
-  const std::int64_t epoch = context_.epoch_unix_ms();
+  snapshot_stamp(id, taken, context_.epoch_unix_ms(), schedule.id_prefix);
+  const Time available_at =
+      taken + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", id);
+  const bool failed = context_.data_plane_fails(db->config.region, taken, available_at) != kNever;
+  return Taken{db, taken, available_at, failed};
+}
+
+bool Rds::copy_fails(const ScheduleState& state, const DbInstance& db, Time ready) const {
+  const SnapshotSchedule& schedule = state.schedule;
+  return ready >= schedule.copies_broken_since ||
+         (db.config.encrypted && !kms_.accessible(schedule.copy_to, schedule.copy_kms_key));
+}
+
+std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_t index,
+                                               bool copy) {
+  const SnapshotSchedule& schedule = state.schedule;
   DbSnapshot snap;
-  snap.id = snapshot_stamp(taken, epoch, schedule.id_prefix);
-  snap.region = db->config.region;
-  snap.instance_id = db->config.id;
-  snap.data_store = db->config.data_store;
+  const std::optional<Taken> taken = take_scheduled(state, index, snap.id);
+  if (!taken) return std::nullopt;
+  const DbInstance& db = *taken->db;
+  snap.region = db.config.region;
+  snap.instance_id = db.config.id;
+  snap.data_store = db.config.data_store;
   snap.type = schedule.type;
-  snap.data_time = taken;
-  snap.exists_from = taken;
-  snap.deleted_at = taken + schedule.retention;
-  snap.encrypted = db->config.encrypted;
-  snap.kms_key = db->config.kms_key;
-  snap.size_gb = db->config.size_gb;
-  snap.available_at = taken + context_.draw(c.rds_snapshot_create, "rds/snapshot-create", snap.id);
-  if (context_.data_plane_fails(snap.region, taken, snap.available_at) != kNever)
-    snap.failed = true;
+  snap.data_time = taken->at;
+  snap.exists_from = taken->at;
+  snap.deleted_at = taken->at + schedule.retention;
+  snap.encrypted = db.config.encrypted;
+  snap.kms_key = db.config.kms_key;
+  snap.size_gb = db.config.size_gb;
+  snap.available_at = taken->available_at;
+  snap.failed = taken->failed;
   if (!copy) return snap;
 
   if (schedule.copy_to.empty() || snap.failed) return std::nullopt;
@@ -471,20 +486,19 @@ std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_
     std::replace(out.id.begin(), out.id.end(), ':', '-');
     out.id += schedule.copy_id_suffix;
   } else {
-    out.id = snapshot_stamp(taken, epoch, schedule.copy_id_prefix);
+    snapshot_stamp(out.id, taken->at, context_.epoch_unix_ms(), schedule.copy_id_prefix);
   }
   out.exists_from = ready;
   out.kms_key = schedule.copy_kms_key;
-  out.failed = ready >= schedule.copies_broken_since ||
-               (out.encrypted && !kms_.accessible(out.region, out.kms_key));
-  if (!timed) return out;  // whether it fails does not depend on how long it takes
+  out.failed = copy_fails(state, db, ready);
   // Incremental after the first copy: only the data changed since the previous snapshot.
-  const double change_per_day = schedule.change_gb_per_day > 0
-                                    ? schedule.change_gb_per_day
-                                    : c.rds_daily_change_fraction * db->config.size_gb;
+  const double change_per_day =
+      schedule.change_gb_per_day > 0
+          ? schedule.change_gb_per_day
+          : context_.calibration().rds_daily_change_fraction * db.config.size_gb;
   const double gb = copied_before(state, index)
                         ? change_per_day * static_cast<double>(schedule.every) / sim::kDay
-                        : db->config.size_gb;
+                        : db.config.size_gb;
   Time done = ready + copy_duration(gb, out.source_region, out.region, out.id);
   // The copy reads from the source region: an outage there stalls it until it returns.
   if (const Time down = context_.data_plane_fails(out.source_region, ready, done); down != kNever) {
@@ -497,10 +511,12 @@ std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_
 
 bool Rds::copied_before(ScheduleState& state, std::int64_t index) {
   if (state.first_good_copy) return *state.first_good_copy < index;
+  if (state.schedule.copy_to.empty()) return false;
+  // Whether a copy succeeded does not depend on how long it took: no copy need be built.
   for (; state.no_good_copy_before < index; ++state.no_good_copy_before) {
     const std::int64_t i = state.no_good_copy_before;
-    const std::optional<DbSnapshot> c = build_scheduled(state, i, true, /*timed=*/false);
-    if (c && !c->failed) {
+    const std::optional<Taken> taken = take_scheduled(state, i, stamp_scratch_);
+    if (taken && !taken->failed && !copy_fails(state, *taken->db, taken->available_at)) {
       state.first_good_copy = i;
       return true;
     }

@@ -241,10 +241,20 @@ class Rds {
   /// exists; nullptr when it was never taken (the instance or its region was down). Built
   /// once a trial (a listing and the lookups after it ask for the same ones).
   const DbSnapshot* scheduled(ScheduleState& state, std::int64_t index, bool copy);
-  /// scheduled() without the memo. Without `timed`, a copy's duration (and so available_at)
-  /// is left out: what decides whether an earlier copy succeeded needs no more.
-  std::optional<DbSnapshot> build_scheduled(ScheduleState& state, std::int64_t index, bool copy,
-                                            bool timed);
+  /// scheduled() without the memo.
+  std::optional<DbSnapshot> build_scheduled(ScheduleState& state, std::int64_t index, bool copy);
+  /// What decides the fate of scheduled snapshot `index` (nullopt: never taken), without
+  /// building it; `id` is set to its identifier.
+  struct Taken {
+    const DbInstance* db;
+    sim::Time at;            // when it was taken: the time of its data
+    sim::Time available_at;  // when it completed (or would have)
+    bool failed;             // its region went down while it was being made
+  };
+  std::optional<Taken> take_scheduled(const ScheduleState& state, std::int64_t index,
+                                      std::string& id) const;
+  /// Whether the cross-region copy of a snapshot of `db`, started at `ready`, fails.
+  bool copy_fails(const ScheduleState& state, const DbInstance& db, sim::Time ready) const;
   /// Whether some copy before `index` succeeded (the copy of `index` is then incremental).
   bool copied_before(ScheduleState& state, std::int64_t index);
   int copies_in_progress(std::string_view region, sim::Time t);
@@ -285,6 +295,7 @@ class Rds {
   };
   std::vector<ScheduleState> schedules_;
   std::uint64_t generation_ = 0;  // bumped by clear(): listings handed out before are stale
+  std::string stamp_scratch_;     // identifiers that are only hashed, never kept
   friend class SnapshotListing;
 };
 

@@ -260,7 +260,8 @@ std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
   return std::string(b.data(), at);
 }
 
-std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix) {
+void snapshot_stamp(std::string& out, sim::Time t, std::int64_t epoch_unix_ms,
+                    std::string_view prefix) {
   const CivilTime c = civil_time(epoch_unix_ms + t);
   std::array<char, 16> b;  // YYYY-MM-DD-HH-MM
   char* at = date(b.data(), c);
@@ -268,10 +269,14 @@ std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_
   at = digits(at, c.hour, 2);
   *at++ = '-';
   at = digits(at, c.minute, 2);
-  std::string out;
-  out.reserve(prefix.size() + b.size());
-  out.append(prefix);
+  out.assign(prefix);
   out.append(b.data(), at);
+}
+
+std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix) {
+  std::string out;
+  out.reserve(prefix.size() + 16);
+  snapshot_stamp(out, t, epoch_unix_ms, prefix);
   return out;
 }
 
