@@ -146,7 +146,9 @@ WaiterState MockCloud::poll(const Request& poll, const WaiterSpec& waiter, Outco
 std::optional<Outcome> MockCloud::admit(const Request& request, Admitted& admitted) {
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   admitted.call = call;
-  const OperationInfo* info = find_operation(request.service, request.operation);
+  const OperationInfo* info = request.operation_hint;
+  if (info == nullptr || info->operation != request.operation || info->service != request.service)
+    info = find_operation(request.service, request.operation);
   admitted.info = info;
   if (info == nullptr) {
     return Outcome::failure(

@@ -24,6 +24,7 @@ class Event;
 namespace drsim::models {
 
 struct WaiterSpec;       // models/waiters.hpp
+struct OperationInfo;    // models/operations.hpp
 enum class WaiterState;  // models/waiters.hpp
 
 /// A parameter without its leading "--": {"db-instance-identifier", "prod-db"}. Boolean
@@ -68,6 +69,9 @@ struct Request {
   /// instead of by the call's place among the trial's calls. A waiter keys its polls by
   /// their number, so that knowing a poll's answer in advance changes no draw.
   std::uint64_t call_key = 0;
+  /// The mock cloud's entry for this service and operation, when the caller looked it up
+  /// once for many calls. A hint: used only when it names this very service and operation.
+  const OperationInfo* operation_hint = nullptr;
 
   const Value* find(std::string_view name) const;
   /// The parameter as a string ("" when absent); numbers and booleans are spelled out.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/operations.hpp"
 #include "sim/rng.hpp"
 
 namespace drsim::models {
@@ -241,6 +242,7 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
                                Request poll, sim::Duration delay, int max_attempts) {
   poll.service.assign(spec.service);  // in the request's own buffers where they fit
   poll.operation.assign(spec.operation);
+  poll.operation_hint = find_operation(spec.service, spec.operation);
   poll.fields = spec.fields;
   WaitResult result;
   // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.

@@ -187,6 +187,7 @@ models::Request CommandTemplate::resolve(
   models::Request r;
   r.service = service;
   r.operation = operation;
+  r.operation_hint = info;
   r.region = region.parts.empty() ? default_region
                                   : region.resolve(variables, epoch_unix_ms).to_text(epoch_unix_ms);
   r.params.reserve(params.size());
@@ -219,7 +220,6 @@ std::optional<std::string_view> CommandTemplate::unbound(
 }
 
 bool CommandTemplate::mutating() const {
-  const models::OperationInfo* info = models::find_operation(service, operation);
   return info != nullptr && info->mutating;
 }
 
@@ -264,7 +264,7 @@ CommandTemplate parse_command(std::string_view text) {
            sim::suggest(c.waiter, names));
     }
     next = 3;
-  } else if (models::find_operation(c.service, c.operation) == nullptr) {
+  } else if (c.info = models::find_operation(c.service, c.operation); c.info == nullptr) {
     std::vector<std::string_view> names;
     for (const models::OperationInfo& op : models::operations()) {
       if (op.service == c.service) names.push_back(op.operation);

@@ -47,8 +47,9 @@ struct CommandTemplate {
   std::string waiter;     // "db-instance-available" when operation == "wait"
   ValueTemplate region;   // --region (empty: the scenario's default region)
   std::vector<std::pair<std::string, ValueTemplate>> params;
-  std::string query;   // --query
-  std::string output;  // --output
+  std::string query;                            // --query
+  std::string output;                           // --output
+  const models::OperationInfo* info = nullptr;  // the operation's entry (none for waiters)
 
   /// The request with variables substituted and `default_region` when no --region.
   models::Request resolve(const std::map<std::string, models::Value, std::less<>>& variables,

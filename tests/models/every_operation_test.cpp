@@ -286,6 +286,30 @@ TEST_F(EveryOperation, EachRegisteredOperationSucceedsOnAWorldThatAllowsIt) {
   }
 }
 
+TEST_F(EveryOperation, AnOperationHintCountsOnlyWhenItNamesTheCallsOwnOperation) {
+  const OperationInfo* del = find_operation("rds", "delete-db-instance");
+  ASSERT_NE(del, nullptr);
+  ASSERT_TRUE(del->mutating);
+  // A describe call hinted as a deletion is still a describe: it changes nothing.
+  const sim::Event* change = cloud_.next_change();
+  Request describe =
+      req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "prod-db"}});
+  describe.operation_hint = del;
+  ok(describe);
+  EXPECT_FALSE(change->triggered()) << "a describe call fired the world's change event";
+  // An operation the mock does not have stays unknown, whatever the hint says.
+  Request unknown = req("rds", "delete-db-instances", "us-west-2",
+                        {{"db-instance-identifier", "prod-db"}, {"skip-final-snapshot", true}});
+  unknown.operation_hint = del;
+  expect_error(call(unknown), AwsErrorCode::kUnknownOperation);
+  // A right hint is taken: the deletion is a change.
+  Request deletion = req("rds", "delete-db-instance", "us-west-2",
+                         {{"db-instance-identifier", "prod-db"}, {"skip-final-snapshot", true}});
+  deletion.operation_hint = del;
+  ok(deletion);
+  EXPECT_TRUE(change->triggered());
+}
+
 TEST(Operations, EachIsFoundByItsNamesAndNothingElseIs) {
   for (const OperationInfo& op : operations()) {
     EXPECT_EQ(find_operation(op.service, op.operation), &op) << op.service << " " << op.operation;
