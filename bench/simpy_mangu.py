@@ -52,7 +52,8 @@ class Trial:
     """The world of one trial: the outage, the backups, the people and the runbook."""
 
     EVERY = 15 * MIN
-    COPY_GB = 200 * 0.02 * 15 / (24 * 60)  # incremental: 2% of 200 GB a day, per 15 min
+    DB_GB = 200
+    COPY_GB = DB_GB * 0.02 * 15 / (24 * 60)  # incremental: 2% of the database a day, per 15 min
 
     def __init__(self, rng):
         self.rng = rng
@@ -209,7 +210,9 @@ def restore(trial, t):
         return "InvalidDBSnapshotState"
     trial.variables["SNAPSHOT_TAKEN"] = taken
     rng = trial.rng
-    trial.restored_at = t + lognormal(rng, 15 * MIN, 45 * MIN)
+    # rds_restore, plus rds_restore_per_tb for each TB of the 200 GB snapshot.
+    trial.restored_at = (t + lognormal(rng, 15 * MIN, 45 * MIN) +
+                         lognormal(rng, 15 * MIN, 45 * MIN) * Trial.DB_GB / 1024)
     if rng.random() < 0.25:  # the 2025 post-restore backup: backing-up for 2-3 h
         trial.restored_at += rng.uniform(2 * HOUR, 3 * HOUR)
     return True
