@@ -43,11 +43,15 @@ test-mpi:
 	@cmake --build $(MPI_BUILD)
 	ctest --test-dir $(MPI_BUILD) --output-on-failure -R Mpi
 
-# Kernel and peer benchmarks; see bench/README.md.
+# Kernel and peer benchmarks; see bench/README.md. The drsim command is profile-guided: built
+# instrumented, trained on the scenario library (bench/train.sh), then rebuilt with the profile.
 bench:
 	@bash scripts/bootstrap.sh --bench
 	@cmake -S . -B $(BENCH_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DDRSIM_BUILD_BENCH=ON \
-	  -DDRSIM_BUILD_TESTS=OFF >/dev/null
+	  -DDRSIM_BUILD_TESTS=OFF -DDRSIM_PGO=generate >/dev/null
+	@cmake --build $(BENCH_BUILD) --target drsim
+	bash bench/train.sh $(BENCH_BUILD)
+	@cmake -S . -B $(BENCH_BUILD) -DDRSIM_PGO=use >/dev/null
 	@cmake --build $(BENCH_BUILD)
 	bash bench/run.sh $(BENCH_BUILD)
 
