@@ -27,7 +27,9 @@ bool same_set(const DnsRecord& a, const DnsRecord& b) {
 }
 
 /// ASCII case folding: DNS names are ASCII (and no locale call).
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 /// Whether `query` names `stored` (a name already in dns_name's form): case-insensitive,
 /// trailing dot optional. Called for every record on every client lookup: no allocation.
@@ -246,7 +248,7 @@ Outcome Route53::change_records(const Request& r) {
   // Validate the whole batch first: Route 53 applies a batch all or nothing.
   std::vector<std::pair<std::string, DnsRecord>> parsed;
   for (const Value& change : batch->operator[]("Changes").as_array()) {
-    const std::string action = change["Action"].is_string() ? change["Action"].as_string() : "";
+    const std::string_view action = change["Action"].string_or();
     const Value& set = change["ResourceRecordSet"];
     if (!(action == "UPSERT" || action == "CREATE" || action == "DELETE") || !set.is_object()) {
       return Outcome::failure(
@@ -254,8 +256,8 @@ Outcome Route53::change_records(const Request& r) {
           "each change needs an Action (CREATE, UPSERT, DELETE) and a ResourceRecordSet");
     }
     DnsRecord d;
-    d.name = dns_name(set["Name"].is_string() ? set["Name"].as_string() : "");
-    d.type = set["Type"].is_string() ? set["Type"].as_string() : "A";
+    d.name = dns_name(set["Name"].string_or());
+    d.type = set["Type"].string_or("A");
     if (set["SetIdentifier"].is_string()) d.set_identifier = set["SetIdentifier"].as_string();
     if (set["Weight"].is_number()) d.weight = static_cast<int>(set["Weight"].as_double());
     if (set["Failover"].is_string()) d.failover = set["Failover"].as_string();

@@ -128,6 +128,10 @@ class Value {
   std::int64_t as_int() const { return std::get<std::int64_t>(data_); }
   double as_double() const;  // ints too
   const std::string& as_string() const { return std::get<std::string>(data_); }
+  /// The string, or `fallback` when this is not one (a member AWS left out, say).
+  std::string_view string_or(std::string_view fallback = {}) const {
+    return is_string() ? std::string_view(as_string()) : fallback;
+  }
   Timestamp as_time() const { return std::get<Timestamp>(data_); }
   const Array& as_array() const;
   /// The lazy array this value is, or nullptr (also for arrays already built).

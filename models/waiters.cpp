@@ -52,17 +52,12 @@ constexpr std::array<std::string_view, 2> kDeletedStates = {"deleted", "deleting
 constexpr std::array<std::string_view, 1> kMissing = {"MISSING"};
 constexpr std::array<std::string_view, 2> kInactive = {"DRAINING", "INACTIVE"};
 
-/// A string member's text, or "" (matching no acceptor) when it is missing or not a string.
-std::string_view text_of(const Value& v) {
-  return v.is_string() ? std::string_view(v.as_string()) : std::string_view();
-}
-
 State db_instance_available(const Outcome& o) {
   if (!o.ok()) return on_error(o);
   InstancesAvailable verdict;
   const Value& list = o.result["DBInstances"];
   if (list.is_array()) {
-    for (const Value& e : list.as_array()) verdict.add(text_of(e["DBInstanceStatus"]));
+    for (const Value& e : list.as_array()) verdict.add(e["DBInstanceStatus"].string_or());
   }
   return verdict.verdict();
 }
@@ -112,7 +107,7 @@ State services_stable(const Outcome& o) {
   const Value& services = o.result["services"];
   if (services.is_array()) {
     for (const Value& s : services.as_array()) {
-      verdict.add(text_of(s["status"]), s["deployments"].size() == 1,
+      verdict.add(s["status"].string_or(), s["deployments"].size() == 1,
                   s["runningCount"] == s["desiredCount"]);
     }
   }

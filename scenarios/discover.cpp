@@ -24,7 +24,7 @@ const models::Array& items(const Value& v) {
 }
 
 std::string text(const Value& v) {
-  return v.is_string() ? v.as_string() : std::string();
+  return std::string(v.string_or());
 }
 
 /// The last segment of an ARN or path ("arn:aws:s3:::b" -> "b", "/hostedzone/Z1" -> "Z1").

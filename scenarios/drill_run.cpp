@@ -387,7 +387,7 @@ class DrillRun {
     if (!who.ok())
       throw DrillRefused("cannot tell which account this is (sts get-caller-identity): " +
                          who.error->describe());
-    result.account = who.result["Account"].is_string() ? who.result["Account"].as_string() : "";
+    result.account = who.result["Account"].string_or();
     if (!allowed(result.account, o_.rails.accounts)) {
       throw DrillRefused(fmt::format(
           "the credentials are for account {}, which is not in the allow-list ({}): nothing was "

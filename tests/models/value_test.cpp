@@ -53,6 +53,11 @@ TEST(Value, JsonAndTextRenderingAndLookups) {
   EXPECT_FALSE(Value(Array{}).truthy());
   EXPECT_EQ(time_of(Value("1970-01-01T00:00:02Z"), 0), 2000);
   EXPECT_EQ(time_of(Value("not a time"), 0), std::nullopt);
+  // A string member, or the fallback when it is missing or of another type.
+  EXPECT_EQ(v["A"].at(1).string_or("-"), "x");
+  EXPECT_EQ(v["missing"].string_or("-"), "-");
+  EXPECT_EQ(v["B"].string_or(), "");
+  EXPECT_EQ(v["T"].string_or("-"), "-") << "a timestamp is not a string";
 }
 
 TEST(Key, RefersToLiteralsAndOwnsEveryOtherName) {
