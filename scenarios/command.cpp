@@ -220,7 +220,9 @@ std::optional<std::string_view> CommandTemplate::unbound(
 }
 
 bool CommandTemplate::mutating() const {
-  return info != nullptr && info->mutating;
+  // By name, not by `info`: that is a hint for the hot path, this decides what a drill may do.
+  const models::OperationInfo* op = models::find_operation(service, operation);
+  return op != nullptr && op->mutating;
 }
 
 CommandTemplate parse_command(std::string_view text) {
