@@ -273,13 +273,6 @@ void snapshot_stamp(std::string& out, sim::Time t, std::int64_t epoch_unix_ms,
   out.append(b.data(), at);
 }
 
-std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix) {
-  std::string out;
-  out.reserve(prefix.size() + 16);
-  snapshot_stamp(out, t, epoch_unix_ms, prefix);
-  return out;
-}
-
 }  // namespace drsim::models
 
 namespace drsim::models {

@@ -196,11 +196,10 @@ class LazyArray {
 /// "2026-01-05T03:00:00.000Z" for `t` milliseconds after the epoch `epoch_unix_ms`.
 std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms);
 /// "2026-01-05-03-00": the time suffix AWS gives automated snapshot identifiers, after
-/// `prefix` ("rds:mangu-db-") when one is given.
-std::string snapshot_stamp(sim::Time t, std::int64_t epoch_unix_ms, std::string_view prefix = {});
-/// The same, written over `out` (whose storage is reused).
+/// `prefix` ("rds:mangu-db-") when one is given, written over `out` (whose storage is reused:
+/// most identifiers are only hashed for a draw).
 void snapshot_stamp(std::string& out, sim::Time t, std::int64_t epoch_unix_ms,
-                    std::string_view prefix);
+                    std::string_view prefix = {});
 
 /// A UTC calendar instant.
 struct CivilTime {

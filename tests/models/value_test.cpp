@@ -29,9 +29,11 @@ TEST(Iso8601, AgreesWithTheCLibraryAcrossCenturiesAndLeapDays) {
     ASSERT_EQ(parse_iso8601(expected, 0), unix_ms) << expected;
   }
   EXPECT_EQ(iso8601(0, 1767571200000), "2026-01-05T00:00:00.000Z");
-  EXPECT_EQ(snapshot_stamp(3 * sim::kHour + 15 * sim::kMinute, 1767571200000), "2026-01-05-03-15");
-  EXPECT_EQ(snapshot_stamp(3 * sim::kHour + 15 * sim::kMinute, 1767571200000, "rds:mangu-db-"),
-            "rds:mangu-db-2026-01-05-03-15");
+  std::string stamp = "a longer identifier written before";  // overwritten, not appended to
+  snapshot_stamp(stamp, 3 * sim::kHour + 15 * sim::kMinute, 1767571200000);
+  EXPECT_EQ(stamp, "2026-01-05-03-15");
+  snapshot_stamp(stamp, 3 * sim::kHour + 15 * sim::kMinute, 1767571200000, "rds:mangu-db-");
+  EXPECT_EQ(stamp, "rds:mangu-db-2026-01-05-03-15");
   EXPECT_EQ(iso8601(0, 951782400000), "2000-02-29T00:00:00.000Z") << "a leap day";
   // Spellings off the canonical places are still read, and out-of-range fields normalize
   // as the C library does.
