@@ -51,6 +51,13 @@ bool CloudContext::data_plane_up(std::string_view region, sim::Time t, std::stri
   return true;
 }
 
+sim::Time CloudContext::outage_start(std::string_view region, sim::Time t) const {
+  for (const DisruptionWindow& w : disruptions_) {
+    if (w.kind == Disruption::kRegionDown && active(w, region, t)) return w.start;
+  }
+  return sim::kNever;
+}
+
 sim::Time CloudContext::data_plane_back(std::string_view region, sim::Time t) const {
   // Windows may overlap or chain; advance until no full outage covers the instant.
   for (bool moved = true; moved && t != sim::kNever;) {

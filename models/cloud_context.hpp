@@ -119,6 +119,9 @@ class CloudContext {
   bool data_plane_up(std::string_view region, sim::Time t, std::string_view az = {}) const;
   /// The first instant >= t at which the region's data plane is up again (kNever if never).
   sim::Time data_plane_back(std::string_view region, sim::Time t) const;
+  /// The start of an outage of the whole region that covers `t`: the data plane was down
+  /// from then until at least `t` (kNever: it is up at `t`, as data_plane_up says).
+  sim::Time outage_start(std::string_view region, sim::Time t) const;
   /// The first instant in [from, to) at which the region's data plane goes down, or kNever.
   sim::Time data_plane_fails(std::string_view region, sim::Time from, sim::Time to) const;
 

@@ -311,7 +311,7 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
   if (lb == nullptr || t < lb->exists_from || !context_.data_plane_up(lb->region, t)) return false;
   // A target is healthy after one passing check following its start (ELB guide).
   const Time seen = t - context_.calibration().alb_health_interval;
-  for (const std::string& key : lb->ecs_services) {
+  for (const std::string_view key : lb->ecs_services) {  // "cluster/service"
     const auto slash = key.find('/');
     const EcsService* s = service(key.substr(0, slash), key.substr(slash + 1), lb->region);
     if (s != nullptr && running(*s, seen) > 0 && running(*s, t) > 0) return true;

@@ -559,16 +559,36 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
                                static_cast<double>(t - schedule.retention - schedule.offset) /
                                static_cast<double>(schedule.every))) +
                                1);
-    const bool sources_here =
-        std::any_of(instances_.begin(), instances_.end(), [&](const DbInstance& db) {
-          return db.config.id == schedule.instance_id && db.config.region == region;
-        });
+    // The region of the schedule's instance, when every instance of that name is in one:
+    // no snapshot is taken while it is down (take_scheduled), so a cursor skips its outages.
+    std::string_view source_region;
+    bool sources_here = false, one_region = true;
+    for (const DbInstance& db : instances_) {
+      if (db.config.id != schedule.instance_id) continue;
+      sources_here = sources_here || db.config.region == region;
+      if (source_region.empty()) source_region = db.config.region;
+      one_region = one_region && db.config.region == source_region;
+    }
+    if (!one_region) source_region = {};
     for (const bool copy : {false, true}) {
       if (copy ? schedule.copy_to != region : !sources_here) continue;
       cursors.push_back(
           {nullptr,
-           [this, &state, &wanted, copy, i = newest, oldest]() mutable -> const DbSnapshot* {
+           [this, &state, &wanted, copy, i = newest, oldest,
+            source_region]() mutable -> const DbSnapshot* {
+             const SnapshotSchedule& schedule = state.schedule;
              for (; i >= oldest; --i) {
+               if (!source_region.empty()) {
+                 const Time taken = schedule.offset + i * schedule.every;
+                 if (const Time down = context_.outage_start(source_region, taken);
+                     down != kNever) {
+                   // On to the last index taken before the outage began (the loop's --i).
+                   i = (floor_to(down - 1, schedule.offset, schedule.every) - schedule.offset) /
+                           schedule.every +
+                       1;
+                   continue;
+                 }
+               }
                if (std::find(state.kept.begin(), state.kept.end(), std::pair{i, copy}) !=
                    state.kept.end())
                  continue;

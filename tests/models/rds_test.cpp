@@ -15,7 +15,22 @@ using sim::kMinute;
 using testing::CloudTest;
 using testing::req;
 
-class RdsTest : public CloudTest {};
+class RdsTest : public CloudTest {
+ protected:
+  /// The primary (50 GB) snapshotted every hour, kept two days, each copied to us-east-1.
+  void add_hourly_schedule_copied_east() {
+    add_primary(50);
+    cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+    cloud_.rds().add_schedule({.instance_id = "prod-db",
+                               .every = kHour,
+                               .offset = 0,
+                               .retention = 2 * kDay,
+                               .type = "manual",
+                               .id_prefix = "h-",
+                               .copy_to = "us-east-1",
+                               .copy_kms_key = "alias/prod-rds-dr"});
+  }
+};
 
 TEST_F(RdsTest, RestoringASnapshotNeverCopiedToTheDrRegionFailsWithDBSnapshotNotFound) {
   add_primary();
@@ -209,16 +224,7 @@ TEST_F(RdsTest, ScheduledCopiesReachTheDrRegionAndRestoreThere) {
 }
 
 TEST_F(RdsTest, ScheduledSnapshotsListOldestFirstAndOneDeletedByIdLeavesTheListing) {
-  add_primary(50);
-  cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
-  cloud_.rds().add_schedule({.instance_id = "prod-db",
-                             .every = kHour,
-                             .offset = 0,
-                             .retention = 2 * kDay,
-                             .type = "manual",
-                             .id_prefix = "nightly-",
-                             .copy_to = "us-east-1",
-                             .copy_kms_key = "alias/prod-rds-dr"});
+  add_hourly_schedule_copied_east();
   at(3 * kDay + 30 * kMinute);
   auto listing = [&](const char* region) {
     return ok(req("rds", "describe-db-snapshots", region)).result["DBSnapshots"];
@@ -249,6 +255,40 @@ TEST_F(RdsTest, ScheduledSnapshotsListOldestFirstAndOneDeletedByIdLeavesTheListi
       AwsErrorCode::kDBSnapshotNotFound);
   // A listing taken before the deletion still answers for its own instant.
   EXPECT_EQ(before.size(), 48u);
+}
+
+TEST_F(RdsTest, NoScheduledSnapshotIsTakenWhileItsRegionIsDownAndNoOtherIsMissed) {
+  add_hourly_schedule_copied_east();
+  // Two outages: one begins exactly at a snapshot's instant, one ends exactly at one.
+  cloud_.context().disrupt(
+      {Disruption::kRegionDown, "us-west-2", "", 10 * kHour, 13 * kHour + 30 * kMinute});
+  cloud_.context().disrupt(
+      {Disruption::kRegionDown, "us-west-2", "", 20 * kHour + 30 * kMinute, 22 * kHour});
+  auto hours = [&](const char* region) {
+    std::vector<std::int64_t> out;
+    const Outcome listed = ok(req("rds", "describe-db-snapshots", region));
+    for (const Value& s : listed.result["DBSnapshots"].as_array()) {
+      const sim::Time at = s["SnapshotCreateTime"].as_time().at;
+      if (at >= 0) out.push_back(at / kHour);
+    }
+    return out;
+  };
+  // During the second outage, the DR region lists the copies of the hours before it (the
+  // 20:00 copy when that snapshot completed before 20:30)...
+  at(21 * kHour);
+  const std::vector<std::int64_t> during = hours("us-east-1");
+  at(23 * kHour);
+  std::vector<std::int64_t> source = hours("us-west-2");
+  const std::vector<std::int64_t> expected = {0,  1,  2,  3,  4,  5,  6,  7,  8, 9,
+                                              14, 15, 16, 17, 18, 19, 20, 22, 23};
+  EXPECT_EQ(source, expected);
+  // ...the same ones as a listing after it, less those made after 21:00.
+  std::vector<std::int64_t> later = hours("us-east-1");
+  std::erase_if(later, [](std::int64_t h) { return h > 20; });
+  EXPECT_EQ(during, later);
+  EXPECT_GE(during.size(), 15u);
+  EXPECT_EQ(std::count(during.begin(), during.end(), 9), 1);
+  EXPECT_EQ(std::count(during.begin(), during.end(), 19), 1);
 }
 
 TEST_F(RdsTest, ScheduledCopiesAreFullFirstThenIncremental) {
