@@ -218,23 +218,18 @@ Value Compute::service_value(const EcsService& s, Time t,
   static constexpr std::array<std::string_view, 7> kMembers = {
       "serviceName",  "clusterArn",   "status",     "desiredCount",
       "runningCount", "pendingCount", "deployments"};
-  const std::array<bool, kMembers.size()> wanted = wanted_members(kMembers, fields);
-  Members m;
-  m.reserve(kMembers.size());
-  auto add = [&](Member i, auto&& make) {
-    if (wanted[i]) m.emplace_back(Key::fixed(kMembers[i]), Value(make()));
-  };
-  add(kName, [&] { return s.name; });
-  add(kClusterArn, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
-  add(kStatus, [&] { return kServiceStatus; });
-  add(kDesired, [&] { return s.desired; });
-  add(kRunning, [&] { return running(s, t); });
-  add(kPending, [&] {
+  ResourceValue<kMembers.size()> v(kMembers, fields);
+  v.add(kName, [&] { return s.name; });
+  v.add(kClusterArn, [&] { return context_.arn("ecs", s.region, "cluster/", s.cluster); });
+  v.add(kStatus, [&] { return kServiceStatus; });
+  v.add(kDesired, [&] { return s.desired; });
+  v.add(kRunning, [&] { return running(s, t); });
+  v.add(kPending, [&] {
     return static_cast<int>(std::count_if(s.tasks.begin(), s.tasks.end(), [&](const EcsTask& x) {
       return x.stopped_at > t && x.running_from > t;
     }));
   });
-  add(kDeployments, [&] {
+  v.add(kDeployments, [&] {
     const std::vector<std::uint32_t> live = deployments(s, t);
     Array deps;
     deps.reserve(live.size());
@@ -247,7 +242,7 @@ Value Compute::service_value(const EcsService& s, Time t,
     }
     return deps;
   });
-  return Value(std::move(m));
+  return std::move(v).value();
 }
 
 std::optional<Time> Compute::unchanged_until(const Request& r) const {

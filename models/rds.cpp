@@ -764,24 +764,19 @@ Value Rds::instance_value(const DbInstance& db, Time t,
       "LatestRestorableTime",
       "ReadReplicaSourceDBInstanceIdentifier",
       "DBClusterIdentifier"};
-  const std::array<bool, kMembers.size()> wanted = wanted_members(kMembers, fields);
+  ResourceValue<kMembers.size()> v(kMembers, fields);
   const DbStatus s = status(db, t);
-  Members m;
-  m.reserve(fields.empty() ? 14 : fields.size());
-  auto add = [&](Member i, auto&& make) {
-    if (wanted[i]) m.emplace_back(Key::fixed(kMembers[i]), Value(make()));
-  };
-  add(kId, [&] { return db.config.id; });
-  add(kClass, [&] { return db.config.instance_class; });
-  add(kEngine, [&] { return db.config.engine; });
-  add(kStatus, [&] { return std::string(db_status_name(s)); });
-  add(kStorage, [&] { return static_cast<std::int64_t>(db.config.size_gb); });
-  add(kAz, [&] { return db.config.az; });
-  add(kMultiAz, [&] { return db.config.multi_az; });
-  add(kEncrypted, [&] { return db.config.encrypted; });
-  add(kRetention, [&] { return db.config.backup_retention_days; });
-  add(kArn, [&] { return context_.arn("rds", db.config.region, "db:", db.config.id); });
-  add(kReplicas, [&] {
+  v.add(kId, [&] { return db.config.id; });
+  v.add(kClass, [&] { return db.config.instance_class; });
+  v.add(kEngine, [&] { return db.config.engine; });
+  v.add(kStatus, [&] { return std::string(db_status_name(s)); });
+  v.add(kStorage, [&] { return static_cast<std::int64_t>(db.config.size_gb); });
+  v.add(kAz, [&] { return db.config.az; });
+  v.add(kMultiAz, [&] { return db.config.multi_az; });
+  v.add(kEncrypted, [&] { return db.config.encrypted; });
+  v.add(kRetention, [&] { return db.config.backup_retention_days; });
+  v.add(kArn, [&] { return context_.arn("rds", db.config.region, "db:", db.config.id); });
+  v.add(kReplicas, [&] {
     Array replicas;
     for (const DbInstance& other : instances_) {
       if (other.config.replica_of == db.config.id && other.promoted_at > t &&
@@ -792,24 +787,48 @@ Value Rds::instance_value(const DbInstance& db, Time t,
     return replicas;
   });
   if (s != DbStatus::kCreating) {
-    add(kEndpoint, [&] {
+    v.add(kEndpoint, [&] {
       return Value::object(
           {{"Address", endpoint(db.config.id, db.config.region)},
            {"Port", db.config.engine.find("mysql") != std::string::npos ? 3306 : 5432}});
     });
   }
-  if (db.config.encrypted) add(kKms, [&] { return db.config.kms_key; });
+  if (db.config.encrypted) v.add(kKms, [&] { return db.config.kms_key; });
   if (db.config.backup_retention_days > 0) {
-    add(kRestorable, [&] { return Timestamp{latest_restorable_time(db, t)}; });
+    v.add(kRestorable, [&] { return Timestamp{latest_restorable_time(db, t)}; });
   }
   if (!db.config.replica_of.empty() && db.promoted_at > t) {
-    add(kReplicaSource, [&] { return db.config.replica_of; });
+    v.add(kReplicaSource, [&] { return db.config.replica_of; });
   }
-  if (!db.config.cluster.empty()) add(kCluster, [&] { return db.config.cluster; });
-  return Value(std::move(m));
+  if (!db.config.cluster.empty()) v.add(kCluster, [&] { return db.config.cluster; });
+  return std::move(v).value();
 }
 
-Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
+Value Rds::snapshot_value(const DbSnapshot& s, Time t,
+                          std::span<const std::string_view> fields) const {
+  // Each member is computed only when the caller reads it (see Request::fields).
+  enum Member {
+    kId,
+    kInstance,
+    kCreated,
+    kStatus,
+    kProgress,
+    kType,
+    kStorage,
+    kEncrypted,
+    kArn,
+    kKms,
+    kSourceRegion,
+    kSource
+  };
+  static constexpr std::array<std::string_view, 12> kMembers = {
+      "DBSnapshotIdentifier", "DBInstanceIdentifier",
+      "SnapshotCreateTime",   "Status",
+      "PercentProgress",      "SnapshotType",
+      "AllocatedStorage",     "Encrypted",
+      "DBSnapshotArn",        "KmsKeyId",
+      "SourceRegion",         "SourceDBSnapshotIdentifier"};
+  ResourceValue<kMembers.size()> v(kMembers, fields);
   const char* status = "available";
   std::int64_t progress = 100;
   if (s.failed) {
@@ -823,25 +842,21 @@ Value Rds::snapshot_value(const DbSnapshot& s, Time t) const {
             ? 0
             : static_cast<std::int64_t>(100.0 * static_cast<double>(t - s.exists_from) / total);
   }
-  // Built in place: an initializer list would copy every name and value once more.
-  Members m;
-  m.reserve(12);
-  m.emplace_back("DBSnapshotIdentifier", s.id);
-  m.emplace_back("DBInstanceIdentifier", s.instance_id);
-  m.emplace_back("SnapshotCreateTime", Timestamp{s.data_time});
-  m.emplace_back("Status", status);
-  m.emplace_back("PercentProgress", progress);
-  m.emplace_back("SnapshotType", s.type);
-  m.emplace_back("AllocatedStorage", static_cast<std::int64_t>(s.size_gb));
-  m.emplace_back("Encrypted", s.encrypted);
-  m.emplace_back("DBSnapshotArn", context_.arn("rds", s.region, "snapshot:", s.id));
-  if (s.encrypted) m.emplace_back("KmsKeyId", s.kms_key);
+  v.add(kId, [&] { return s.id; });
+  v.add(kInstance, [&] { return s.instance_id; });
+  v.add(kCreated, [&] { return Timestamp{s.data_time}; });
+  v.add(kStatus, [&] { return status; });
+  v.add(kProgress, [&] { return progress; });
+  v.add(kType, [&] { return s.type; });
+  v.add(kStorage, [&] { return static_cast<std::int64_t>(s.size_gb); });
+  v.add(kEncrypted, [&] { return s.encrypted; });
+  v.add(kArn, [&] { return context_.arn("rds", s.region, "snapshot:", s.id); });
+  if (s.encrypted) v.add(kKms, [&] { return s.kms_key; });
   if (!s.source_region.empty()) {
-    m.emplace_back("SourceRegion", s.source_region);
-    m.emplace_back("SourceDBSnapshotIdentifier",
-                   context_.arn("rds", s.source_region, "snapshot:", s.source_id));
+    v.add(kSourceRegion, [&] { return s.source_region; });
+    v.add(kSource, [&] { return context_.arn("rds", s.source_region, "snapshot:", s.source_id); });
   }
-  return Value(std::move(m));
+  return std::move(v).value();
 }
 
 Value Rds::cluster_value(const DbCluster& c, Time t) const {
@@ -952,7 +967,7 @@ Outcome Rds::describe_snapshots(const Request& r) {
     return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
                             fmt::format("DBSnapshot {} not found.", id));
   }
-  return Outcome::success(Value::object({{member, Value(Array{snapshot_value(*s, t)})}}));
+  return Outcome::success(Value::object({{member, Value(Array{snapshot_value(*s, t, r.fields)})}}));
 }
 
 Outcome Rds::describe_clusters(const Request& r) {
@@ -1033,7 +1048,7 @@ Outcome Rds::create_snapshot(const Request& r) {
       t + context_.draw(context_.calibration().rds_snapshot_create, "rds/snapshot-create", s.id);
   snapshots_.push_back(s);
   return Outcome::success(Value::object({{cluster_op ? Key("DBClusterSnapshot") : Key("DBSnapshot"),
-                                          snapshot_value(snapshots_.back(), t)}}));
+                                          snapshot_value(snapshots_.back(), t, r.fields)}}));
 }
 
 Outcome Rds::copy_snapshot(const Request& r) {
@@ -1092,7 +1107,8 @@ Outcome Rds::copy_snapshot(const Request& r) {
                ? copy_duration(copy.size_gb, source_region, r.region, target_id)
                : context_.draw(context_.calibration().copy_setup, "rds/copy-setup", target_id));
   snapshots_.push_back(copy);
-  return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(snapshots_.back(), t)}}));
+  return Outcome::success(
+      Value::object({{"DBSnapshot", snapshot_value(snapshots_.back(), t, r.fields)}}));
 }
 
 Outcome Rds::delete_snapshot(const Request& r) {
@@ -1102,7 +1118,8 @@ Outcome Rds::delete_snapshot(const Request& r) {
     return Outcome::failure(AwsErrorCode::kDBSnapshotNotFound,
                             fmt::format("DBSnapshot {} not found.", id));
   s->deleted_at = context_.now();
-  return Outcome::success(Value::object({{"DBSnapshot", snapshot_value(*s, context_.now())}}));
+  return Outcome::success(
+      Value::object({{"DBSnapshot", snapshot_value(*s, context_.now(), r.fields)}}));
 }
 
 void Rds::add_restored(DbInstance db) {

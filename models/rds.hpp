@@ -266,7 +266,8 @@ class Rds {
                               std::string_view stream_name);
   Value instance_value(const DbInstance& db, sim::Time t,
                        std::span<const std::string_view> fields = {}) const;
-  Value snapshot_value(const DbSnapshot& s, sim::Time t) const;
+  Value snapshot_value(const DbSnapshot& s, sim::Time t,
+                       std::span<const std::string_view> fields = {}) const;
   Value cluster_value(const DbCluster& c, sim::Time t) const;
   std::optional<Outcome> check_kms(bool encrypted, const std::string& key,
                                    const std::string& region);

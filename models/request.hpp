@@ -37,20 +37,39 @@ struct Param {
 /// `Request::fields` of a call whose result nobody reads (no member has an empty name).
 inline constexpr std::string_view kReadsNothing[] = {""};
 
-/// Which of a resource's member `names` a call with these `fields` must build: every one
-/// when `fields` is empty, otherwise those it lists (see Request::fields). Looked up once a
-/// call, so that building each member is a test of a flag.
+/// A resource's answer built member by member, each only when a call with these `fields`
+/// reads it (every one when `fields` is empty; see Request::fields). Which members are wanted
+/// is looked up once, so that building each is a test of a flag:
+///
+///     ResourceValue<3> v(kMembers, fields);   // kMembers: the members' names, in order
+///     v.add(kId, [&] { return db.id; });      // made only when wanted
+///     return std::move(v).value();
 template <std::size_t N>
-std::array<bool, N> wanted_members(const std::array<std::string_view, N>& names,
-                                   std::span<const std::string_view> fields) {
-  std::array<bool, N> wanted;
-  wanted.fill(fields.empty());
-  for (const std::string_view f : fields) {
-    const auto i = std::find(names.begin(), names.end(), f) - names.begin();
-    if (i < static_cast<std::ptrdiff_t>(N)) wanted[static_cast<std::size_t>(i)] = true;
+class ResourceValue {
+ public:
+  /// `names` must live as long as the program (a static constexpr table).
+  ResourceValue(const std::array<std::string_view, N>& names,
+                std::span<const std::string_view> fields)
+      : names_(names) {
+    wanted_.fill(fields.empty());
+    for (const std::string_view f : fields) {
+      const auto i = std::find(names.begin(), names.end(), f) - names.begin();
+      if (i < static_cast<std::ptrdiff_t>(N)) wanted_[static_cast<std::size_t>(i)] = true;
+    }
+    members_.reserve(fields.empty() ? N : fields.size());
   }
-  return wanted;
-}
+  /// Member `i`, made by `make()` when it is wanted.
+  template <class Make>
+  void add(std::size_t i, Make&& make) {
+    if (wanted_[i]) members_.emplace_back(Key::fixed(names_[i]), Value(make()));
+  }
+  Value value() && { return Value(std::move(members_)); }
+
+ private:
+  const std::array<std::string_view, N>& names_;
+  std::array<bool, N> wanted_;
+  Members members_;
+};
 
 /// A parameter whose value is a credential or a secret (`password`s, `secret-string`,
 /// `secret-binary`): shown as **** wherever a call is described.
@@ -63,7 +82,10 @@ struct Request {
   std::vector<Param> params;
   /// When not empty, the caller reads only these members of each resource a call describes
   /// or returns (a waiter's acceptors read one status; a step without outputs reads none:
-  /// kReadsNothing); a model may leave the others out.
+  /// kReadsNothing; a step whose outputs are `List[i].Member...` paths reads those Members);
+  /// a model may leave the others out. Members are those of the resources themselves (the
+  /// elements of `DBInstances`, the object under `DBInstance`): what a member holds is built
+  /// whole.
   std::span<const std::string_view> fields;
   /// Non-zero: the call's own draws (latency, throttling, injected faults) are keyed by this
   /// instead of by the call's place among the trial's calls. A waiter keys its polls by

@@ -933,6 +933,36 @@ Query Query::compile(std::string_view text) {
   return q;
 }
 
+std::string_view Query::resource_member() const {
+  using K = Node::Kind;
+  std::vector<const Node*> path;  // fields and indexes, left to right
+  bool plain = true;
+  auto walk = [&](auto&& self, const Node& n) -> void {
+    switch (n.kind) {
+      case K::kSubexpr:
+        self(self, *n.children[0]);
+        self(self, *n.children[1]);
+        break;
+      case K::kIndex:
+        self(self, *n.children[0]);
+        path.push_back(&n);
+        break;
+      case K::kField:
+        path.push_back(&n);
+        break;
+      case K::kCurrent:
+        break;
+      default:
+        plain = false;
+    }
+  };
+  walk(walk, *root_);
+  if (!plain || path.size() < 3 || path[0]->kind != K::kField || path[1]->kind != K::kIndex ||
+      path[2]->kind != K::kField)
+    return {};
+  return path[2]->name;
+}
+
 Value Query::evaluate(const Value& input, std::int64_t epoch_unix_ms) const {
   return Evaluator{epoch_unix_ms}.eval(*root_, input);
 }

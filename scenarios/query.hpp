@@ -42,6 +42,12 @@ class Query {
 
   const std::string& text() const { return text_; }
 
+  /// The one member of a described resource this query reads, when it has the shape
+  /// `List[i].Member...` (a field of the answer, one element of it, then fields and indexes):
+  /// an answer whose resources hold only that member (Request::fields) gives the same result.
+  /// Empty for any other shape.
+  std::string_view resource_member() const;
+
   struct Node;  // the compiled expression tree (query.cpp)
 
  private:

@@ -485,6 +485,18 @@ void check_runbook(const Scenario& s) {
   }
 }
 
+/// Step::reads: the members the step's outputs read, when each output reads one.
+std::shared_ptr<const std::vector<std::string_view>> members_read(const Step& step) {
+  if (step.outputs.empty() || !step.output_templates.empty()) return nullptr;
+  auto reads = std::make_shared<std::vector<std::string_view>>();
+  for (const auto& [name, query] : step.outputs) {
+    const std::string_view member = query.resource_member();
+    if (member.empty()) return nullptr;
+    if (std::find(reads->begin(), reads->end(), member) == reads->end()) reads->push_back(member);
+  }
+  return reads;
+}
+
 Scenario from_json(const json& j) {
   Scenario s;
   Obj root(j, "", "a scenario",
@@ -693,6 +705,7 @@ Scenario from_json(const json& j) {
     s.service.secret_must_contain = sec.text("must_contain", true);
   }
   for (Step& step : s.runbook) {
+    step.reads = members_read(step);
     if (step.aws && step.aws->variables().empty())
       step.fixed_request = step_request(s, step, {}, s.epoch_unix_ms);
     step.after_index.clear();
@@ -714,6 +727,8 @@ models::Request step_request(const Scenario& s, const Step& step,
   models::Request request = c.resolve(variables, s.default_region, epoch_unix_ms);
   if (c.waiter.empty() && step.outputs.empty() && step.output_templates.empty())
     request.fields = models::kReadsNothing;
+  else if (c.waiter.empty() && step.reads)
+    request.fields = *step.reads;
   for (models::Param& p : request.params) {
     if (p.value.is_string() && p.value.as_string().starts_with("file://"))
       p.value = s.files.at(p.value.as_string().substr(7));

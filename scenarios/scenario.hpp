@@ -45,6 +45,10 @@ struct Step {
   int retries = 0;
   sim::Duration retry_delay = 0;     // wait between attempts (polling a probe, say)
   std::string on_failure = "abort";  // abort | continue
+  // The resource members the outputs read, when each is a Query::resource_member: the
+  // request's `fields`. Shared, so that a copy of the scenario names the same storage (its
+  // requests refer to it). Null: the outputs may read anything.
+  std::shared_ptr<const std::vector<std::string_view>> reads;
   // The request, when the command reads no variable (step_request with none bound).
   std::optional<models::Request> fixed_request;
   std::string pointer;  // where it was written, for messages

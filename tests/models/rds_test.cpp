@@ -339,6 +339,25 @@ TEST_F(RdsTest, ADescribeForAWaiterBuildsOnlyTheStatusItReads) {
   EXPECT_GT(full.size(), 10u);
 }
 
+TEST_F(RdsTest, ASnapshotDescribedByIdHoldsOnlyTheMembersTheCallerReads) {
+  add_hourly_schedule_copied_east();
+  at(kDay + 30 * kMinute);
+  const std::string id = ok(req("rds", "describe-db-snapshots", "us-east-1"))
+                             .result["DBSnapshots"]
+                             .at(-1)["DBSnapshotIdentifier"]
+                             .as_string();
+  Request describe =
+      req("rds", "describe-db-snapshots", "us-east-1", {{"db-snapshot-identifier", id}});
+  const Value full = ok(describe).result["DBSnapshots"].at(0);
+  static constexpr std::array<std::string_view, 2> kTwo = {"SnapshotCreateTime", "SourceRegion"};
+  describe.fields = kTwo;
+  const Value slim = ok(describe).result["DBSnapshots"].at(0);
+  ASSERT_EQ(slim.size(), 2u);
+  EXPECT_EQ(slim["SnapshotCreateTime"], full["SnapshotCreateTime"]);
+  EXPECT_EQ(slim["SourceRegion"].as_string(), "us-west-2");
+  EXPECT_EQ(full.size(), 12u);  // a copy of an encrypted snapshot: every member
+}
+
 TEST_F(RdsTest, AMasterPasswordResetKeepsServingAndIsNeverDescribedInClear) {
   add_primary();
   at(kHour);

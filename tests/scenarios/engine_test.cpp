@@ -314,6 +314,38 @@ TEST(Engine, AnOutputQueryReadsVariablesWhenTheStepRuns) {
   EXPECT_EQ(e.where().pointer, "/runbook/0/outputs/S") << "a syntax error shows at load time";
 }
 
+TEST(Engine, AStepAsksOnlyForTheMembersItsOutputsReadAndGetsTheSameValues) {
+  // Each output a path into one resource: the describe builds those members alone (fields).
+  std::string runbook = kGoodRunbook;
+  runbook.erase(runbook.rfind(",\n  {\"id\": \"dns\""));  // up to the wait
+  runbook += R"(,
+    {"id": "describe", "after": ["wait"], "aws": "rds describe-db-instances --db-instance-identifier db-dr --region us-east-1",
+     "outputs": {"EP": "DBInstances[0].Endpoint.Address", "AZ": "DBInstances[0].AvailabilityZone",
+                 "PORT": "DBInstances[0].Endpoint.Port"}},
+    {"id": "whole", "after": ["wait"], "aws": "rds describe-db-instances --db-instance-identifier db-dr --region us-east-1",
+     "outputs": {"EP2": "DBInstances[0].Endpoint.Address", "DB": "DBInstances[0]"}},
+    {"id": "check", "after": ["describe", "whole"],
+     "if": "EP == 'db-dr.c1x2y3z4.us-east-1.rds.amazonaws.com' && PORT == `5432` && AZ != null && EP2 == EP && DB.Engine == 'postgres'",
+     "manual": "1m"}])";
+  std::unique_ptr<Scenario> s =
+      std::make_unique<Scenario>(parse_scenario(scenario_text(runbook), "s.json"));
+  ASSERT_EQ(s->runbook.size(), 6u);
+  ASSERT_TRUE(s->runbook[3].reads);
+  EXPECT_EQ(*s->runbook[3].reads, (std::vector<std::string_view>{"AvailabilityZone", "Endpoint"}));
+  EXPECT_FALSE(s->runbook[4].reads) << "DBInstances[0] is a whole resource";
+  EXPECT_TRUE(s->runbook[4].fixed_request->fields.empty());
+  // A copy of the scenario outlives the original: its requests' fields are still its own.
+  const Scenario copy = *s;
+  s.reset();
+  ASSERT_EQ(copy.runbook[3].fixed_request->fields.size(), 2u);
+  EXPECT_EQ(copy.runbook[3].fixed_request->fields[1], "Endpoint");
+  Engine engine(copy);
+  const TrialOutcome o = engine.run_trial(1, 0);
+  ASSERT_EQ(o.steps.size(), 6u);
+  EXPECT_TRUE(o.steps[3].ok && o.steps[4].ok) << o.cause << ": " << o.detail;
+  EXPECT_FALSE(o.steps[5].skipped) << "the outputs hold what a full answer holds";
+}
+
 TEST(ScenarioLoader, AProbeMustNameTheServiceAndBeTheStepsOnlyKind) {
   sim::InputError e =
       load_error(scenario_text(R"([{"id": "a", "probe": "https://api.example.com/health"}])"));

@@ -108,6 +108,21 @@ TEST(Query, TheNewestOfALazyListingIsFoundWithoutBuildingTheRest) {
   EXPECT_EQ(run("length(DBSnapshots)", lazy), Value(CountingListing::kSize));
 }
 
+TEST(Query, OnlyAPathIntoOneListedResourceNamesTheMemberItReads) {
+  auto member = [](std::string_view q) { return std::string(Query::compile(q).resource_member()); };
+  EXPECT_EQ(member("DBInstances[0].Endpoint.Address"), "Endpoint");
+  EXPECT_EQ(member("DBSnapshots[-1].SnapshotCreateTime"), "SnapshotCreateTime");
+  EXPECT_EQ(member("services[0].deployments[0].rolloutState"), "deployments");
+  // Whole resources, lists, projections, filters, functions: the caller may read anything.
+  for (const char* q :
+       {"DBInstances[0]", "DBInstances", "DBInstance.Endpoint.Address", "DBInstances[*].Endpoint",
+        "DBInstances[].Endpoint", "DBInstances[?MultiAZ].Endpoint", "length(DBInstances)",
+        "DBInstances[0] | Endpoint", "DBInstances[0].[Endpoint, Engine]",
+        "sort_by(DBSnapshots, &SnapshotCreateTime)[-1].DBSnapshotIdentifier"}) {
+    EXPECT_EQ(member(q), "") << q;
+  }
+}
+
 TEST(Query, FieldsIndexesAndMultiSelect) {
   const Value instances = Value::object(
       {{"DBInstances",
