@@ -689,11 +689,12 @@ class SnapshotListing : public LazyArray {
         owner_(std::move(owner)),
         type_(std::move(type)) {}
 
-  std::optional<Value> last_match(const std::function<bool(const Value&)>& match) const override {
+  std::optional<Value> last_match(const std::function<bool(const Value&)>& match,
+                                  std::span<const std::string_view> fields) const override {
     check();
     std::optional<Value> found;
     rds_.visit_snapshots(region_, t_, owner_, type_, [&](const DbSnapshot& s) {
-      Value v = rds_.snapshot_value(s, t_);
+      Value v = rds_.snapshot_value(s, t_, fields);
       if (!match(v)) return false;
       found = std::move(v);
       return true;

@@ -102,7 +102,8 @@ const Array& LazyArray::elements() const {
   return *built_;
 }
 
-std::optional<Value> LazyArray::last_match(const std::function<bool(const Value&)>& match) const {
+std::optional<Value> LazyArray::last_match(const std::function<bool(const Value&)>& match,
+                                           std::span<const std::string_view>) const {
   const Array& all = elements();
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     if (match(*it)) return *it;

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -180,8 +181,11 @@ class LazyArray {
   virtual ~LazyArray() = default;
   /// Every element, in order; built on first use, then kept.
   const Array& elements() const;
-  /// The last element for which `match` holds, or nullopt.
-  virtual std::optional<Value> last_match(const std::function<bool(const Value&)>& match) const;
+  /// The last element for which `match` holds, or nullopt. When `fields` is not empty, neither
+  /// `match` nor the caller reads any other member of an element: a source may build only
+  /// those (as Request::fields).
+  virtual std::optional<Value> last_match(const std::function<bool(const Value&)>& match,
+                                          std::span<const std::string_view> fields = {}) const;
   /// When non-empty: every element is an object whose member of this name is a timestamp,
   /// and the elements are in non-decreasing order of it (so a stable sort by it is a no-op).
   virtual std::string_view ascending_by() const { return {}; }

@@ -569,6 +569,52 @@ class Parser {
 
 // ------------------------------------------------------------------------- evaluation
 
+/// `n` as a path of fields and indexes, left to right (`A[0].B` -> A, [0], B; `@` adds
+/// nothing); false when it is anything else.
+bool flat_path(const Node& n, std::vector<const Node*>& path) {
+  using K = Node::Kind;
+  switch (n.kind) {
+    case K::kSubexpr:
+      return flat_path(*n.children[0], path) && flat_path(*n.children[1], path);
+    case K::kIndex:
+      if (!flat_path(*n.children[0], path)) return false;
+      path.push_back(&n);
+      return true;
+    case K::kField:
+      path.push_back(&n);
+      return true;
+    case K::kCurrent:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Adds to `out` the members of an object that `n`, evaluated against that object, reads;
+/// false when it may read more than named members (`@` itself, a projection, a sort).
+bool object_members(const Node& n, std::vector<std::string_view>& out) {
+  using K = Node::Kind;
+  switch (n.kind) {
+    case K::kField:
+      if (std::find(out.begin(), out.end(), n.name) == out.end()) out.push_back(n.name);
+      return true;
+    case K::kSubexpr:
+    case K::kIndex:  // the rest reads what the left side gave, not the object
+      return object_members(*n.children[0], out);
+    case K::kLiteral:
+      return true;
+    case K::kCompare:
+    case K::kAnd:
+    case K::kOr:
+    case K::kNot:
+    case K::kFunction:
+      return std::all_of(n.children.begin(), n.children.end(),
+                         [&](const NodePtr& c) { return object_members(*c, out); });
+    default:
+      return false;
+  }
+}
+
 struct Evaluator {
   std::int64_t epoch;
 
@@ -776,10 +822,25 @@ struct Evaluator {
     const Value base = eval(*list, in);
     const models::LazyArray* lazy = base.lazy();
     if (lazy == nullptr || lazy->ascending_by() != key) return std::nullopt;
-    const std::optional<Value> newest = lazy->last_match([&](const Value& e) {
-      return std::all_of(conditions.begin(), conditions.end(),
-                         [&](const Node* c) { return eval(*c, e).truthy(); });
-    });
+    // The members the filters and the pick read (`[-1].Member...`), when they are all it
+    // reads: the listing may build only those.
+    std::vector<std::string_view> fields;
+    std::vector<const Node*> pick_path;
+    if (flat_path(*pipe.children[1], pick_path) && pick_path.size() >= 2 && pick_path[0] == pick &&
+        pick_path[1]->kind == K::kField &&
+        std::all_of(conditions.begin(), conditions.end(),
+                    [&](const Node* c) { return object_members(*c, fields); })) {
+      if (std::find(fields.begin(), fields.end(), pick_path[1]->name) == fields.end())
+        fields.push_back(pick_path[1]->name);
+    } else {
+      fields.clear();
+    }
+    const std::optional<Value> newest = lazy->last_match(
+        [&](const Value& e) {
+          return std::all_of(conditions.begin(), conditions.end(),
+                             [&](const Node* c) { return eval(*c, e).truthy(); });
+        },
+        fields);
     return eval(*pipe.children[1], newest ? Value(Array{*newest}) : Value(Array{}));
   }
 
@@ -935,30 +996,9 @@ Query Query::compile(std::string_view text) {
 
 std::string_view Query::resource_member() const {
   using K = Node::Kind;
-  std::vector<const Node*> path;  // fields and indexes, left to right
-  bool plain = true;
-  auto walk = [&](auto&& self, const Node& n) -> void {
-    switch (n.kind) {
-      case K::kSubexpr:
-        self(self, *n.children[0]);
-        self(self, *n.children[1]);
-        break;
-      case K::kIndex:
-        self(self, *n.children[0]);
-        path.push_back(&n);
-        break;
-      case K::kField:
-        path.push_back(&n);
-        break;
-      case K::kCurrent:
-        break;
-      default:
-        plain = false;
-    }
-  };
-  walk(walk, *root_);
-  if (!plain || path.size() < 3 || path[0]->kind != K::kField || path[1]->kind != K::kIndex ||
-      path[2]->kind != K::kField)
+  std::vector<const Node*> path;
+  if (!flat_path(*root_, path) || path.size() < 3 || path[0]->kind != K::kField ||
+      path[1]->kind != K::kIndex || path[2]->kind != K::kField)
     return {};
   return path[2]->name;
 }

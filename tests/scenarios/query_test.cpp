@@ -45,36 +45,45 @@ TEST(Query, TheMangusLatestSnapshotQuery) {
 }
 
 /// 1,000 snapshots, one per minute, ids alternating "mangu-N" and "other-N"; counts the
-/// elements it builds.
+/// elements it builds. Asked for some fields, it builds only those, and remembers which.
 class CountingListing : public models::LazyArray {
  public:
   explicit CountingListing(int& built) : built_(built) {}
-  std::optional<Value> last_match(const std::function<bool(const Value&)>& match) const override {
+  std::optional<Value> last_match(const std::function<bool(const Value&)>& match,
+                                  std::span<const std::string_view> fields) const override {
+    asked_.assign(fields.begin(), fields.end());
     for (int i = kSize - 1; i >= 0; --i) {
-      Value v = element(i);
+      Value v = element(i, fields);
       if (match(v)) return v;
     }
     return std::nullopt;
   }
   std::string_view ascending_by() const override { return "SnapshotCreateTime"; }
+  const std::vector<std::string>& asked() const { return asked_; }
   static constexpr int kSize = 1000;
 
  protected:
   Array build() const override {
     Array out;
-    for (int i = 0; i < kSize; ++i) out.push_back(element(i));
+    for (int i = 0; i < kSize; ++i) out.push_back(element(i, {}));
     return out;
   }
 
  private:
-  Value element(int i) const {
+  Value element(int i, std::span<const std::string_view> fields) const {
     ++built_;
-    return Value::object(
-        {{"DBSnapshotIdentifier", (i % 2 == 0 ? "mangu-" : "other-") + std::to_string(i)},
-         {"SnapshotCreateTime", Timestamp{i * sim::kMinute}},
-         {"Status", i >= kSize - 3 ? "creating" : "available"}});
+    models::Members m;
+    auto add = [&](const char* name, Value v) {
+      if (fields.empty() || std::find(fields.begin(), fields.end(), name) != fields.end())
+        m.emplace_back(name, std::move(v));
+    };
+    add("DBSnapshotIdentifier", (i % 2 == 0 ? "mangu-" : "other-") + std::to_string(i));
+    add("SnapshotCreateTime", Timestamp{i * sim::kMinute});
+    add("Status", i >= kSize - 3 ? "creating" : "available");
+    return Value(std::move(m));
   }
   int& built_;
+  mutable std::vector<std::string> asked_;
 };
 
 TEST(Query, TheNewestOfALazyListingIsFoundWithoutBuildingTheRest) {
@@ -106,6 +115,33 @@ TEST(Query, TheNewestOfALazyListingIsFoundWithoutBuildingTheRest) {
     EXPECT_EQ(run(q, lazy), run(q, eager)) << q;
   }
   EXPECT_EQ(run("length(DBSnapshots)", lazy), Value(CountingListing::kSize));
+}
+
+TEST(Query, TheNewestOfALazyListingAsksOnlyForTheMembersItsFiltersAndPickRead) {
+  int built = 0;
+  const auto listing = std::make_shared<const CountingListing>(built);
+  const Value lazy = Value::object({{"DBSnapshots", Value(listing)}});
+  const Value eager = Value::object({{"DBSnapshots", Value(CountingListing(built).elements())}});
+  auto asked = [&](const char* q) {
+    EXPECT_EQ(run(q, lazy), run(q, eager)) << q;
+    return listing->asked();
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(asked("DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`) && Status == "
+                  "'available'] | sort_by(@, &SnapshotCreateTime) | [-1].DBSnapshotIdentifier"),
+            (Names{"DBSnapshotIdentifier", "Status"}));
+  EXPECT_EQ(asked("DBSnapshots[?Status != 'creating'] | sort_by(@, &SnapshotCreateTime) | "
+                  "[-1].SnapshotCreateTime"),
+            (Names{"Status", "SnapshotCreateTime"}));
+  // The element itself, or a filter that reads it whole: every member.
+  for (const char* q :
+       {"DBSnapshots[?Status == 'available'] | sort_by(@, &SnapshotCreateTime) | [-1]",
+        "DBSnapshots[?length(@) > `2`] | sort_by(@, &SnapshotCreateTime) | "
+        "[-1].DBSnapshotIdentifier",
+        "DBSnapshots[?Status == 'available'] | sort_by(@, &SnapshotCreateTime) | "
+        "[-1].[DBSnapshotIdentifier, Status]"}) {
+    EXPECT_EQ(asked(q), Names{}) << q;
+  }
 }
 
 TEST(Query, OnlyAPathIntoOneListedResourceNamesTheMemberItReads) {
