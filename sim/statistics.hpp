@@ -82,9 +82,11 @@ class Sample {
   /// Rebuilds a sample from runs() and an infinite count.
   static Sample from_runs(const std::vector<std::pair<std::int64_t, std::uint64_t>>& runs,
                           std::uint64_t infinite);
+  /// Sorts the values now; the first query does otherwise. Lets a caller sort many samples
+  /// at once, each on a thread of its own (different samples only).
+  void sort() const;
 
  private:
-  void sort() const;
   /// The value of 1-based rank r among all values (finite then infinite).
   std::int64_t at_rank(std::uint64_t rank) const;
 
