@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 
 Continent continent_of(std::string_view region) {
@@ -39,7 +41,8 @@ void CloudContext::add_region(std::string name, std::vector<std::string> azs) {
 }
 
 bool CloudContext::region_known(std::string_view region) const {
-  return std::find(region_names_.begin(), region_names_.end(), region) != region_names_.end();
+  return std::any_of(region_names_.begin(), region_names_.end(),
+                     [&](const std::string& r) { return sim::same(r, region); });
 }
 
 bool CloudContext::data_plane_up(std::string_view region, sim::Time t, std::string_view az) const {
@@ -76,7 +79,7 @@ sim::Time CloudContext::data_plane_fails(std::string_view region, sim::Time from
                                          sim::Time to) const {
   sim::Time first = sim::kNever;
   for (const DisruptionWindow& w : disruptions_) {
-    if (w.kind != Disruption::kRegionDown || w.region != region) continue;
+    if (w.kind != Disruption::kRegionDown || !sim::same(w.region, region)) continue;
     if (w.start < to && w.end > from) first = std::min(first, std::max(w.start, from));
   }
   return first;

@@ -18,6 +18,7 @@
 #include "sim/distribution.hpp"
 #include "sim/environment.hpp"
 #include "sim/rng.hpp"
+#include "sim/text.hpp"
 
 namespace drsim::models {
 
@@ -159,7 +160,7 @@ class CloudContext {
     return stream_of_id("api/latency", service_id, call);
   }
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
-    return w.start <= t && t < w.end && w.region == region;
+    return w.start <= t && t < w.end && sim::same(w.region, region);
   }
   /// The latency of API call `call` to `service` ("api/latency" stream).
   sim::Duration api_latency(std::string_view service, std::uint64_t call) const;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "models/waiters.hpp"
+#include "sim/text.hpp"
 
 namespace drsim::models {
 namespace {
@@ -147,7 +148,8 @@ void Compute::clear() {
 const EcsService* Compute::service(std::string_view cluster, std::string_view name,
                                    std::string_view region) const {
   for (const EcsService& s : services_) {
-    if (s.cluster == cluster && s.name == name && s.region == region) return &s;
+    if (sim::same(s.name, name) && sim::same(s.cluster, cluster) && sim::same(s.region, region))
+      return &s;
   }
   return nullptr;
 }
@@ -373,7 +375,8 @@ const LoadBalancer* Compute::load_balancer(std::string_view name_or_dns) const {
   std::string_view n = name_or_dns;
   if (n.ends_with(".")) n.remove_suffix(1);
   for (const LoadBalancer& lb : load_balancers_) {
-    if (lb.name == n || lb.dns_name == n || lb.target_group == n) return &lb;
+    if (sim::same(lb.name, n) || sim::same(lb.dns_name, n) || sim::same(lb.target_group, n))
+      return &lb;
   }
   return nullptr;
 }
@@ -393,7 +396,7 @@ Outcome Compute::handle(const Request& r) {
 
 bool Compute::cluster_known(std::string_view cluster, std::string_view region, Time t) const {
   return std::any_of(services_.begin(), services_.end(), [&](const EcsService& s) {
-    return s.cluster == cluster && s.region == region && s.exists_from <= t;
+    return sim::same(s.cluster, cluster) && sim::same(s.region, region) && s.exists_from <= t;
   });
 }
 

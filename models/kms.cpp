@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 namespace {
 
@@ -30,7 +32,8 @@ bool Kms::accessible(std::string_view region, std::string_view key) const {
   key = strip_arn(key);
   if (key.empty() || key == "alias/aws/rds") return true;
   return std::any_of(keys_.begin(), keys_.end(), [&](const Key& k) {
-    return k.region == region && (k.id == key || (!k.alias.empty() && k.alias == key));
+    return sim::same(k.region, region) &&
+           (sim::same(k.id, key) || (!k.alias.empty() && sim::same(k.alias, key)));
   });
 }
 

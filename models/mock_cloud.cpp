@@ -6,6 +6,7 @@
 
 #include "models/operations.hpp"
 #include "models/waiters.hpp"
+#include "sim/text.hpp"
 
 namespace drsim::models {
 namespace {
@@ -127,7 +128,7 @@ WaiterState MockCloud::poll(const Request& poll, const WaiterSpec& waiter, Outco
     return waiter.evaluate(out);
   }
   std::optional<WaiterState> verdict;
-  if (poll.service == waiter.service && poll.operation == waiter.operation) {
+  if (sim::same(poll.operation, waiter.operation) && sim::same(poll.service, waiter.service)) {
     if (waiter.service == "rds" && waiter.name == "db-instance-available") {
       verdict = rds_.instances_available(poll);
     } else if (waiter.service == "ecs" && waiter.name == "services-stable") {
@@ -147,7 +148,8 @@ std::optional<Outcome> MockCloud::admit(const Request& request, Admitted& admitt
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   admitted.call = call;
   const OperationInfo* info = request.operation_hint;
-  if (info == nullptr || info->operation != request.operation || info->service != request.service)
+  if (info == nullptr || !sim::same(info->operation, request.operation) ||
+      !sim::same(info->service, request.service))
     info = find_operation(request.service, request.operation);
   admitted.info = info;
   if (info == nullptr) {

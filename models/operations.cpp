@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 namespace {
 
@@ -148,7 +150,8 @@ const OperationInfo* find_operation(std::string_view service, std::string_view o
   auto at = std::lower_bound(kByKey.begin(), kByKey.end(), key,
                              [](const Keyed& k, std::uint32_t v) { return k.key < v; });
   for (; at != kByKey.end() && at->key == key; ++at) {
-    if (at->info->operation == operation && at->info->service == service) return at->info;
+    if (sim::same(at->info->operation, operation) && sim::same(at->info->service, service))
+      return at->info;
   }
   return nullptr;
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 
 void People::unavailable(std::string role, sim::Time from, sim::Time to) {
@@ -26,14 +28,14 @@ bool People::business_hours(sim::Time t) const {
 
 int People::headcount(std::string_view role) const {
   for (const auto& [r, n] : team_.headcount) {
-    if (r == role) return n;
+    if (sim::same(r, role)) return n;
   }
   return 0;
 }
 
 sim::Resource& People::staff(std::string_view role) {
   for (auto& [name, resource] : staff_) {
-    if (name == role) return *resource;
+    if (sim::same(name, role)) return *resource;
   }
   const int count = std::max(1, headcount(role));
   staff_.emplace_back(std::string(role), std::make_unique<sim::Resource>(

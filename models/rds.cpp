@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "models/waiters.hpp"
+#include "sim/text.hpp"
 
 namespace drsim::models {
 namespace {
@@ -18,8 +19,8 @@ using sim::Time;
 /// Whether describe-db-instances in `region` (of instance `id`, when not empty) lists `db`
 /// at `t`.
 bool listed(const DbInstance& db, std::string_view region, std::string_view id, Time t) {
-  return db.config.region == region && db.exists_from <= t && db.deleted_at > t &&
-         (id.empty() || db.config.id == id);
+  return sim::same(db.config.region, region) && db.exists_from <= t && db.deleted_at > t &&
+         (id.empty() || sim::same(db.config.id, id));
 }
 
 /// "arn:aws:rds:us-west-2:123456789012:snapshot:rds:db-2026-01-05-03-00" -> region and id.
@@ -199,7 +200,7 @@ void Rds::clear() {
 
 const DbInstance* Rds::instance(std::string_view id) const {
   for (const DbInstance& db : instances_) {
-    if (db.config.id == id && db.deleted_at == kNever) return &db;
+    if (sim::same(db.config.id, id) && db.deleted_at == kNever) return &db;
   }
   return nullptr;
 }
@@ -278,7 +279,8 @@ DbCluster* Rds::find_cluster(std::string_view id, std::string_view region) {
 DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
   const Time t = context_.now();
   auto exists = [&](const DbSnapshot& s) {
-    return s.id == id && s.region == region && s.exists_from <= t && s.deleted_at > t;
+    return sim::same(s.id, id) && sim::same(s.region, region) && s.exists_from <= t &&
+           s.deleted_at > t;
   };
   for (DbSnapshot& s : snapshots_) {
     if (exists(s)) return &s;
@@ -635,7 +637,7 @@ int Rds::copies_in_progress(std::string_view region, Time t) {
 Time Rds::available_from(std::string_view id, Time t) const {
   Time best = kNever;
   for (const DbInstance& db : instances_) {
-    if (db.config.id != id) continue;
+    if (!sim::same(db.config.id, id)) continue;
     const Time from = std::max(t, db.exists_from);
     Time at = std::min(db.status.when(DbStatus::kAvailable, from),
                        db.status.when(DbStatus::kResettingMasterCredentials, from));
@@ -658,13 +660,13 @@ std::optional<Time> Rds::unchanged_until(const Request& r) const {
     if (at > t) until = std::min(until, at);
   };
   for (const DbInstance& db : instances_) {
-    if (db.config.id != id) continue;
+    if (!sim::same(db.config.id, id)) continue;
     consider(db.exists_from);
     consider(db.deleted_at);
     consider(db.failed_at);
     consider(db.status.next_change(t));
     for (const DisruptionWindow& w : context_.disruptions()) {
-      if (w.region != db.config.region) continue;
+      if (!sim::same(w.region, db.config.region)) continue;
       // An AZ outage now: a Multi-AZ failover's status depends on draws; poll it.
       if (w.kind == Disruption::kAzDown && w.start <= t && t < w.end) return std::nullopt;
       consider(w.start);

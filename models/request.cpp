@@ -1,5 +1,7 @@
 #include "models/request.hpp"
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 
 bool is_secret_parameter(std::string_view name) {
@@ -9,7 +11,7 @@ bool is_secret_parameter(std::string_view name) {
 
 const Value* Request::find(std::string_view name) const {
   for (const Param& p : params) {
-    if (p.name == name) return &p.value;
+    if (sim::same(p.name, name)) return &p.value;
   }
   return nullptr;
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 namespace {
 
@@ -36,7 +38,7 @@ char ascii_lower(char c) {
 bool names_record(std::string_view stored, std::string_view query) {
   if (!query.empty() && query.back() == '.') query.remove_suffix(1);
   if (stored.size() != query.size() + 1) return false;
-  if (stored.starts_with(query)) return true;  // already lower case, as names mostly are
+  if (sim::same(stored.substr(0, query.size()), query)) return true;  // lower case, as most are
   for (std::size_t i = 0; i < query.size(); ++i) {
     if (stored[i] != ascii_lower(query[i])) return false;
   }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "sim/text.hpp"
+
 namespace drsim::models {
 
 using sim::kNever;
@@ -20,7 +22,8 @@ const Secret* Secrets::find(std::string_view name, std::string_view region) cons
   const Secret* replica = nullptr;
   for (const Secret& s : secrets_) {
     // An ARN ends in the name plus a 6-character suffix ("-AbCdEf").
-    if (!(s.name == n || (n.size() > 7 && s.name == n.substr(0, n.size() - 7)))) continue;
+    if (!(sim::same(s.name, n) || (n.size() > 7 && sim::same(s.name, n.substr(0, n.size() - 7)))))
+      continue;
     if (s.region == region) return &s;
     if (std::find(s.replica_regions.begin(), s.replica_regions.end(), region) !=
         s.replica_regions.end()) {

@@ -8,6 +8,7 @@
 
 #include "models/operations.hpp"
 #include "sim/rng.hpp"
+#include "sim/text.hpp"
 
 namespace drsim::models {
 namespace {
@@ -228,7 +229,7 @@ std::span<const WaiterSpec> waiters() {
 
 const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
   for (const WaiterSpec& w : kWaiters) {
-    if (w.service == service && w.name == name) return &w;
+    if (sim::same(w.name, name) && sim::same(w.service, service)) return &w;
   }
   return nullptr;
 }
