@@ -48,21 +48,19 @@ class Causes {
   std::vector<std::pair<std::uint64_t, std::string>> examples_;
 };
 
-/// Sorts every sample of `r` now, on up to `threads` threads, instead of one after the
-/// other on the first query of each: a million trials make two dozen columns of a million
-/// values to sort, which one core would do while the others idle.
-void sort_on_threads(const ScenarioResults& r, unsigned threads) {
-  std::vector<const sim::Sample*> samples = {&r.rto_ms, &r.detection_ms, &r.decision_ms,
-                                             &r.execution_ms};
-  for (const sim::Sample& x : r.rpo_ms) samples.push_back(&x);
-  for (const sim::Sample& x : r.step_ms) samples.push_back(&x);
+/// Calls work(i) for every i in [0, n), on up to `threads` threads (this one among them), an
+/// i at a time. Before and after the trials, the columns of a million trials are filled,
+/// filtered and sorted one by one: ~0.35 s of work that one core would otherwise do while
+/// the others idle.
+template <class Work>
+void on_threads(std::size_t n, unsigned threads, const Work& work) {
   std::atomic<std::size_t> next = 0;
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < samples.size();) samples[i]->sort();
+  auto run = [&] {
+    for (std::size_t i; (i = next++) < n;) work(i);
   };
-  std::vector<std::jthread> helpers(sim::effective_threads(threads, samples.size()) - 1);
-  for (std::jthread& h : helpers) h = std::jthread(work);
-  work();
+  std::vector<std::jthread> helpers(sim::effective_threads(threads, n) - 1);
+  for (std::jthread& h : helpers) h = std::jthread(run);
+  run();
 }
 
 }  // namespace
@@ -101,8 +99,9 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
   const std::size_t stores = s.data_stores.size();
   const std::size_t steps = s.runbook.size();
   const std::size_t width = kFixed + stores + steps;
-  std::vector<std::vector<std::int64_t>> columns(
-      width, std::vector<std::int64_t>(options.trials, kNotRun));
+  std::vector<std::vector<std::int64_t>> columns(width);
+  on_threads(width, options.threads,
+             [&](std::size_t c) { columns[c].assign(options.trials, kNotRun); });
   std::vector<std::uint8_t> flags(options.trials * steps, 0);  // bit 0: critical, bit 1: failed
   std::vector<std::uint16_t> cause_of(options.trials, 0);      // 0: the runbook completed
   Causes causes;
@@ -181,17 +180,20 @@ ScenarioResults run_scenario(const Scenario& s, const sim::RunOptions& options, 
     r.trial_rto_ms = columns[kRto];
     for (std::size_t k = 0; k < stores; ++k) r.trial_rpo_ms.push_back(columns[kFixed + k]);
   }
-  // Trials that threw wrote no metrics (kNotRun): the samples leave them out.
-  auto take = [&](std::size_t column) {
-    return sim::Sample::from_values(std::move(columns[column]), kNotRun);
-  };
-  r.rto_ms = take(kRto);
-  r.detection_ms = take(kDetection);
-  r.decision_ms = take(kDecision);
-  r.execution_ms = take(kExecution);
-  for (std::size_t k = 0; k < stores; ++k) r.rpo_ms.push_back(take(kFixed + k));
-  for (std::size_t i = 0; i < steps; ++i) r.step_ms.push_back(take(kFixed + stores + i));
-  sort_on_threads(r, options.threads);
+  // Trials that threw wrote no metrics (kNotRun): the samples leave them out. Each sample is
+  // sorted now, which its first query would do otherwise.
+  std::vector<sim::Sample> samples(width);
+  on_threads(width, options.threads, [&](std::size_t c) {
+    samples[c] = sim::Sample::from_values(std::move(columns[c]), kNotRun);
+    samples[c].sort();
+  });
+  r.rto_ms = std::move(samples[kRto]);
+  r.detection_ms = std::move(samples[kDetection]);
+  r.decision_ms = std::move(samples[kDecision]);
+  r.execution_ms = std::move(samples[kExecution]);
+  for (std::size_t k = 0; k < stores; ++k) r.rpo_ms.push_back(std::move(samples[kFixed + k]));
+  for (std::size_t i = 0; i < steps; ++i)
+    r.step_ms.push_back(std::move(samples[kFixed + stores + i]));
   // Trials that threw count as failures of the engine itself, by message.
   for (const sim::TrialFailure& f : r.run.failures) {
     CauseCount& c = r.causes["internal error"];
