@@ -141,10 +141,11 @@ std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duratio
     switch (w.kind) {
       case Disruption::kRegionDown:
       case Disruption::kControlPlaneDown:
-        return AwsError{
-            AwsErrorCode::kEndpointConnectionError,
-            fmt::format("Could not connect to the endpoint URL: \"https://{}.{}.amazonaws.com/\"",
-                        request.service, region)};
+        // Most calls to a region that is down come here: the message is put together
+        // without a format string to parse.
+        return AwsError{AwsErrorCode::kEndpointConnectionError,
+                        sim::concat({"Could not connect to the endpoint URL: \"https://",
+                                     request.service, ".", region, ".amazonaws.com/\""})};
       case Disruption::kControlPlaneImpaired:
         latency = static_cast<sim::Duration>(static_cast<double>(latency) *
                                              calibration_.impaired_latency_factor);

@@ -1,7 +1,5 @@
 #include "models/people.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
 #include "sim/text.hpp"
@@ -51,7 +49,7 @@ PageResult People::page(sim::Time t, std::uint64_t incident) const {
     const EscalationLevel& l = team_.escalation[level];
     if (result.acknowledged_at <= paged_at) break;  // someone already answered
     ++result.levels_paged;
-    const std::string key = fmt::format("{}#{}", l.role, incident);
+    const std::string key = l.role + '#' + std::to_string(incident);  // names its streams
     bool answers = context_.uniform("people/answers", key) >= c.page_no_answer_probability;
     for (const Away& a : away_) {
       if (a.role == l.role && a.from <= paged_at && paged_at < a.to) answers = false;

@@ -45,6 +45,16 @@ bool names_record(std::string_view stored, std::string_view query) {
   return true;
 }
 
+/// "C00000000002A": a change's id, as fmt's "C{:012X}" spells it, without a format string.
+std::string change_id(std::size_t n) {
+  constexpr std::size_t kDigits = 12;
+  if (n >> (4 * kDigits) != 0) return fmt::format("C{:012X}", n);
+  std::string id(kDigits + 1, '0');
+  id[0] = 'C';
+  for (std::size_t i = kDigits; n != 0; --i, n >>= 4) id[i] = "0123456789ABCDEF"[n & 15];
+  return id;
+}
+
 }  // namespace
 
 std::string dns_name(std::string_view name) {
@@ -244,7 +254,7 @@ Outcome Route53::change_records(const Request& r) {
     return Outcome::failure(AwsErrorCode::kInvalidChangeBatch,
                             "--change-batch must hold a Changes array");
   }
-  const std::string id = fmt::format("C{:012X}", changes_.size() + 1);
+  const std::string id = change_id(changes_.size() + 1);
   const Time insync =
       t + context_.draw(context_.calibration().route53_propagation, "route53/propagation", id);
   // Validate the whole batch first: Route 53 applies a batch all or nothing.

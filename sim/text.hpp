@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <string>
 #include <string_view>
 
 namespace drsim::sim {
@@ -45,6 +47,18 @@ inline bool same(std::string_view a, std::string_view b) {
     if (p[i] != q[i]) return false;
   }
   return true;
+}
+
+/// The parts written one after the other, in one allocation: for the few messages and
+/// names a trial puts together every time, where parsing a format string costs more than
+/// the copying.
+inline std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t n = 0;
+  for (const std::string_view p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (const std::string_view p : parts) out.append(p);
+  return out;
 }
 
 }  // namespace drsim::sim

@@ -185,14 +185,35 @@ TEST_F(Route53Test, AChangeGoesFromPendingToInSyncAfterPropagation) {
             "alb-us-east-1");
 }
 
+TEST_F(Route53Test, ChangeIdsCountInTwelveHexadecimalDigitsAndEachCanBeFetched) {
+  at(kHour);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 17; ++i) {
+    const Outcome change =
+        ok(req("route53", "change-resource-record-sets", "us-east-1",
+               {{"hosted-zone-id", "Z123"},
+                {"change-batch", upsert_to(i % 2 == 0 ? "alb-us-east-1" : "alb-us-west-2")}}));
+    ids.push_back(change.result["ChangeInfo"]["Id"].as_string());
+  }
+  EXPECT_EQ(ids[0], "/change/C000000000001");
+  EXPECT_EQ(ids[9], "/change/C00000000000A");
+  EXPECT_EQ(ids[15], "/change/C000000000010");
+  EXPECT_EQ(ids[16], "/change/C000000000011");
+  for (const std::string& id : ids) {
+    EXPECT_EQ(ok(req("route53", "get-change", "us-east-1", {{"id", id}}))
+                  .result["ChangeInfo"]["Id"]
+                  .as_string(),
+              id);
+  }
+}
+
 TEST_F(Route53Test, NamesAreCaseInsensitiveWithOrWithoutTheFinalDot) {
   EXPECT_EQ(dns_name("API.Mangu-Publishing.COM"), "api.mangu-publishing.com.");
   EXPECT_EQ(dns_name("api.mangu-publishing.com."), "api.mangu-publishing.com.");
   EXPECT_EQ(dns_name("Z9-_.x"), "z9-_.x.");
-  cloud_.route53().add_record("Z123", {.name = "WWW.Mangu-Publishing.com.",
-                                       .type = "CNAME",
-                                       .target = "cdn",
-                                       .ttl = 60 * kSecond});
+  cloud_.route53().add_record(
+      "Z123",
+      {.name = "WWW.Mangu-Publishing.com.", .type = "CNAME", .target = "cdn", .ttl = 60 * kSecond});
   EXPECT_EQ(cloud_.route53().authoritative_answer("www.mangu-publishing.com", kHour), "cdn");
   EXPECT_EQ(cloud_.route53().authoritative_answer("WWW.MANGU-PUBLISHING.COM.", kHour), "cdn");
   EXPECT_EQ(cloud_.route53().authoritative_answer("www.mangu-publishing.co", kHour), "");
@@ -262,6 +283,12 @@ TEST_F(Route53Test, TheRecordApiFailsWhenUsEast1sControlPlaneIsDownWhileDnsKeeps
       call(req("route53", "change-resource-record-sets", "us-west-2",
                {{"hosted-zone-id", "Z123"}, {"change-batch", upsert_to("alb-us-east-1")}})),
       AwsErrorCode::kEndpointConnectionError);
+  // What the CLI prints: the endpoint of the region that serves the call.
+  const Outcome down = call(req("route53", "change-resource-record-sets", "us-west-2",
+                                {{"hosted-zone-id", "Z123"}, {"change-batch", upsert_to("x")}}));
+  ASSERT_TRUE(down.error);
+  EXPECT_EQ(down.error->message,
+            "Could not connect to the endpoint URL: \"https://route53.us-east-1.amazonaws.com/\"");
   EXPECT_EQ(cloud_.route53().authoritative_answer("api.mangu-publishing.com", now()),
             "alb-us-west-2");
 }
