@@ -282,7 +282,10 @@ std::optional<Time> Compute::unstable_until(const Request& r) const {
     listed.push_back(s);
   });
   if (!known || listed.empty()) return std::nullopt;
+  std::size_t count = 0;
+  for (const EcsService* s : listed) count += 1 + 2 * s->tasks.size();
   std::vector<Time> changes;
+  changes.reserve(count);
   for (const EcsService* s : listed) {
     changes.push_back(s->exists_from);
     for (const EcsTask& task : s->tasks) {

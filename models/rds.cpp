@@ -1135,7 +1135,8 @@ void Rds::add_restored(DbInstance db) {
 Outcome Rds::restore_from_snapshot(const Request& r) {
   const Time t = context_.now();
   const std::string id = r.text("db-instance-identifier");
-  const std::string snap_id = r.text("db-snapshot-identifier");
+  std::string snap_scratch;
+  const std::string_view snap_id = r.text_view("db-snapshot-identifier", snap_scratch);
   if (find_instance(id, r.region) != nullptr) {
     return Outcome::failure(AwsErrorCode::kDBInstanceAlreadyExists,
                             fmt::format("DB instance {} already exists.", id));
@@ -1153,11 +1154,16 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   DbInstance db;
   db.config.id = id;
   db.config.region = r.region;
-  db.config.az = r.text("availability-zone").empty() ? r.region + "a" : r.text("availability-zone");
+  std::string scratch;
+  if (const std::string_view az = r.text_view("availability-zone", scratch); !az.empty())
+    db.config.az = az;
+  else
+    db.config.az = r.region + "a";
   db.config.engine = source ? source->config.engine : "postgres";
-  db.config.instance_class = r.text("db-instance-class").empty()
-                                 ? (source ? source->config.instance_class : "db.r6g.large")
-                                 : r.text("db-instance-class");
+  if (const std::string_view c = r.text_view("db-instance-class", scratch); !c.empty())
+    db.config.instance_class = c;
+  else
+    db.config.instance_class = source ? source->config.instance_class : "db.r6g.large";
   db.config.size_gb = snap->size_gb;
   db.config.multi_az = r.flag("multi-az");
   db.config.encrypted = snap->encrypted;

@@ -124,6 +124,31 @@ TEST_F(RdsTest, ARestoredInstanceIsNotAvailableBeforeItsSampledRestoreTimeAndIsA
   EXPECT_EQ(cloud_.rds().data_as_of(*db, now()), 0);
 }
 
+TEST_F(RdsTest, ARestoreTakesItsClassAndZoneFromTheCallElseFromTheSourceAndRegion) {
+  add_primary();  // db.r6g.large, the default class
+  ok(req("rds", "create-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s1"}}));
+  at(2 * kHour);
+  ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+         {{"db-instance-identifier", "sized"},
+          {"db-snapshot-identifier", "s1"},
+          {"db-instance-class", "db.r6g.xlarge"},
+          {"availability-zone", "us-west-2c"}}));
+  const Outcome plain =
+      ok(req("rds", "restore-db-instance-from-db-snapshot", "us-west-2",
+             {{"db-instance-identifier", "plain"}, {"db-snapshot-identifier", "s1"}}));
+  EXPECT_EQ(plain.result["DBInstance"]["DBInstanceClass"].as_string(), "db.r6g.large");
+  auto described = [&](const std::string& id) {
+    return ok(req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", id}}))
+        .result["DBInstances"]
+        .at(0);
+  };
+  EXPECT_EQ(described("sized")["DBInstanceClass"].as_string(), "db.r6g.xlarge");
+  EXPECT_EQ(described("sized")["AvailabilityZone"].as_string(), "us-west-2c");
+  EXPECT_EQ(described("plain")["DBInstanceClass"].as_string(), "db.r6g.large");
+  EXPECT_EQ(described("plain")["AvailabilityZone"].as_string(), "us-west-2a");
+}
+
 TEST_F(RdsTest, PostRestoreBackupKeepsTheInstanceBackingUpPastTheWaitersLimit) {
   calibration_.rds_post_restore_backup_probability = 1;  // the 2025 behaviour, always
   add_primary();
