@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,15 +53,28 @@ class Causes {
 /// i at a time. Before and after the trials, the columns of a million trials are filled,
 /// filtered and sorted one by one: ~0.35 s of work that one core would otherwise do while
 /// the others idle.
+/// What work(i) throws (a column that cannot be allocated) is thrown here, on the calling
+/// thread, once every thread has stopped.
 template <class Work>
 void on_threads(std::size_t n, unsigned threads, const Work& work) {
   std::atomic<std::size_t> next = 0;
+  std::mutex mutex;
+  std::exception_ptr error;
   auto run = [&] {
-    for (std::size_t i; (i = next++) < n;) work(i);
+    try {
+      for (std::size_t i; (i = next++) < n;) work(i);
+    } catch (...) {
+      next = n;  // the others stop after their current i
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
+    }
   };
-  std::vector<std::jthread> helpers(sim::effective_threads(threads, n) - 1);
-  for (std::jthread& h : helpers) h = std::jthread(run);
-  run();
+  {
+    std::vector<std::jthread> helpers(sim::effective_threads(threads, n) - 1);
+    for (std::jthread& h : helpers) h = std::jthread(run);
+    run();
+  }  // joined
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace

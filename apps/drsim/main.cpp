@@ -963,6 +963,12 @@ int main(int argc, char** argv) {
   } catch (const drsim::sim::InputError& e) {
     fmt::print(stderr, "drsim: error: {}\n", e.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // A run keeps ~200 bytes a trial in memory: a hundred million trials need ~20 GB.
+    fmt::print(stderr,
+               "drsim: error: out of memory; run fewer --trials at once (a run keeps about 200 "
+               "bytes a trial), or split it with --shard I/N --out PART.json and `drsim merge`\n");
+    return kExitInternal;
   } catch (const std::exception& e) {
     fmt::print(stderr, "drsim: internal error: {}\n", e.what());
     return kExitInternal;
