@@ -7,8 +7,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include "sim/text.hpp"
-
 namespace drsim::models {
 namespace {
 
@@ -128,7 +126,7 @@ Value Value::object(std::initializer_list<Member> members) {
 const Value& Value::operator[](std::string_view key) const {
   if (!is_object()) return null_value();
   for (const auto& [k, v] : members()) {
-    if (sim::same(k, key)) return v;
+    if (k == key) return v;
   }
   return null_value();
 }

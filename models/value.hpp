@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "sim/text.hpp"
 #include "sim/time.hpp"
 
 namespace drsim::models {
@@ -61,8 +62,9 @@ class Key {
 
   std::string_view view() const noexcept { return {data_, size_}; }
   operator std::string_view() const noexcept { return view(); }
-  friend bool operator==(const Key& a, const Key& b) noexcept { return a.view() == b.view(); }
-  friend bool operator==(const Key& a, std::string_view b) noexcept { return a.view() == b; }
+  // Member names are compared by every lookup of an answer: inline, a word at a time.
+  friend bool operator==(const Key& a, const Key& b) noexcept { return sim::same(a, b); }
+  friend bool operator==(const Key& a, std::string_view b) noexcept { return sim::same(a, b); }
 
  private:
   Key(const char* data, std::size_t size) noexcept : data_(data), size_(size) {}
