@@ -336,6 +336,12 @@ bool Compute::load_balancer_healthy(std::string_view name_or_dns, Time t) const 
   return false;
 }
 
+Time Compute::load_balancer_down_until(std::string_view name_or_dns, Time t) const {
+  const LoadBalancer* lb = load_balancer(name_or_dns);
+  if (lb == nullptr) return t;
+  return context_.data_plane_back(lb->region, std::max(t, lb->exists_from));
+}
+
 std::optional<bool> Compute::cluster_up(std::string_view name, Time t) const {
   std::optional<bool> up;
   for (const EksCluster& c : eks_) {

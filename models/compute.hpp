@@ -157,6 +157,9 @@ class Compute {
   bool one_deployment(const EcsService& s, sim::Time t) const;
   /// Whether a load balancer (by name or DNS name) has a healthy target at `t`.
   bool load_balancer_healthy(std::string_view name_or_dns, sim::Time t) const;
+  /// For a load balancer that is not healthy at `t`: an instant before which it cannot be
+  /// (before it exists, or while its region is down); `t` when nothing better is known.
+  sim::Time load_balancer_down_until(std::string_view name_or_dns, sim::Time t) const;
   const LoadBalancer* load_balancer(std::string_view name_or_dns) const;
 
  private:

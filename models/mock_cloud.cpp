@@ -115,6 +115,15 @@ bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
   return false;
 }
 
+sim::Time MockCloud::endpoint_down_until(std::string_view target, sim::Time t) {
+  if (compute_.load_balancer(target) != nullptr)
+    return compute_.load_balancer_down_until(target, t);
+  for (const auto& [name, region] : static_endpoints_) {
+    if (name == target) return context_->data_plane_back(region, t);
+  }
+  return t;
+}
+
 Outcome MockCloud::invoke(const Request& request) {
   Admitted admitted;
   if (std::optional<Outcome> refused = admit(request, admitted)) return std::move(*refused);

@@ -95,6 +95,9 @@ class MockCloud final : public Backend {
   /// Whether `target` (a load balancer, a DB endpoint or instance id, a static endpoint)
   /// answers healthily at `t`: what health checks and service-health predicates probe.
   bool endpoint_healthy(std::string_view target, sim::Time t);
+  /// For an endpoint that is not healthy at `t`: an instant before which it cannot be
+  /// (`t` when the models cannot tell). Read after a trial, when its timelines are final.
+  sim::Time endpoint_down_until(std::string_view target, sim::Time t);
 
  private:
   /// What a call passes before its model handles it: the operation is known, the control

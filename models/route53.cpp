@@ -155,11 +155,32 @@ std::string_view Route53::authoritative_answer(std::string_view name, Time t, do
   return records.front()->target;
 }
 
-std::string_view Route53::client_answer(std::string_view name, Time t, double phase,
-                                        double pick) const {
+Time Route53::answer_changes_after(std::string_view name, Time t) const {
+  Time next = kNever;
+  for (const Version& v : versions_) {
+    if (!names_record(v.record.name, name)) continue;
+    if (!v.record.health_check.empty()) return t + 1;  // health checks may change it any time
+    if (v.visible_from > t) next = std::min(next, v.visible_from);
+    if (v.visible_until > t) next = std::min(next, v.visible_until);
+  }
+  return next;
+}
+
+std::string_view Route53::client_answer(std::string_view name, Time t, double phase, double pick,
+                                        Time* held_until) const {
   const sim::Duration cache = ttl(name) + context_.calibration().client_extra_cache;
-  if (cache <= 0) return authoritative_answer(name, t, pick);
-  const Time refreshed = floor_to(t, static_cast<Time>(phase * static_cast<double>(cache)), cache);
+  if (cache <= 0) {
+    if (held_until != nullptr) *held_until = answer_changes_after(name, t);
+    return authoritative_answer(name, t, pick);
+  }
+  const Time offset = static_cast<Time>(phase * static_cast<double>(cache));
+  const Time refreshed = floor_to(t, offset, cache);
+  if (held_until != nullptr) {
+    // Each refresh fetches the same answer until the records change: the client holds it
+    // until its first refresh at or after that.
+    const Time change = answer_changes_after(name, refreshed);
+    *held_until = change == kNever ? kNever : floor_to(change - 1, offset, cache) + cache;
+  }
   return authoritative_answer(name, refreshed, pick);
 }
 

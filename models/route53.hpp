@@ -53,11 +53,16 @@ class Route53 {
   std::string_view authoritative_answer(std::string_view name, sim::Time t,
                                         double pick = 0.5) const;
   /// What a client holds at `t`: the answer it fetched at its last refresh. `phase` in
-  /// [0, 1) places the client's refreshes within the TTL; `pick` as above.
+  /// [0, 1) places the client's refreshes within the TTL; `pick` as above. With `held_until`,
+  /// also until when the client holds that answer: its first refresh after the records
+  /// next change (kNever: they do not). Exact once the records' timelines are final.
   std::string_view client_answer(std::string_view name, sim::Time t, double phase,
-                                 double pick = 0.5) const;
+                                 double pick = 0.5, sim::Time* held_until = nullptr) const;
   /// Whether health check `id` reports healthy at `t`.
   bool health_check_healthy(std::string_view id, sim::Time t) const;
+  /// The first instant after `t` at which the authoritative answer for `name` may change (a
+  /// record version appears or ends; t + 1 when health checks decide it), kNever if none.
+  sim::Time answer_changes_after(std::string_view name, sim::Time t) const;
   /// The TTL clients see for `name` (the longest among its records).
   sim::Duration ttl(std::string_view name) const;
 

@@ -322,12 +322,18 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   Time restored = sim::kNever;
   const sim::Duration step = s.service.resolution;
   for (Time t = onset; t <= horizon;) {
-    if (health.healthy(t)) {
+    Time retry_at = t;
+    if (health.healthy(t, &retry_at)) {
       restored = t;
       break;
     }
-    // Skip the instants at which the service cannot be back yet (e.g. no database up).
-    const Time next = health.not_before(t + step);
+    if (!scan_shortcuts_) {
+      t += step;
+      continue;
+    }
+    // Skip the instants at which the service cannot be back yet (e.g. no database up, or
+    // the client still holds the answer naming the failed region's load balancer).
+    const Time next = std::max(health.not_before(t + step), retry_at);
     if (next == sim::kNever) break;
     t += std::max<Time>(1, (next - t + step - 1) / step) * step;
   }

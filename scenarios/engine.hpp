@@ -42,6 +42,10 @@ class Engine {
   explicit Engine(const Scenario& scenario);
   /// Runs trial `trial` of run `seed`. With `trace`, records every event with its time.
   TrialOutcome run_trial(std::uint64_t seed, std::uint64_t trial, bool trace = false);
+  /// With false, the search for the recovery instant tries every instant of its grid
+  /// instead of skipping those at which the service provably cannot be back: the same
+  /// outcome, more slowly (for tests of the skipping).
+  void set_scan_shortcuts(bool on) { scan_shortcuts_ = on; }
 
   struct State;  // one trial's state (engine.cpp)
 
@@ -49,6 +53,7 @@ class Engine {
   const Scenario& scenario_;
   sim::Environment env_;
   models::MockCloud cloud_;
+  bool scan_shortcuts_ = true;
 };
 
 }  // namespace drsim::scenarios

@@ -52,11 +52,22 @@ bool ServiceHealth::clean(const std::string& data_store, Time point, Time t) con
   return source != nullptr && source->data_as_of < store->corrupted_since;
 }
 
-bool ServiceHealth::healthy(Time t) {
+bool ServiceHealth::healthy(Time t, Time* retry_at) {
+  if (retry_at != nullptr) *retry_at = t;
   const Service& svc = scenario_.service;
   if (milestone_ && !milestone_done(t)) return false;
-  const std::string_view target = cloud_.route53().client_answer(svc.dns, t, phase_, pick_);
-  if (target.empty() || !cloud_.endpoint_healthy(target, t)) return false;
+  Time answer_held_until = sim::kNever;
+  const std::string_view target = cloud_.route53().client_answer(
+      svc.dns, t, phase_, pick_, retry_at != nullptr ? &answer_held_until : nullptr);
+  if (target.empty() || !cloud_.endpoint_healthy(target, t)) {
+    // Until the client refreshes, it keeps this answer: nothing, or an endpoint that is
+    // down until some instant.
+    if (retry_at != nullptr) {
+      *retry_at = std::min(answer_held_until,
+                           target.empty() ? sim::kNever : cloud_.endpoint_down_until(target, t));
+    }
+    return false;
+  }
   if (!svc.databases.empty()) {
     const std::optional<Serving> served = serving(t);
     if (!served) return false;

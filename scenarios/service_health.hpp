@@ -22,8 +22,11 @@ class ServiceHealth {
   ServiceHealth(const Scenario& scenario, models::MockCloud& cloud,
                 const std::vector<StepRecord>& steps);
 
-  /// The service is up for a client at `t`.
-  bool healthy(sim::Time t);
+  /// The service is up for a client at `t`. When it is not and `retry_at` is given, it is
+  /// set to an instant before which it cannot be either, as far as the client's DNS answer
+  /// and the endpoint it names tell (`t` when they do not): read after the run, when every
+  /// timeline is final, so a scan may skip to it.
+  bool healthy(sim::Time t, sim::Time* retry_at = nullptr);
   /// After the run, when every timeline is final: a lower bound on the first instant >= t
   /// at which healthy() can hold (kNever: it cannot), so a scan may skip to it.
   sim::Time not_before(sim::Time t) const;

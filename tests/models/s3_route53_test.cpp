@@ -250,6 +250,28 @@ TEST_F(Route53Test, AClientKeepsResolvingTheOldAddressUntilItsTtlExpires) {
   EXPECT_GT(longest, 55.0 * kSecond);
 }
 
+TEST_F(Route53Test, AClientHoldsItsAnswerUntilItsFirstRefreshAfterTheRecordsChange) {
+  at(kHour);
+  ok(req("route53", "change-resource-record-sets", "us-east-1",
+         {{"hosted-zone-id", "Z123"}, {"change-batch", upsert_to("alb-us-east-1")}}));
+  const std::string name = "api.mangu-publishing.com";
+  for (const double phase : {0.05, 0.5, 0.95}) {
+    sim::Time held = 0;
+    const sim::Time start = 2 * kMinute;  // the record exists from 0: refreshed since
+    const std::string before(cloud_.route53().client_answer(name, start, phase, 0.5, &held));
+    EXPECT_EQ(before, "alb-us-west-2");
+    ASSERT_GT(held, kHour) << "the change was made at 1 h";
+    ASSERT_LT(held, kHour + 5 * kMinute) << "propagation plus one TTL";
+    // The same answer at every instant until then (sampled each second), the new one from then.
+    for (sim::Time t = start; t < held; t += kSecond)
+      ASSERT_EQ(cloud_.route53().client_answer(name, t, phase), before) << t;
+    EXPECT_EQ(cloud_.route53().client_answer(name, held - 1, phase), before);
+    sim::Time after_held = 0;
+    EXPECT_EQ(cloud_.route53().client_answer(name, held, phase, 0.5, &after_held), "alb-us-east-1");
+    EXPECT_EQ(after_held, sim::kNever) << "no further change: held for good";
+  }
+}
+
 TEST_F(Route53Test, FailoverRecordsFollowTheHealthCheckWithItsThreshold) {
   cloud_.route53().add_zone("Z9", "example.com");
   cloud_.route53().add_health_check(
