@@ -94,6 +94,8 @@ std::string_view db_status_name(DbStatus s) {
 // ------------------------------------------------------------------------- timeline
 
 void Timeline::set(Time from, DbStatus s) {
+  // Room for a typical life (creating, backing-up, available, ...) in one allocation.
+  if (points_.capacity() == 0) points_.reserve(4);
   while (!points_.empty() && points_.back().first >= from) points_.pop_back();
   points_.emplace_back(from, s);
 }

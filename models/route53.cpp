@@ -58,10 +58,11 @@ std::string change_id(std::size_t n) {
 }  // namespace
 
 std::string dns_name(std::string_view name) {
-  std::string n;
-  n.reserve(name.size() + 1);  // one allocation, with room for the final dot
-  for (const char c : name) n += ascii_lower(c);
-  if (n.empty() || n.back() != '.') n += '.';
+  // Sized once (with the final dot when the name lacks it), then lowered in place: no
+  // capacity check a character.
+  const bool dotted = !name.empty() && name.back() == '.';
+  std::string n(name.size() + (dotted ? 0 : 1), '.');
+  for (std::size_t i = 0; i < name.size(); ++i) n[i] = ascii_lower(name[i]);
   return n;
 }
 

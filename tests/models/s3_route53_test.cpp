@@ -211,6 +211,8 @@ TEST_F(Route53Test, NamesAreCaseInsensitiveWithOrWithoutTheFinalDot) {
   EXPECT_EQ(dns_name("API.Mangu-Publishing.COM"), "api.mangu-publishing.com.");
   EXPECT_EQ(dns_name("api.mangu-publishing.com."), "api.mangu-publishing.com.");
   EXPECT_EQ(dns_name("Z9-_.x"), "z9-_.x.");
+  EXPECT_EQ(dns_name(""), ".");
+  EXPECT_EQ(dns_name("."), ".");
   cloud_.route53().add_record(
       "Z123",
       {.name = "WWW.Mangu-Publishing.com.", .type = "CNAME", .target = "cdn", .ttl = 60 * kSecond});
