@@ -60,11 +60,11 @@ std::string_view last_segment(std::string_view arn_or_name) {
 
 }  // namespace
 
-void Compute::add_service(EcsService service) {
-  const int desired = service.desired;
-  service.tasks.clear();
-  for (int i = 0; i < desired; ++i) service.tasks.push_back({service.exists_from, kNever, 0});
-  services_.push_back(std::move(service));
+void Compute::add_service(const EcsService& service, Time exists_from) {
+  EcsService& s = services_.assign_next(service);
+  s.exists_from = exists_from;
+  s.tasks.clear();
+  for (int i = 0; i < s.desired; ++i) s.tasks.push_back({exists_from, kNever, 0});
 }
 
 void Compute::add_instance(Ec2Instance instance) {
@@ -79,10 +79,11 @@ Ec2Instance* Compute::mutable_instance(std::string_view id) {
   }
   return nullptr;
 }
-void Compute::add_load_balancer(LoadBalancer lb) {
-  if (lb.dns_name.empty())
-    lb.dns_name = fmt::format("{}-123456.{}.elb.amazonaws.com", lb.name, lb.region);
-  load_balancers_.push_back(std::move(lb));
+void Compute::add_load_balancer(const LoadBalancer& lb, Time exists_from) {
+  LoadBalancer& b = load_balancers_.assign_next(lb);
+  b.exists_from = exists_from;
+  if (b.dns_name.empty())
+    b.dns_name = fmt::format("{}-123456.{}.elb.amazonaws.com", b.name, b.region);
 }
 void Compute::add_eks_cluster(EksCluster cluster) {
   eks_.push_back(std::move(cluster));
@@ -937,16 +938,14 @@ Outcome Compute::apply_stack(const Request& r) {
                     "iac/apply", name, static_cast<std::uint64_t>(t));
   const Time done = t + d;
   int created = 0;
-  for (EcsService s : stack.services) {
+  for (const EcsService& s : stack.services) {
     if (service(s.cluster, s.name, s.region) != nullptr) continue;  // apply is idempotent
-    s.exists_from = done;
-    add_service(std::move(s));
+    add_service(s, done);
     ++created;
   }
-  for (LoadBalancer lb : stack.load_balancers) {
+  for (const LoadBalancer& lb : stack.load_balancers) {
     if (load_balancer(lb.name) != nullptr) continue;
-    lb.exists_from = done;
-    add_load_balancer(std::move(lb));
+    add_load_balancer(lb, done);
     ++created;
   }
   Time finished = done;

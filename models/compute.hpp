@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/cloud_context.hpp"
+#include "sim/slot_vector.hpp"
 
 namespace drsim::models {
 
@@ -118,14 +119,17 @@ class Compute {
  public:
   explicit Compute(CloudContext& context) : context_(context) {}
 
-  void add_service(EcsService service);  // tasks: `desired` of them running from the start
+  /// Tasks: `desired` of them running from `exists_from` (by default, the service's own).
+  void add_service(const EcsService& service) { add_service(service, service.exists_from); }
+  void add_service(const EcsService& service, sim::Time exists_from);
   void add_instance(Ec2Instance instance);
   void add_image(std::string region, std::string image_id, sim::Time created = 0);
   Ec2Instance* mutable_instance(std::string_view id);
   void add_volume(EbsVolume volume) { volumes_.push_back(std::move(volume)); }
   void add_ebs_snapshot(EbsSnapshot snapshot) { ebs_snapshots_.push_back(std::move(snapshot)); }
   const EbsVolume* volume(std::string_view id) const;
-  void add_load_balancer(LoadBalancer lb);
+  void add_load_balancer(const LoadBalancer& lb) { add_load_balancer(lb, lb.exists_from); }
+  void add_load_balancer(const LoadBalancer& lb, sim::Time exists_from);
   void add_eks_cluster(EksCluster cluster);
   void add_deployment(KubeDeployment deployment);
   KubeDeployment* mutable_deployment(std::string_view cluster_and_name);
@@ -196,7 +200,7 @@ class Compute {
                       std::span<const std::string_view> fields = {}) const;
 
   CloudContext& context_;
-  std::vector<EcsService> services_;
+  sim::SlotVector<EcsService> services_;  // rebuilt every trial in the same buffers
   std::vector<Ec2Instance> instances_;
   std::vector<MachineImage> images_;
   /// Whether an EKS cluster named `name` exists at `t`, is active and reachable; nullopt when
@@ -208,7 +212,7 @@ class Compute {
   bool instance_serving(std::string_view id, sim::Time seen, sim::Time t) const;
   std::vector<EbsVolume> volumes_;
   std::vector<EbsSnapshot> ebs_snapshots_;
-  std::vector<LoadBalancer> load_balancers_;
+  sim::SlotVector<LoadBalancer> load_balancers_;
   std::vector<EksCluster> eks_;
   std::vector<KubeDeployment> deployments_;
   std::deque<Stack> owned_stacks_;    // add_stack's (a deque: their addresses stay put)

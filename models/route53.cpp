@@ -13,9 +13,12 @@ namespace {
 using sim::kNever;
 using sim::Time;
 
-std::string zone_id_of(std::string id) {
-  if (id.starts_with("/hostedzone/")) id = id.substr(12);
-  return id;
+std::string_view zone_id_view(std::string_view id) {
+  return id.starts_with("/hostedzone/") ? id.substr(12) : id;
+}
+
+std::string zone_id_of(std::string_view id) {
+  return std::string(zone_id_view(id));
 }
 
 Time floor_to(Time t, Time phase, sim::Duration every) {
@@ -66,13 +69,31 @@ std::string dns_name(std::string_view name) {
   return n;
 }
 
-void Route53::add_zone(std::string id, std::string name) {
-  zones_.emplace_back(zone_id_of(std::move(id)), dns_name(name));
+namespace {
+
+void normalize_dns_name(std::string& name) {
+  for (char& c : name) c = ascii_lower(c);
+  if (name.empty() || name.back() != '.') name += '.';
 }
 
-void Route53::add_record(std::string_view zone_id, DnsRecord record, Time from) {
-  record.name = dns_name(record.name);
-  versions_.push_back({zone_id_of(std::string(zone_id)), std::move(record), from});
+}  // namespace
+
+// Zones and records are written into the elements kept from the trial before (see
+// sim::SlotVector): the same names, in the same buffers.
+void Route53::add_zone(std::string_view id, std::string_view name) {
+  auto& [zone_id, zone_name] = zones_.reuse_next();
+  zone_id.assign(zone_id_view(id));
+  zone_name.assign(name);
+  normalize_dns_name(zone_name);
+}
+
+void Route53::add_record(std::string_view zone_id, const DnsRecord& record, Time from) {
+  Version& v = versions_.reuse_next();
+  v.zone.assign(zone_id_view(zone_id));
+  v.record = record;
+  normalize_dns_name(v.record.name);
+  v.visible_from = from;
+  v.visible_until = kNever;
 }
 
 void Route53::add_health_check(HealthCheck check) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/cloud_context.hpp"
+#include "sim/slot_vector.hpp"
 
 namespace drsim::models {
 
@@ -39,8 +40,8 @@ class Route53 {
  public:
   explicit Route53(CloudContext& context) : context_(context) {}
 
-  void add_zone(std::string id, std::string name);
-  void add_record(std::string_view zone_id, DnsRecord record, sim::Time from = 0);
+  void add_zone(std::string_view id, std::string_view name);
+  void add_record(std::string_view zone_id, const DnsRecord& record, sim::Time from = 0);
   void add_health_check(HealthCheck check);
   void set_probe(EndpointProbe probe) { probe_ = std::move(probe); }
   void clear();
@@ -82,8 +83,9 @@ class Route53 {
   std::vector<const DnsRecord*> records_at(std::string_view name, sim::Time t) const;
 
   CloudContext& context_;
-  std::vector<std::pair<std::string, std::string>> zones_;  // id, name
-  std::vector<Version> versions_;
+  // Rebuilt every trial in the same buffers.
+  sim::SlotVector<std::pair<std::string, std::string>> zones_;  // id, name
+  sim::SlotVector<Version> versions_;
   std::vector<Change> changes_;
   std::vector<HealthCheck> checks_;
   EndpointProbe probe_;

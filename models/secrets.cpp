@@ -11,9 +11,9 @@ namespace drsim::models {
 using sim::kNever;
 using sim::Time;
 
-void Secrets::add_secret(Secret secret) {
-  if (secret.versions.empty()) secret.versions.push_back({"v0", "initial", 0});
-  secrets_.push_back(std::move(secret));
+void Secrets::add_secret(const Secret& secret) {
+  Secret& s = secrets_.assign_next(secret);
+  if (s.versions.empty()) s.versions.push_back({"v0", "initial", 0});
 }
 
 const Secret* Secrets::find(std::string_view name, std::string_view region) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/cloud_context.hpp"
+#include "sim/slot_vector.hpp"
 
 namespace drsim::models {
 
@@ -30,7 +31,7 @@ struct Secret {
 class Secrets {
  public:
   explicit Secrets(CloudContext& context) : context_(context) {}
-  void add_secret(Secret secret);
+  void add_secret(const Secret& secret);
   void clear() { secrets_.clear(); }
   Outcome handle(const Request& request);
 
@@ -50,7 +51,7 @@ class Secrets {
   }
   sim::Time visible_in(const Secret& s, const SecretVersion& v, std::string_view region) const;
   CloudContext& context_;
-  std::vector<Secret> secrets_;
+  sim::SlotVector<Secret> secrets_;  // rebuilt every trial in the same buffers
 };
 
 }  // namespace drsim::models

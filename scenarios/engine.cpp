@@ -208,10 +208,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   for (const models::DataStore& d : s.data_stores) cloud_.add_data_store(d);
   for (const auto& [id, name] : s.zones) cloud_.route53().add_zone(id, name);
   for (const auto& [zone, record] : s.records) cloud_.route53().add_record(zone, record, long_ago);
-  for (models::EcsService svc : s.services) {
-    svc.exists_from = long_ago;
-    cloud_.compute().add_service(std::move(svc));
-  }
+  for (const models::EcsService& svc : s.services) cloud_.compute().add_service(svc, long_ago);
   for (models::Ec2Instance i : s.instances) {
     i.exists_from = i.running_from = long_ago;
     cloud_.compute().add_instance(std::move(i));
@@ -223,10 +220,8 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   for (const models::KubeDeployment& d : s.kube_deployments) cloud_.compute().add_deployment(d);
   for (const models::MachineImage& im : s.images)
     cloud_.compute().add_image(im.region, im.id, onset + im.created);
-  for (models::LoadBalancer lb : s.load_balancers) {
-    lb.exists_from = long_ago;
-    cloud_.compute().add_load_balancer(std::move(lb));
-  }
+  for (const models::LoadBalancer& lb : s.load_balancers)
+    cloud_.compute().add_load_balancer(lb, long_ago);
   for (const models::Stack& stack : s.stacks) cloud_.compute().use_stack(stack);
   for (models::DbCluster c : s.clusters) {
     c.exists_from = long_ago;
