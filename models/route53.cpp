@@ -60,23 +60,23 @@ std::string change_id(std::size_t n) {
 
 }  // namespace
 
-std::string dns_name(std::string_view name) {
-  // Sized once (with the final dot when the name lacks it), then lowered in place: no
-  // capacity check a character.
-  const bool dotted = !name.empty() && name.back() == '.';
-  std::string n(name.size() + (dotted ? 0 : 1), '.');
-  for (std::size_t i = 0; i < name.size(); ++i) n[i] = ascii_lower(name[i]);
-  return n;
-}
-
 namespace {
 
+/// dns_name's form, in place: lowered, with a final dot.
 void normalize_dns_name(std::string& name) {
   for (char& c : name) c = ascii_lower(c);
   if (name.empty() || name.back() != '.') name += '.';
 }
 
 }  // namespace
+
+std::string dns_name(std::string_view name) {
+  std::string n;
+  n.reserve(name.size() + 1);  // one allocation, with room for the final dot
+  n.assign(name);
+  normalize_dns_name(n);
+  return n;
+}
 
 // Zones and records are written into the elements kept from the trial before (see
 // sim::SlotVector): the same names, in the same buffers.
