@@ -104,11 +104,17 @@ void MockCloud::add_static_endpoint(std::string name, std::string region) {
   static_endpoints_.emplace_back(std::move(name), std::move(region));
 }
 
+const std::string* MockCloud::static_endpoint_region(std::string_view target) const {
+  for (const auto& [name, region] : static_endpoints_) {
+    if (name == target) return &region;
+  }
+  return nullptr;
+}
+
 bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
   if (compute_.load_balancer(target) != nullptr) return compute_.load_balancer_healthy(target, t);
-  for (const auto& [name, region] : static_endpoints_) {
-    if (name == target) return context_->data_plane_up(region, t);
-  }
+  if (const std::string* region = static_endpoint_region(target))
+    return context_->data_plane_up(*region, t);
   // A DB endpoint ("<id>.c1x2y3z4.<region>.rds.amazonaws.com") or instance id.
   const std::string id(target.substr(0, target.find('.')));
   if (const DbInstance* db = rds_.instance(id)) return accepts_connections(rds_.status(*db, t));
@@ -118,9 +124,8 @@ bool MockCloud::endpoint_healthy(std::string_view target, sim::Time t) {
 sim::Time MockCloud::endpoint_down_until(std::string_view target, sim::Time t) {
   if (compute_.load_balancer(target) != nullptr)
     return compute_.load_balancer_down_until(target, t);
-  for (const auto& [name, region] : static_endpoints_) {
-    if (name == target) return context_->data_plane_back(region, t);
-  }
+  if (const std::string* region = static_endpoint_region(target))
+    return context_->data_plane_back(*region, t);
   return t;
 }
 

@@ -100,6 +100,8 @@ class MockCloud final : public Backend {
   sim::Time endpoint_down_until(std::string_view target, sim::Time t);
 
  private:
+  /// The region of a static endpoint named `target`, or nullptr.
+  const std::string* static_endpoint_region(std::string_view target) const;
   /// What a call passes before its model handles it: the operation is known, the control
   /// plane admits it (drawing its latency), no permission is missing, no fault fails it.
   struct Admitted {

@@ -36,6 +36,12 @@ char ascii_lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+/// dns_name's form, in place: lowered, with a final dot.
+void normalize_dns_name(std::string& name) {
+  for (char& c : name) c = ascii_lower(c);
+  if (name.empty() || name.back() != '.') name += '.';
+}
+
 /// Whether `query` names `stored` (a name already in dns_name's form): case-insensitive,
 /// trailing dot optional. Called for every record on every client lookup: no allocation.
 bool names_record(std::string_view stored, std::string_view query) {
@@ -56,16 +62,6 @@ std::string change_id(std::size_t n) {
   id[0] = 'C';
   for (std::size_t i = kDigits; n != 0; --i, n >>= 4) id[i] = "0123456789ABCDEF"[n & 15];
   return id;
-}
-
-}  // namespace
-
-namespace {
-
-/// dns_name's form, in place: lowered, with a final dot.
-void normalize_dns_name(std::string& name) {
-  for (char& c : name) c = ascii_lower(c);
-  if (name.empty() || name.back() != '.') name += '.';
 }
 
 }  // namespace

@@ -37,14 +37,7 @@ class SlotVector {
   void clear() { used_ = 0; }
   /// Appends a copy of `value`, into a kept element when there is one. As with
   /// std::vector, growing past the capacity moves the elements.
-  T& assign_next(const T& value) {
-    if (used_ < items_.size()) {
-      items_[used_] = value;
-    } else {
-      items_.push_back(value);
-    }
-    return items_[used_++];
-  }
+  T& assign_next(const T& value) { return append(value); }
   /// Appends an element for the caller to set every field of: one kept from an earlier fill
   /// (still holding its old values, and their memory) or a new default one.
   T& reuse_next() {
@@ -52,17 +45,19 @@ class SlotVector {
     return items_[used_++];
   }
   /// Appends `value` (moved into a kept element when there is one).
-  T& push_back(T&& value) {
+  T& push_back(T&& value) { return append(std::move(value)); }
+
+ private:
+  template <class U>
+  T& append(U&& value) {
     if (used_ < items_.size()) {
-      items_[used_] = std::move(value);
+      items_[used_] = std::forward<U>(value);
     } else {
-      items_.push_back(std::move(value));
+      items_.push_back(std::forward<U>(value));
     }
     return items_[used_++];
   }
-  T& push_back(const T& value) { return assign_next(value); }
 
- private:
   std::vector<T> items_;
   std::size_t used_ = 0;
 };
