@@ -168,18 +168,37 @@ std::string Value::to_json(std::int64_t epoch_unix_ms) const {
 }
 
 std::string Value::to_text(std::int64_t epoch_unix_ms) const {
+  if (is_string()) return as_string();
+  std::string out;
+  append_text(out, epoch_unix_ms);
+  return out;
+}
+
+void Value::append_text(std::string& out, std::int64_t epoch_unix_ms) const {
   switch (type()) {
     case Type::kNull:
-      return "None";
+      out += "None";
+      break;
     case Type::kBool:
-      return as_bool() ? "True" : "False";
+      out += as_bool() ? "True" : "False";
+      break;
     case Type::kString:
-      return as_string();
+      out += as_string();
+      break;
     case Type::kTime:
-      return iso8601(as_time().at, epoch_unix_ms);
+      out += iso8601(as_time().at, epoch_unix_ms);
+      break;
     default:
-      return to_json(epoch_unix_ms);
+      json_into(out, *this, epoch_unix_ms);
   }
+}
+
+std::string& Value::string_buffer() {
+  if (auto* s = std::get_if<std::string>(&data_)) {
+    s->clear();
+    return *s;
+  }
+  return data_.emplace<std::string>();
 }
 
 bool operator==(const Value& a, const Value& b) {

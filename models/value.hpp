@@ -155,6 +155,13 @@ class Value {
   std::string to_json(std::int64_t epoch_unix_ms = 0) const;
   /// What `--output text` prints for a scalar (strings unquoted, null as "None").
   std::string to_text(std::int64_t epoch_unix_ms = 0) const;
+  /// The same, appended to `out`.
+  void append_text(std::string& out, std::int64_t epoch_unix_ms = 0) const;
+
+  /// Makes this value an empty string and returns it to be written, keeping the storage of
+  /// the string it held: for a value being built in a buffer kept from one request to the
+  /// next (a request's parameter), never for one a query or an answer may share.
+  std::string& string_buffer();
 
   friend bool operator==(const Value& a, const Value& b);
 

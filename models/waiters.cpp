@@ -235,7 +235,7 @@ const WaiterSpec* find_waiter(std::string_view service, std::string_view name) {
 }
 
 sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
-                               Request poll, sim::Duration delay, int max_attempts) {
+                               Request& poll, sim::Duration delay, int max_attempts) {
   poll.service.assign(spec.service);  // in the request's own buffers where they fit
   poll.operation.assign(spec.operation);
   poll.operation_hint = find_operation(spec.service, spec.operation);

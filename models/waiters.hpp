@@ -66,10 +66,11 @@ struct WaitResult {
   Outcome last;  // the last poll's (its result empty when the backend decided without one)
 };
 
-/// Polls `poll` (the waiter's operation with the wait command's parameters) until an
-/// acceptor decides or `max_attempts` polls were made, sleeping `delay` in between. The
-/// polls' draws are keyed by `poll.call_key` (give each wait its own) and the poll number.
+/// Polls `poll` (the wait command's parameters; the waiter writes its own operation over
+/// the request's, and each poll's key, so `poll` must outlive the wait) until an acceptor
+/// decides or `max_attempts` polls were made, sleeping `delay` in between. The polls' draws
+/// are keyed by `poll.call_key` as given (give each wait its own) and the poll number.
 sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const WaiterSpec& spec,
-                               Request poll, sim::Duration delay, int max_attempts);
+                               Request& poll, sim::Duration delay, int max_attempts);
 
 }  // namespace drsim::models

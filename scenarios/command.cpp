@@ -155,7 +155,18 @@ std::vector<std::string_view> services() {
 models::Value ValueTemplate::resolve(
     const std::map<std::string, models::Value, std::less<>>& variables,
     std::int64_t epoch_unix_ms) const {
-  if (is_flag) return models::Value(flag);
+  models::Value out;
+  resolve_into(out, variables, epoch_unix_ms);
+  return out;
+}
+
+void ValueTemplate::resolve_into(models::Value& out,
+                                 const std::map<std::string, models::Value, std::less<>>& variables,
+                                 std::int64_t epoch_unix_ms) const {
+  if (is_flag) {
+    out = models::Value(flag);
+    return;
+  }
   auto lookup = [&](const std::string& name) -> const models::Value& {
     static const models::Value kNull;
     auto it = variables.find(name);
@@ -165,12 +176,19 @@ models::Value ValueTemplate::resolve(
     // A query that found nothing binds null; the CLI's text output prints it as "None",
     // which is what the next command then receives.
     const models::Value& v = lookup(parts[0].text);
-    return v.is_null() ? models::Value("None") : v;
+    if (v.is_null())
+      out.string_buffer() = "None";
+    else
+      out = v;
+    return;
   }
-  if (parts.size() == 1) return models::Value(parts[0].text);  // a literal
-  std::string out;
-  for (const Part& p : parts) out += p.variable ? lookup(p.text).to_text(epoch_unix_ms) : p.text;
-  return models::Value(std::move(out));
+  std::string& text = out.string_buffer();
+  for (const Part& p : parts) {
+    if (p.variable)
+      lookup(p.text).append_text(text, epoch_unix_ms);
+    else
+      text += p.text;
+  }
 }
 
 std::vector<std::string> ValueTemplate::variables() const {
@@ -185,15 +203,29 @@ models::Request CommandTemplate::resolve(
     const std::map<std::string, models::Value, std::less<>>& variables,
     const std::string& default_region, std::int64_t epoch_unix_ms) const {
   models::Request r;
-  r.service = service;
-  r.operation = operation;
-  r.operation_hint = info;
-  r.region = region.parts.empty() ? default_region
-                                  : region.resolve(variables, epoch_unix_ms).to_text(epoch_unix_ms);
-  r.params.reserve(params.size());
-  for (const auto& [name, value] : params)
-    r.params.push_back({name, value.resolve(variables, epoch_unix_ms)});
+  resolve_into(r, variables, default_region, epoch_unix_ms);
   return r;
+}
+
+void CommandTemplate::resolve_into(
+    models::Request& out, const std::map<std::string, models::Value, std::less<>>& variables,
+    const std::string& default_region, std::int64_t epoch_unix_ms) const {
+  out.service.assign(service);
+  out.operation.assign(operation);
+  out.operation_hint = info;
+  out.fields = {};
+  out.call_key = 0;
+  if (region.parts.empty()) {
+    out.region.assign(default_region);
+  } else {
+    out.region.clear();
+    region.resolve(variables, epoch_unix_ms).append_text(out.region, epoch_unix_ms);
+  }
+  out.params.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    out.params[i].name.assign(params[i].first);
+    params[i].second.resolve_into(out.params[i].value, variables, epoch_unix_ms);
+  }
 }
 
 std::vector<std::string> CommandTemplate::variables() const {

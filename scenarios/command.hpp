@@ -37,6 +37,10 @@ struct ValueTemplate {
   /// inside text reads as ISO 8601 from `epoch_unix_ms`).
   models::Value resolve(const std::map<std::string, models::Value, std::less<>>& variables,
                         std::int64_t epoch_unix_ms = 0) const;
+  /// The same, written over `out` (whose string keeps its storage: see Value::string_buffer).
+  void resolve_into(models::Value& out,
+                    const std::map<std::string, models::Value, std::less<>>& variables,
+                    std::int64_t epoch_unix_ms = 0) const;
   /// Variables it reads.
   std::vector<std::string> variables() const;
 };
@@ -54,6 +58,12 @@ struct CommandTemplate {
   /// The request with variables substituted and `default_region` when no --region.
   models::Request resolve(const std::map<std::string, models::Value, std::less<>>& variables,
                           const std::string& default_region, std::int64_t epoch_unix_ms = 0) const;
+  /// The same, written over `out`: a request kept from one call to the next reuses the
+  /// storage of its strings and parameters (the engine keeps one per step). Every member of
+  /// `out` is set (`fields` empty, no `call_key`).
+  void resolve_into(models::Request& out,
+                    const std::map<std::string, models::Value, std::less<>>& variables,
+                    const std::string& default_region, std::int64_t epoch_unix_ms = 0) const;
   /// Every variable the command reads.
   std::vector<std::string> variables() const;
   /// The first variable it reads that `variables` does not bind, or none.

@@ -29,10 +29,11 @@ std::string relative(Time delta) {
 }  // namespace
 
 struct Engine::State {
-  State(Engine& e, std::size_t steps) : engine(e), done(steps) {
+  State(Engine& e, std::size_t steps) : engine(e), requests(e.requests_), done(steps) {
     for (std::optional<sim::Event>& d : done) d.emplace(e.env_);
   }
   Engine& engine;
+  std::vector<KeptRequest>& requests;  // the engine's, one per step
   // One per step: it finished (either way). Made in place in one block, which never grows
   // (an event cannot move: its waiters point at it).
   std::vector<std::optional<sim::Event>> done;
@@ -69,7 +70,7 @@ struct StepResult {
 }  // namespace
 
 Engine::Engine(const Scenario& scenario)
-    : scenario_(scenario), cloud_(env_, scenario.calibration) {}
+    : scenario_(scenario), cloud_(env_, scenario.calibration), requests_(scenario.runbook.size()) {}
 
 namespace {
 
@@ -82,7 +83,8 @@ constexpr sim::Duration kDigLatency = 100 * sim::kMillisecond;
 // its own when the step has a timeout that must interrupt it (timed_attempt).
 sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
                     const Step& step, std::map<std::string, Value, std::less<>>& variables,
-                    ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
+                    ServiceHealth& health, Engine::KeptRequest& kept, std::uint64_t trial_attempt,
+                    StepResult& result) {
   if (!step.probe.empty()) {
     co_await env.timeout(kProbeLatency);
     if (!health.healthy(env.now())) {
@@ -124,9 +126,20 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
   // Instants relative to "now" take the moment this attempt runs.
   for (const auto& [name, offset] : s.now_variables)
     variables[name] = Value(models::Timestamp{env.now() + offset});
+  // The request is written into the step's kept one, unless an attempt that timed out is
+  // still unwinding with it: then into one of this attempt's own.
+  models::Request own;
+  const bool borrowed = !kept.busy;
+  models::Request& buffer = borrowed ? kept.request : own;
+  kept.busy = true;
+  struct GiveBack {
+    bool* busy;
+    ~GiveBack() {
+      if (busy) *busy = false;
+    }
+  } give_back{borrowed ? &kept.busy : nullptr};
   // A command that reads no variable makes the same request every time: made once, when
   // the scenario was compiled.
-  models::Request resolved;
   if (!step.fixed_request) {
     if (const std::optional<std::string_view> v = c.unbound(variables)) {
       result = StepResult::failure([&step, v = std::string(*v)] {
@@ -138,15 +151,16 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
       });
       co_return;
     }
-    resolved = step_request(s, step, variables, cloud.context().epoch_unix_ms());
+    step_request_into(buffer, s, step, variables, cloud.context().epoch_unix_ms());
   }
-  const models::Request& request = step.fixed_request ? *step.fixed_request : resolved;
+  const models::Request& request = step.fixed_request ? *step.fixed_request : buffer;
   if (!c.waiter.empty()) {
     const models::WaiterSpec& spec = *models::find_waiter(c.service, c.waiter);
-    models::Request poll = request;
+    models::Request& poll = buffer;  // the waiter writes its describe call over it
+    if (step.fixed_request) poll = *step.fixed_request;
     poll.call_key = sim::mix64(sim::stream_id(step.id) + trial_attempt);
     models::WaitResult w =
-        co_await models::wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+        co_await models::wait_for(env, cloud, spec, poll, spec.delay, spec.max_attempts);
     if (w.state == models::WaiterState::kSuccess) co_return;
     result = StepResult::failure([&step, &spec, timed_out = w.state == models::WaiterState::kRetry,
                                   attempts = w.attempts, error = std::move(w.last.error)] {
@@ -177,8 +191,9 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
 
 sim::Process timed_attempt(sim::Environment& env, models::MockCloud& cloud, const Scenario& s,
                            const Step& step, std::map<std::string, Value, std::less<>>& variables,
-                           ServiceHealth& health, std::uint64_t trial_attempt, StepResult& result) {
-  co_await attempt(env, cloud, s, step, variables, health, trial_attempt, result);
+                           ServiceHealth& health, Engine::KeptRequest& kept,
+                           std::uint64_t trial_attempt, StepResult& result) {
+  co_await attempt(env, cloud, s, step, variables, health, kept, trial_attempt, result);
 }
 
 }  // namespace
@@ -463,8 +478,8 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
     result = {};
     const auto trial_attempt = static_cast<std::uint64_t>(k);
     if (step.timeout) {
-      sim::ProcessRef body = env.start(
-          timed_attempt(env, cloud, s, step, st.variables, *st.health, trial_attempt, result));
+      sim::ProcessRef body = env.start(timed_attempt(env, cloud, s, step, st.variables, *st.health,
+                                                     st.requests[i], trial_attempt, result));
       if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
         env.interrupt(body, "timeout");
         result = StepResult::failure([&step] {
@@ -477,7 +492,8 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
       // Inline: a process of its own would cost more than most attempts. The two yields put
       // its events where starting the attempt as a process and joining it would.
       co_await env.yield_urgent();
-      co_await attempt(env, cloud, s, step, st.variables, *st.health, trial_attempt, result);
+      co_await attempt(env, cloud, s, step, st.variables, *st.health, st.requests[i], trial_attempt,
+                       result);
       co_await env.timeout(0);
     }
     if (result.ok) break;

@@ -48,12 +48,19 @@ class Engine {
   void set_scan_shortcuts(bool on) { scan_shortcuts_ = on; }
 
   struct State;  // one trial's state (engine.cpp)
+  /// A step's request, kept from one attempt (and trial) to the next so that resolving its
+  /// command reuses the storage of the last one; `busy` while an attempt uses it.
+  struct KeptRequest {
+    models::Request request;
+    bool busy = false;
+  };
 
  private:
   const Scenario& scenario_;
   sim::Environment env_;
   models::MockCloud cloud_;
   bool scan_shortcuts_ = true;
+  std::vector<KeptRequest> requests_;  // one per step
 };
 
 }  // namespace drsim::scenarios

@@ -723,17 +723,24 @@ Scenario from_json(const json& j) {
 models::Request step_request(const Scenario& s, const Step& step,
                              const std::map<std::string, models::Value, std::less<>>& variables,
                              std::int64_t epoch_unix_ms) {
+  models::Request request;
+  step_request_into(request, s, step, variables, epoch_unix_ms);
+  return request;
+}
+
+void step_request_into(models::Request& out, const Scenario& s, const Step& step,
+                       const std::map<std::string, models::Value, std::less<>>& variables,
+                       std::int64_t epoch_unix_ms) {
   const CommandTemplate& c = *step.aws;
-  models::Request request = c.resolve(variables, s.default_region, epoch_unix_ms);
+  c.resolve_into(out, variables, s.default_region, epoch_unix_ms);
   if (c.waiter.empty() && step.outputs.empty() && step.output_templates.empty())
-    request.fields = models::kReadsNothing;
+    out.fields = models::kReadsNothing;
   else if (c.waiter.empty() && step.reads)
-    request.fields = *step.reads;
-  for (models::Param& p : request.params) {
+    out.fields = *step.reads;
+  for (models::Param& p : out.params) {
     if (p.value.is_string() && p.value.as_string().starts_with("file://"))
       p.value = s.files.at(p.value.as_string().substr(7));
   }
-  return request;
 }
 
 std::optional<OutputError> bind_outputs(

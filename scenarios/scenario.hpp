@@ -166,6 +166,10 @@ struct Scenario {
 models::Request step_request(const Scenario& s, const Step& step,
                              const std::map<std::string, models::Value, std::less<>>& variables,
                              std::int64_t epoch_unix_ms);
+/// The same, written over `out` (see CommandTemplate::resolve_into).
+void step_request_into(models::Request& out, const Scenario& s, const Step& step,
+                       const std::map<std::string, models::Value, std::less<>>& variables,
+                       std::int64_t epoch_unix_ms);
 
 /// Why a step's output could not be bound: "variable $X is not set" or "output N is not a
 /// valid query", and the detail.

@@ -167,7 +167,7 @@ TEST_F(CloudTest, EcsLaunchesArePacedAndTheWaiterSeesTheServiceStabilize) {
     // a co_await expression.)
     static sim::Process go(sim::Environment& env, MockCloud& cloud, const WaiterSpec& spec,
                            Request poll, WaitResult& out) {
-      out = co_await wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+      out = co_await wait_for(env, cloud, spec, poll, spec.delay, spec.max_attempts);
     }
   };
   env_.start(Run::go(
@@ -288,7 +288,7 @@ TEST_F(CloudTest, TheInstanceWaiterGivesUpAfterThirtyMinutes) {
   struct Run {
     static sim::Process go(sim::Environment& env, MockCloud& cloud, const WaiterSpec& spec,
                            Request poll, WaitResult& out) {
-      out = co_await wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+      out = co_await wait_for(env, cloud, spec, poll, spec.delay, spec.max_attempts);
     }
   };
   const sim::Time started = now();
@@ -364,7 +364,7 @@ Waited wait_on_a_restore(std::uint64_t trial, bool forecast, int max_attempts,
     static sim::Process wait(sim::Environment& env, Backend& backend, Request poll, int max,
                              WaitResult& out, sim::Time& end) {
       const WaiterSpec& spec = *find_waiter("rds", "db-instance-available");
-      out = co_await wait_for(env, backend, spec, std::move(poll), spec.delay, max);
+      out = co_await wait_for(env, backend, spec, poll, spec.delay, max);
       end = env.now();
     }
     static sim::Process remove(sim::Environment& env, MockCloud& cloud, sim::Time at, Request r) {
@@ -445,7 +445,7 @@ Waited wait_on_a_scale_up(std::uint64_t trial, bool forecast) {
     static sim::Process wait(sim::Environment& env, Backend& backend, Request poll, WaitResult& out,
                              sim::Time& end) {
       const WaiterSpec& spec = *find_waiter("ecs", "services-stable");
-      out = co_await wait_for(env, backend, spec, std::move(poll), spec.delay, spec.max_attempts);
+      out = co_await wait_for(env, backend, spec, poll, spec.delay, spec.max_attempts);
       end = env.now();
     }
   };

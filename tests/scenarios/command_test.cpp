@@ -57,6 +57,47 @@ TEST(Command, KubectlAsWrittenAndTimestampsInsideText) {
   EXPECT_EQ(named.text("db-snapshot-identifier"), "forensic-2026-01-05T01:00:00.000Z");
 }
 
+TEST(Command, ResolvingIntoAKeptRequestSetsEveryMemberAndReusesItsStorage) {
+  const CommandTemplate restore = parse_command(
+      "rds restore-db-instance-from-db-snapshot --db-instance-identifier "
+      "$DB-dr-production --db-snapshot-identifier \"$SNAP\" --multi-az --region $DR_REGION");
+  const CommandTemplate wait =
+      parse_command("rds wait db-instance-available --db-instance-identifier $DB-dr-production");
+  const Variables vars{{"SNAP", Value("rds:mangu-publishing-db-2026-01-05-03-00")},
+                       {"DR_REGION", Value("us-east-1")},
+                       {"DB", Value("mangu-publishing-db")}};
+  models::Request kept;
+  restore.resolve_into(kept, vars, "us-west-2");
+  kept.fields = models::kReadsNothing;
+  kept.call_key = 42;
+  // Over a request of another command: the same as a fresh one, no member left behind.
+  wait.resolve_into(kept, vars, "us-west-2");
+  const models::Request fresh = wait.resolve(vars, "us-west-2");
+  EXPECT_EQ(kept.service, fresh.service);
+  EXPECT_EQ(kept.operation, "wait");
+  EXPECT_EQ(kept.region, "us-west-2");
+  EXPECT_TRUE(kept.fields.empty());
+  EXPECT_EQ(kept.call_key, 0u);
+  ASSERT_EQ(kept.params.size(), 1u);
+  EXPECT_EQ(kept.params[0].name, "db-instance-identifier");
+  EXPECT_EQ(kept.text("db-instance-identifier"), "mangu-publishing-db-dr-production");
+  EXPECT_EQ(kept.describe(), fresh.describe());
+  // Over the same command's last request, made with longer values: the shorter ones are
+  // written into the longer ones' storage (a new string would have just what it needs).
+  Variables longer = vars;
+  longer["DB"] = Value(std::string(80, 'd'));
+  longer["SNAP"] = Value(std::string(90, 's'));
+  restore.resolve_into(kept, longer, "us-west-2");
+  const std::size_t id = kept.params[0].value.as_string().capacity();  // spliced: $DB-dr-...
+  const std::size_t snapshot = kept.find("db-snapshot-identifier")->as_string().capacity();
+  restore.resolve_into(kept, vars, "us-west-2");
+  EXPECT_EQ(kept.params[0].value.as_string().capacity(), id);
+  EXPECT_EQ(kept.find("db-snapshot-identifier")->as_string().capacity(), snapshot);
+  EXPECT_EQ(kept.describe(), restore.resolve(vars, "us-west-2").describe());
+  EXPECT_EQ(kept.region, "us-east-1");
+  EXPECT_TRUE(kept.flag("multi-az"));
+}
+
 TEST(Command, QueryOutputAndDefaultRegion) {
   const CommandTemplate c = parse_command(
       "rds describe-db-snapshots --query 'DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] "
