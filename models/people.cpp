@@ -1,6 +1,7 @@
 #include "models/people.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 #include "sim/text.hpp"
 
@@ -31,14 +32,31 @@ int People::headcount(std::string_view role) const {
   return 0;
 }
 
+void People::clear() {
+  team_.escalation.clear();
+  team_.headcount.clear();
+  const Team defaults;
+  team_.utc_offset_hours = defaults.utc_offset_hours;
+  team_.business_start_hour = defaults.business_start_hour;
+  team_.business_end_hour = defaults.business_end_hour;
+  away_.clear();
+  staff_used_ = 0;
+}
+
 sim::Resource& People::staff(std::string_view role) {
-  for (auto& [name, resource] : staff_) {
-    if (sim::same(name, role)) return *resource;
+  for (std::size_t i = 0; i < staff_used_; ++i) {
+    if (sim::same(staff_[i].first, role)) return *staff_[i].second;
   }
-  const int count = std::max(1, headcount(role));
-  staff_.emplace_back(std::string(role), std::make_unique<sim::Resource>(
-                                             context_.env(), static_cast<std::uint32_t>(count)));
-  return *staff_.back().second;
+  const auto count = static_cast<std::uint32_t>(std::max(1, headcount(role)));
+  if (staff_used_ == staff_.size()) {
+    staff_.emplace_back(std::string(role), std::make_unique<sim::Resource>(context_.env(), count));
+  } else {
+    auto& [name, resource] = staff_[staff_used_];
+    assert(resource->in_use() == 0 && !resource->has_waiters());
+    name.assign(role);
+    resource->set_capacity(count);
+  }
+  return *staff_[staff_used_++].second;
 }
 
 PageResult People::page(sim::Time t, std::uint64_t incident) const {

@@ -34,15 +34,13 @@ struct PageResult {
 class People {
  public:
   explicit People(CloudContext& context) : context_(context) {}
-  void set_team(Team team) { team_ = std::move(team); }
+  /// Copied over the last team, in its storage (a trial sets the same team as the last).
+  void set_team(const Team& team) { team_ = team; }
   const Team& team() const { return team_; }
   /// Failure injection: `role` does not answer pages in [from, to).
   void unavailable(std::string role, sim::Time from, sim::Time to);
-  void clear() {
-    team_ = Team{};
-    away_.clear();
-    staff_.clear();
-  }
+  /// No team, nobody away, no staff; the storage is kept for the next trial's.
+  void clear();
 
   /// Pages the escalation path at `t` for incident number `incident` (for its streams).
   PageResult page(sim::Time t, std::uint64_t incident = 0) const;
@@ -51,7 +49,8 @@ class People {
   int headcount(std::string_view role) const;
   /// The people of `role` as a resource: a manual step holds one of them while it runs, so
   /// two engineers cannot do five steps at once. Created on first use with the headcount
-  /// (at least one); lives until clear().
+  /// (at least one); lives until clear(), which must come when no unit is held or waited
+  /// for (after the environment's reset).
   sim::Resource& staff(std::string_view role);
 
  private:
@@ -62,7 +61,10 @@ class People {
     sim::Time from, to;
   };
   std::vector<Away> away_;
+  // The first staff_used_ are the roles staffed since clear(); the others are kept from
+  // before it, to be handed out again (a resource is made once per role a trial staffs).
   std::vector<std::pair<std::string, std::unique_ptr<sim::Resource>>> staff_;
+  std::size_t staff_used_ = 0;
 };
 
 }  // namespace drsim::models

@@ -567,6 +567,22 @@ TEST_F(PeopleTest, StaffBoundHowManyManualStepsRunAtOnce) {
   EXPECT_EQ(cloud_.people().staff("nobody-listed").capacity(), 1u) << "at least one person";
 }
 
+TEST_F(PeopleTest, AfterClearTheStaffAreTheNewTeams) {
+  cloud_.people().staff("primary");
+  cloud_.people().staff("backup");
+  cloud_.people().clear();
+  EXPECT_TRUE(cloud_.people().team().escalation.empty());
+  EXPECT_EQ(cloud_.people().headcount("primary"), 0);
+  cloud_.people().set_team({.escalation = {{"dba", kHour}}, .headcount = {{"dba", 3}}});
+  sim::Resource& dba = cloud_.people().staff("dba");
+  EXPECT_EQ(dba.capacity(), 3u);
+  sim::Resource& primary = cloud_.people().staff("primary");
+  EXPECT_EQ(primary.capacity(), 1u) << "not in the new team: at least one person";
+  EXPECT_NE(&primary, &dba);
+  EXPECT_EQ(&cloud_.people().staff("dba"), &dba);
+  EXPECT_EQ(cloud_.people().team().escalation.at(0).role, "dba");
+}
+
 TEST_F(CloudTest, RpoBecomesDataLostThroughTheStoresWriteRate) {
   cloud_.add_data_store({.name = "orders", .writes_per_second = 2.5, .unit = "orders"});
   EXPECT_DOUBLE_EQ(data_lost(*cloud_.data_store("orders"), 4 * kMinute), 600.0);
