@@ -244,13 +244,7 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.
   const std::uint64_t key = sim::mix64(poll.call_key ^ sim::stream_id(spec.name));
   auto key_of = [&](int k) { return sim::mix64(key + static_cast<std::uint64_t>(k)); };
-  std::vector<sim::Time> known;     // instants of polls whose answer is known in advance
-  std::vector<std::uint64_t> keys;  // their keys and latencies (perhaps a few more)
-  std::vector<sim::Duration> latencies;
-  const auto most = static_cast<std::size_t>(std::max(max_attempts, 0));  // never more
-  known.reserve(most);
-  keys.reserve(most);
-  latencies.reserve(most);
+  std::vector<sim::Time> known;  // instants of polls whose answer is known in advance
   for (result.attempts = 1;; ++result.attempts) {
     poll.call_key = key_of(result.attempts);
     result.state = backend.poll(poll, spec, result.last);
@@ -274,11 +268,16 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
     // their latencies are drawn at once (those of polls that turn out not to fit go unused).
     std::int64_t fit = max_attempts - result.attempts;
     if (delay > 0 && *same != sim::kNever) fit = std::min(fit, (*same - next) / delay + 1);
+    // Their keys and latencies are used before the next co_await: the thread's scratch
+    // (a simulation runs on one thread), kept from one wait to the next.
+    thread_local std::vector<std::uint64_t> keys;
+    thread_local std::vector<sim::Duration> latencies;
     keys.resize(static_cast<std::size_t>(fit));
     latencies.resize(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i)
       keys[i] = key_of(result.attempts + 1 + static_cast<int>(i));
     backend.skip_polls(poll, keys, latencies);
+    known.reserve(keys.size());
     while (next < *same) {
       assert(known.size() < latencies.size());
       const sim::Duration latency = latencies[known.size()];
