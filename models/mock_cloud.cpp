@@ -27,8 +27,8 @@ MockCloud::MockCloud(sim::Environment& env, const Calibration& calibration, std:
       compute_(*context_),
       people_(*context_),
       caches_(*context_),
-      env_(env),
-      changed_(std::make_unique<sim::Event>(env)) {
+      env_(env) {
+  arm_next_change();
   route53_.set_probe(
       [this](std::string_view target, sim::Time t) { return endpoint_healthy(target, t); });
 }
@@ -48,8 +48,14 @@ void MockCloud::reset(std::uint64_t seed, std::uint64_t trial) {
   denials_.clear();
   static_endpoints_.clear();
   calls_ = 0;
-  fired_.clear();
-  changed_ = std::make_unique<sim::Event>(env_);
+  fired_ = 0;
+  arm_next_change();
+}
+
+void MockCloud::arm_next_change() {
+  if (fired_ == events_.size()) events_.push_back(std::make_unique<sim::Event>(env_));
+  changed_ = events_[fired_].get();
+  changed_->reset();
 }
 
 std::optional<sim::Time> MockCloud::forecast(const Request& r, std::string_view waiter) {
@@ -257,7 +263,8 @@ Outcome MockCloud::handle(const Request& request, const Admitted& admitted) {
   out.latency += admitted.latency;
   if (admitted.info->mutating && out.ok()) {
     changed_->succeed();
-    fired_.push_back(std::exchange(changed_, std::make_unique<sim::Event>(env_)));
+    ++fired_;
+    arm_next_change();
   }
   return out;
 }

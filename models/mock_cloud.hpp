@@ -70,7 +70,7 @@ class MockCloud final : public Backend {
   }
   void skip_polls(const Request& describe, std::span<const std::uint64_t> keys,
                   std::span<sim::Duration> latencies) override;
-  sim::Event* next_change() override { return changed_.get(); }
+  sim::Event* next_change() override { return changed_; }
 
   /// Empties every model for a new trial (the topology is applied again by the caller).
   void reset(std::uint64_t seed, std::uint64_t trial);
@@ -130,11 +130,16 @@ class MockCloud final : public Backend {
   std::vector<PermissionDenial> denials_;
   std::vector<std::pair<std::string, std::string>> static_endpoints_;
   std::uint64_t calls_ = 0;
-  // Fired by every successful mutating call (then replaced); the fired ones are kept until
-  // the trial ends, since waiters may still hold them.
+  // changed_ is fired by every successful mutating call, then replaced by the next of
+  // events_: the first fired_ of them were fired this trial (kept until it ends, since
+  // waiters may still hold them); those after changed_ are kept from earlier trials, to be
+  // armed again.
   sim::Environment& env_;
-  std::unique_ptr<sim::Event> changed_;
-  std::vector<std::unique_ptr<sim::Event>> fired_;
+  std::vector<std::unique_ptr<sim::Event>> events_;
+  std::size_t fired_ = 0;
+  sim::Event* changed_ = nullptr;
+  /// Makes events_[fired_] (made when there is none) pending and the one to fire next.
+  void arm_next_change();
 };
 
 }  // namespace drsim::models

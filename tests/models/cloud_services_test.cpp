@@ -583,6 +583,32 @@ TEST_F(PeopleTest, AfterClearTheStaffAreTheNewTeams) {
   EXPECT_EQ(cloud_.people().team().escalation.at(0).role, "dba");
 }
 
+TEST_F(CloudTest, EachChangeFiresAnEventOfItsOwnAndAResetArmsAPendingOne) {
+  add_primary();
+  const Request snapshot =
+      req("rds", "create-db-snapshot", "us-west-2",
+          {{"db-instance-identifier", "prod-db"}, {"db-snapshot-identifier", "s1"}});
+  sim::Event* first = cloud_.next_change();
+  ASSERT_NE(first, nullptr);
+  EXPECT_FALSE(first->triggered());
+  ok(snapshot);
+  EXPECT_TRUE(first->triggered());
+  sim::Event* second = cloud_.next_change();
+  EXPECT_NE(second, first);
+  ok(req("rds", "describe-db-snapshots", "us-west-2"));
+  EXPECT_FALSE(second->triggered()) << "a describe call changes nothing";
+  // The next trial: its events may be the last trial's, but armed again.
+  cloud_.reset(7, 1);
+  cloud_.context().add_region("us-west-2");
+  cloud_.context().add_region("us-east-1");
+  add_primary();
+  sim::Event* again = cloud_.next_change();
+  EXPECT_FALSE(again->triggered());
+  ok(snapshot);
+  EXPECT_TRUE(again->triggered());
+  EXPECT_FALSE(cloud_.next_change()->triggered());
+}
+
 TEST_F(CloudTest, RpoBecomesDataLostThroughTheStoresWriteRate) {
   cloud_.add_data_store({.name = "orders", .writes_per_second = 2.5, .unit = "orders"});
   EXPECT_DOUBLE_EQ(data_lost(*cloud_.data_store("orders"), 4 * kMinute), 600.0);
