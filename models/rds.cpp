@@ -145,10 +145,14 @@ void Rds::add_snapshot(DbSnapshot snapshot) {
   snapshots_.push_back(std::move(snapshot));
 }
 
-void Rds::add_schedule(SnapshotSchedule schedule) {
+void Rds::add_schedule(const SnapshotSchedule& given) {
+  ScheduleState& state = schedules_.reuse_next();  // every member is set below
+  SnapshotSchedule& schedule = state.schedule;
+  schedule = given;
   if (schedule.id_prefix.empty()) {
-    schedule.id_prefix = schedule.type == "automated" ? "rds:" + schedule.instance_id + "-"
-                                                      : schedule.instance_id + "-";
+    schedule.id_prefix = schedule.type == "automated" ? "rds:" : "";
+    schedule.id_prefix += schedule.instance_id;
+    schedule.id_prefix += '-';
   }
   if (schedule.random_window) {
     // Automated backups run in a 30-minute window drawn within the region's 8-hour block.
@@ -158,9 +162,12 @@ void Rds::add_schedule(SnapshotSchedule schedule) {
   }
   // Start with the oldest snapshot still retained at the start of the trial.
   const Time first = context_.now() - schedule.retention;
-  const std::int64_t index = static_cast<std::int64_t>(std::ceil(
+  state.first_index = static_cast<std::int64_t>(std::ceil(
       static_cast<double>(first - schedule.offset) / static_cast<double>(schedule.every)));
-  schedules_.push_back({std::move(schedule), index, std::nullopt, index, {}, {}});
+  state.first_good_copy.reset();
+  state.no_good_copy_before = state.first_index;
+  state.kept.clear();
+  state.built.clear();
 }
 
 void Rds::add_cluster(DbCluster cluster) {

@@ -25,6 +25,7 @@
 
 #include "models/cloud_context.hpp"
 #include "models/kms.hpp"
+#include "sim/slot_vector.hpp"
 
 namespace drsim::models {
 
@@ -161,7 +162,8 @@ class Rds {
   // Initial state (from the scenario's topology).
   void add_instance(const DbInstanceConfig& config, sim::Time exists_from);
   void add_snapshot(DbSnapshot snapshot);
-  void add_schedule(SnapshotSchedule schedule);
+  /// Copied into the storage of a schedule kept from the last trial, when there is one.
+  void add_schedule(const SnapshotSchedule& schedule);
   void add_cluster(DbCluster cluster);
   /// Forgets everything (the mock cloud re-applies the topology for the next trial).
   void clear();
@@ -285,7 +287,7 @@ class Rds {
   // the schedule, the instance and the outages (its durations drawn from streams named after
   // it), built when a call needs it. Once looked up by identifier (to restore, copy or delete
   // it) it is kept in `snapshots_` and the schedule skips it.
-  struct ScheduleState {
+  struct ScheduleState {  // add_schedule sets every member (a kept one holds the last trial's)
     SnapshotSchedule schedule;
     std::int64_t first_index;  // the oldest snapshot still retained when the trial starts
     std::optional<std::int64_t> first_good_copy;      // the first copy that succeeded, once known
@@ -294,7 +296,7 @@ class Rds {
     // scheduled()'s answers this trial, by (index, copy); a map, so that pointers stay valid.
     std::map<std::pair<std::int64_t, bool>, std::optional<DbSnapshot>> built;
   };
-  std::vector<ScheduleState> schedules_;
+  sim::SlotVector<ScheduleState> schedules_;  // kept across clear(): the same every trial
   std::uint64_t generation_ = 0;  // bumped by clear(): listings handed out before are stale
   std::string stamp_scratch_;     // identifiers that are only hashed, never kept
   friend class SnapshotListing;

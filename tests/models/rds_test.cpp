@@ -50,6 +50,29 @@ TEST_F(RdsTest, RestoringASnapshotNeverCopiedToTheDrRegionFailsWithDBSnapshotNot
               0);
 }
 
+TEST_F(RdsTest, AScheduleAddedAfterAResetIsTheNewOneWhole) {
+  // Trial one: hourly "h-" snapshots copied east, listed (so built) in both regions.
+  add_hourly_schedule_copied_east();
+  at(2 * kDay);
+  ASSERT_GT(ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"].size(), 0u);
+  ASSERT_GT(ok(req("rds", "describe-db-snapshots", "us-west-2")).result["DBSnapshots"].size(), 0u);
+  // Trial two, on the same cloud: daily automated snapshots, not copied. Nothing of the
+  // first schedule (its prefix, its copies, the snapshots it built) may show.
+  cloud_.reset(7, 1);
+  cloud_.context().add_region("us-west-2");
+  cloud_.context().add_region("us-east-1");
+  add_primary();
+  cloud_.rds().add_schedule({.instance_id = "prod-db"});
+  EXPECT_EQ(ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"].size(), 0u);
+  const Value west = ok(req("rds", "describe-db-snapshots", "us-west-2")).result["DBSnapshots"];
+  ASSERT_GT(west.size(), 0u);
+  for (const Value& snap : west.as_array()) {
+    EXPECT_TRUE(snap["DBSnapshotIdentifier"].as_string().starts_with("rds:prod-db-"))
+        << snap.to_json();
+    EXPECT_EQ(snap["SnapshotType"].as_string(), "automated") << snap.to_json();
+  }
+}
+
 TEST_F(RdsTest, CopyingAnEncryptedSnapshotWithoutAKeyInTheTargetRegionFails) {
   add_primary();
   ok(req("rds", "create-db-snapshot", "us-west-2",
