@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 #include <cstring>
 
@@ -275,7 +276,9 @@ std::optional<Time> Compute::unstable_until(const Request& r) const {
   const Time t = context_.now();
   std::string scratch;
   const std::string_view cluster = last_segment(r.text_view("cluster", scratch));
-  std::vector<const EcsService*> listed;
+  // (Small: a waiter lists a few services of a few tasks each; polled often, built on the
+  // stack.)
+  boost::container::small_vector<const EcsService*, 8> listed;
   bool known = true;
   each_name(r.find("services"), [&](std::string_view name) {
     const EcsService* s = service(cluster, last_segment(name), r.region);
@@ -285,7 +288,7 @@ std::optional<Time> Compute::unstable_until(const Request& r) const {
   if (!known || listed.empty()) return std::nullopt;
   std::size_t count = 0;
   for (const EcsService* s : listed) count += 1 + 2 * s->tasks.size();
-  std::vector<Time> changes;
+  boost::container::small_vector<Time, 32> changes;
   changes.reserve(count);
   for (const EcsService* s : listed) {
     changes.push_back(s->exists_from);
