@@ -486,7 +486,9 @@ Outcome Compute::ecs(const Request& r) {
         }
       }
     }
-    return Outcome::success(Value::object({{"service", service_value(*s, t, r.fields)}}));
+    return answered(r, [&] {
+      return Value::object({{"service", service_value(*s, t, r.fields)}});
+    });
   }
   if (op == "describe-task-definition") {
     return Outcome::success(Value::object(
@@ -964,7 +966,7 @@ Outcome Compute::apply_stack(const Request& r) {
     finished = std::max(finished, active);  // the provider waits for ACTIVE
     ++created;
   }
-  Outcome out = Outcome::success(Value::object({{"Created", created}}));
+  Outcome out = answered(r, [&] { return Value::object({{"Created", created}}); });
   out.latency = finished - t;  // the command returns when the apply is complete
   return out;
 }

@@ -1203,8 +1203,9 @@ Outcome Rds::restore_from_snapshot(const Request& r) {
   db.status.set(fails ? restored : available,
                 fails ? DbStatus::kIncompatibleRestore : DbStatus::kAvailable);
   add_restored(std::move(db));
-  return Outcome::success(
-      Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}}));
+  return answered(r, [&] {
+    return Value::object({{"DBInstance", instance_value(instances_.back(), t, r.fields)}});
+  });
 }
 
 Outcome Rds::restore_to_point_in_time(const Request& r) {

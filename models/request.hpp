@@ -120,6 +120,18 @@ struct Outcome {
   }
 };
 
+/// Whether the caller of `r` reads none of its answer (its `fields` are kReadsNothing).
+inline bool reads_nothing(const Request& r) {
+  return r.fields.size() == 1 && r.fields[0].empty();
+}
+
+/// Success, with the answer `build()` makes when the caller reads any of it: a mutating call
+/// whose answer nobody binds (most of a runbook's) builds none.
+template <class Build>
+Outcome answered(const Request& r, Build&& build) {
+  return Outcome::success(reads_nothing(r) ? Value() : Value(std::forward<Build>(build)()));
+}
+
 /// What runbook steps talk to: the mock cloud (virtual time) or the live AWS backend.
 class Backend {
  public:

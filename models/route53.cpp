@@ -348,10 +348,11 @@ Outcome Route53::change_records(const Request& r) {
     if (action != "DELETE") versions_.push_back({zone, std::move(d), insync});
   }
   changes_.push_back({id, t, insync});
-  return Outcome::success(Value::object(
-      {{"ChangeInfo",
-        Value::object(
-            {{"Id", "/change/" + id}, {"Status", "PENDING"}, {"SubmittedAt", Timestamp{t}}})}}));
+  return answered(r, [&] {
+    return Value::object({{"ChangeInfo", Value::object({{"Id", "/change/" + id},
+                                                        {"Status", "PENDING"},
+                                                        {"SubmittedAt", Timestamp{t}}})}});
+  });
 }
 
 }  // namespace drsim::models

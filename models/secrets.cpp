@@ -121,8 +121,9 @@ Outcome Secrets::handle(const Request& r) {
     const std::string label =
         op == "rotate-secret" ? fmt::format("rotated-{}", ++s->rotations) : r.text("secret-string");
     s->versions.push_back({"v" + std::to_string(s->versions.size()), label, t});
-    return Outcome::success(
-        Value::object({{"Name", s->name}, {"VersionId", s->versions.back().version_id}}));
+    return answered(r, [&] {
+      return Value::object({{"Name", s->name}, {"VersionId", s->versions.back().version_id}});
+    });
   }
   if (op == "stop-replication-to-replica") {
     if (!is_replica) {

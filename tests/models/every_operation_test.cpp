@@ -286,6 +286,42 @@ TEST_F(EveryOperation, EachRegisteredOperationSucceedsOnAWorldThatAllowsIt) {
   }
 }
 
+TEST_F(EveryOperation, ACallWhoseAnswerNobodyReadsActsTheSameButBuildsNoAnswer) {
+  const std::string w = "us-west-2";
+  // The call with its answer unread; it must succeed.
+  auto unread = [&](Request r) {
+    r.fields = kReadsNothing;
+    const Outcome o = call(r);
+    EXPECT_TRUE(o.ok()) << r.describe() << " -> " << (o.error ? o.error->describe() : "");
+    return o;
+  };
+  const Request put = req("secretsmanager", "put-secret-value", w,
+                          {{"secret-id", "db-url"}, {"secret-string", "db=unread"}});
+  EXPECT_TRUE(unread(put).result.is_null());
+  EXPECT_EQ(ok(req("secretsmanager", "get-secret-value", w, {{"secret-id", "db-url"}}))
+                .result["SecretString"]
+                .to_text(),
+            "db=unread");
+  EXPECT_TRUE(unread(req("ecs", "update-service", w,
+                         {{"cluster", "c"}, {"service", "api"}, {"desired-count", "4"}}))
+                  .result.is_null());
+  EXPECT_EQ(ok(req("ecs", "describe-services", w, {{"cluster", "c"}, {"services", "api"}}))
+                .result["services"]
+                .at(0)["desiredCount"]
+                .to_text(),
+            "4");
+  EXPECT_TRUE(
+      unread(req("rds", "restore-db-instance-from-db-snapshot", w,
+                 {{"db-instance-identifier", "restored"}, {"db-snapshot-identifier", "snap"}}))
+          .result.is_null());
+  EXPECT_EQ(ok(req("rds", "describe-db-instances", w, {{"db-instance-identifier", "restored"}}))
+                .result["DBInstances"]
+                .size(),
+            1u);
+  // Read by someone, the same call answers.
+  EXPECT_FALSE(ok(put).result["VersionId"].is_null());
+}
+
 TEST_F(EveryOperation, AnOperationHintCountsOnlyWhenItNamesTheCallsOwnOperation) {
   const OperationInfo* del = find_operation("rds", "delete-db-instance");
   ASSERT_NE(del, nullptr);
