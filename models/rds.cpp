@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cmath>
 #include <stdexcept>
 
@@ -545,21 +546,47 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
   // One cursor per source of snapshots, each yielding newest first; merged by data time
   // (ties: the later cursor first, so that the ascending order lists explicit snapshots,
   // then each schedule's, then its copies').
-  struct Cursor {
-    const DbSnapshot* head;
-    std::function<const DbSnapshot*()> next;
-  };
-  std::vector<Cursor> cursors;
-  std::vector<const DbSnapshot*> explicit_ones;
+  boost::container::small_vector<const DbSnapshot*, 16> explicit_ones;
   for (const DbSnapshot& s : snapshots_) {
     if (wanted(s)) explicit_ones.push_back(&s);
   }
   std::stable_sort(
       explicit_ones.begin(), explicit_ones.end(),
       [](const DbSnapshot* a, const DbSnapshot* b) { return a->data_time < b->data_time; });
-  cursors.push_back({nullptr, [&explicit_ones, i = explicit_ones.size()]() mutable {
-                       return i == 0 ? nullptr : explicit_ones[--i];
-                     }});
+  struct Cursor {
+    const DbSnapshot* head = nullptr;
+    ScheduleState* state = nullptr;  // null: the explicit snapshots, from explicit_ones[i - 1]
+    bool copy = false;
+    std::int64_t i = 0, oldest = 0;
+    std::string_view source_region;  // the schedule's instance's, when it has one region
+  };
+  auto next = [&](Cursor& c) -> const DbSnapshot* {
+    if (c.state == nullptr)
+      return c.i == 0 ? nullptr : explicit_ones[static_cast<std::size_t>(--c.i)];
+    const SnapshotSchedule& schedule = c.state->schedule;
+    for (; c.i >= c.oldest; --c.i) {
+      if (!c.source_region.empty()) {
+        const Time taken = schedule.offset + c.i * schedule.every;
+        if (const Time down = context_.outage_start(c.source_region, taken); down != kNever) {
+          // On to the last index taken before the outage began (the loop's --c.i).
+          c.i = (floor_to(down - 1, schedule.offset, schedule.every) - schedule.offset) /
+                    schedule.every +
+                1;
+          continue;
+        }
+      }
+      const std::vector<std::pair<std::int64_t, bool>>& kept = c.state->kept;
+      if (std::find(kept.begin(), kept.end(), std::pair{c.i, c.copy}) != kept.end()) continue;
+      const DbSnapshot* s = scheduled(*c.state, c.i, c.copy);
+      if (s != nullptr && wanted(*s)) {
+        --c.i;
+        return s;
+      }
+    }
+    return nullptr;
+  };
+  boost::container::small_vector<Cursor, 8> cursors;
+  cursors.push_back({.i = static_cast<std::int64_t>(explicit_ones.size())});
   for (ScheduleState& state : schedules_) {
     const SnapshotSchedule& schedule = state.schedule;
     const auto newest = static_cast<std::int64_t>(
@@ -583,44 +610,21 @@ void Rds::visit_snapshots(std::string_view region, Time t, std::string_view owne
     if (!one_region) source_region = {};
     for (const bool copy : {false, true}) {
       if (copy ? schedule.copy_to != region : !sources_here) continue;
-      cursors.push_back(
-          {nullptr,
-           [this, &state, &wanted, copy, i = newest, oldest,
-            source_region]() mutable -> const DbSnapshot* {
-             const SnapshotSchedule& schedule = state.schedule;
-             for (; i >= oldest; --i) {
-               if (!source_region.empty()) {
-                 const Time taken = schedule.offset + i * schedule.every;
-                 if (const Time down = context_.outage_start(source_region, taken);
-                     down != kNever) {
-                   // On to the last index taken before the outage began (the loop's --i).
-                   i = (floor_to(down - 1, schedule.offset, schedule.every) - schedule.offset) /
-                           schedule.every +
-                       1;
-                   continue;
-                 }
-               }
-               if (std::find(state.kept.begin(), state.kept.end(), std::pair{i, copy}) !=
-                   state.kept.end())
-                 continue;
-               const DbSnapshot* s = scheduled(state, i, copy);
-               if (s != nullptr && wanted(*s)) {
-                 --i;
-                 return s;
-               }
-             }
-             return nullptr;
-           }});
+      cursors.push_back({.state = &state,
+                         .copy = copy,
+                         .i = newest,
+                         .oldest = oldest,
+                         .source_region = source_region});
     }
   }
-  for (Cursor& c : cursors) c.head = c.next();
+  for (Cursor& c : cursors) c.head = next(c);
   for (;;) {
     Cursor* best = nullptr;
     for (Cursor& c : cursors) {
       if (c.head && (best == nullptr || c.head->data_time >= best->head->data_time)) best = &c;
     }
     if (best == nullptr || visit(*best->head)) return;
-    best->head = best->next();
+    best->head = next(*best);
   }
 }
 
