@@ -131,7 +131,7 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
   models::Request own;
   const bool borrowed = !kept.busy;
   models::Request& buffer = borrowed ? kept.request : own;
-  kept.busy = true;
+  if (borrowed) kept.busy = true;
   struct GiveBack {
     bool* busy;
     ~GiveBack() {
