@@ -33,12 +33,10 @@ int People::headcount(std::string_view role) const {
 }
 
 void People::clear() {
+  // A default team that takes over the old one's (emptied) vectors and their storage.
   team_.escalation.clear();
   team_.headcount.clear();
-  const Team defaults;
-  team_.utc_offset_hours = defaults.utc_offset_hours;
-  team_.business_start_hour = defaults.business_start_hour;
-  team_.business_end_hour = defaults.business_end_hour;
+  team_ = Team{.escalation = std::move(team_.escalation), .headcount = std::move(team_.headcount)};
   away_.clear();
   staff_used_ = 0;
 }
