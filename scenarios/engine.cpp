@@ -28,12 +28,72 @@ std::string relative(Time delta) {
 
 }  // namespace
 
+namespace {
+
+sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
+                      models::MockCloud& cloud, std::size_t i);
+
+}  // namespace
+
 struct Engine::State {
-  State(Engine& e, std::size_t steps) : engine(e), requests(e.requests_), done(steps) {
+  /// Starts a step's process once the steps it runs after are done. It waits for them one
+  /// at a time, in the order of `after`, and wakes as the step's own process would if it
+  /// waited for each in turn: a process started for every step at the decision, only to
+  /// wait, would cost an entry and a suspension a step.
+  class Gate final : public sim::Waiter {
+   public:
+    Gate() = default;
+    Gate(const Gate&) = delete;
+    Gate& operator=(const Gate&) = delete;
+
+    /// Waits for the first of `after` not yet done; starts the step when none is left.
+    void check(State& st, std::size_t step) {
+      st_ = &st;
+      step_ = step;
+      Engine& e = st.engine;
+      const std::vector<std::size_t>& after = e.scenario_.runbook[step].after_index;
+      for (; next_ < after.size(); ++next_) {
+        sim::Event& done = *st.done[after[next_]];
+        if (!done.triggered()) {
+          node_.owner = this;
+          done.attach(node_);
+          return;
+        }
+      }
+      e.env_.start_now(run_step(e.env_, st, e.scenario_, e.cloud_, step));
+    }
+    void fire(std::uint32_t, std::exception_ptr) override {
+      sim::Environment& env = st_->engine.env_;
+      wake_ = env.schedule(env.now(), sim::Callback{&Gate::on_wake, this});
+    }
+    void cancel() override {
+      if (st_ == nullptr) return;
+      sim::detach(st_->engine.env_, node_);
+      if (wake_) st_->engine.env_.cancel(std::exchange(wake_, {}));
+    }
+
+   private:
+    static void on_wake(void* self) {
+      auto* gate = static_cast<Gate*>(self);
+      gate->wake_ = {};
+      gate->check(*gate->st_, gate->step_);
+    }
+    State* st_ = nullptr;
+    std::size_t step_ = 0;
+    std::size_t next_ = 0;  // the first of `after` not known to be done
+    sim::WaitNode node_;
+    sim::EventId wake_;
+  };
+
+  State(Engine& e, std::size_t steps)
+      : engine(e), requests(e.requests_), gates(steps), done(steps) {
     for (std::optional<sim::Event>& d : done) d.emplace(e.env_);
   }
   Engine& engine;
   std::vector<KeptRequest>& requests;  // the engine's, one per step
+  // One per step (used by those with steps to run after). Before `done`, whose waiter lists
+  // unlink the gates' nodes when they go first.
+  std::vector<Gate> gates;
   // One per step: it finished (either way). Made in place in one block, which never grows
   // (an event cannot move: its waiters point at it).
   std::vector<std::optional<sim::Event>> done;
@@ -198,13 +258,6 @@ sim::Process timed_attempt(sim::Environment& env, models::MockCloud& cloud, cons
 
 }  // namespace
 
-namespace {
-
-sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
-                      models::MockCloud& cloud, std::size_t i);
-
-}  // namespace
-
 TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool trace) {
   const Scenario& s = scenario_;
   sim::Stream onset_stream(seed, trial, sim::stream_id("failure/onset"));
@@ -299,7 +352,14 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
                 page.levels_paged == 1 ? "" : "s");
       }
       st.outcome.decision_ms = env.now() - st.outcome.onset - st.outcome.detection_ms;
-      for (std::size_t i = 0; i < s.runbook.size(); ++i) env.start(run_step(env, st, s, cloud, i));
+      // The steps that run after none start now; each other when its gate opens.
+      for (std::size_t i = 0; i < s.runbook.size(); ++i) {
+        if (s.runbook[i].after_index.empty()) {
+          env.start(run_step(env, st, s, cloud, i));
+        } else {
+          st.gates[i].check(st, i);
+        }
+      }
     }
   };
   env_.start(Incident::run(env_, st, s, cloud_));
@@ -454,7 +514,6 @@ bool condition_holds(const Query& condition, const Engine::State& st, const Scen
 sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& s,
                       models::MockCloud& cloud, std::size_t i) {
   const Step& step = s.runbook[i];
-  for (const std::size_t j : step.after_index) co_await *st.done[j];
   if (st.aborted) {
     st.done[i]->succeed();
     co_return;

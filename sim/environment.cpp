@@ -164,7 +164,7 @@ void Process::promise_type::FinalAwaiter::await_suspend(
   h.promise().root.env->finish(h.promise(), h);
 }
 
-ProcessRef Environment::start(Process process) {
+ProcessContext& Environment::adopt(Process& process) {
   auto frame = std::exchange(process.handle_, {});
   assert(frame);
   const auto id = static_cast<std::uint32_t>(processes_.size());
@@ -174,7 +174,19 @@ ProcessRef Environment::start(Process process) {
   context.id = id;
   context.resume_point = frame;
   ++live_processes_;
+  return context;
+}
+
+ProcessRef Environment::start(Process process) {
+  ProcessContext& context = adopt(process);
   schedule(now_, Callback{&Environment::resume_context, &context}, Priority::kUrgent);
+  return ProcessRef(this, context.id);
+}
+
+ProcessRef Environment::start_now(Process process) {
+  ProcessContext& context = adopt(process);
+  const std::uint32_t id = context.id;  // the context may be gone when the process ends
+  context.resume_point.resume();
   return ProcessRef(this, id);
 }
 

@@ -427,6 +427,10 @@ class Environment {
 
   /// Starts a process at the current instant (before other entries at this instant).
   ProcessRef start(Process process);
+  /// Starts a process and runs it at once, up to its first suspension: for a callback that
+  /// finds, when it runs, that a process begins there (start() would run it at the next
+  /// urgent entry instead, one entry later).
+  ProcessRef start_now(Process process);
   /// Throws Interrupted(cause) inside `process` at its current co_await. No effect on a
   /// process that has ended. Returns whether the process was alive.
   bool interrupt(ProcessRef process, std::string cause);
@@ -473,6 +477,7 @@ class Environment {
   };
   void finish(Process::promise_type& promise, std::coroutine_handle<> frame);
   static void resume_context(void* context);
+  ProcessContext& adopt(Process& process);
 
   Time now_;
   Time start_;

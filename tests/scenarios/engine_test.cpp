@@ -291,6 +291,34 @@ TEST(Engine, AStepRunsOnlyWhenItsConditionHoldsAndSkippedStepsDoNotHoldUpOthers)
   EXPECT_FALSE(o.steps[2].critical);
 }
 
+TEST(Engine, AStepStartsWhenTheLastStepItRunsAfterEndsAndStepsReadyTogetherQueueInRunbookOrder) {
+  // One `x`: d and e become ready together when a ends and take x in runbook order; c starts
+  // when b ends, after a, and queues for x behind e, which has waited for it since a ended.
+  const std::string runbook = R"([
+    {"id": "a", "manual": "10m", "owner": "x"},
+    {"id": "b", "manual": "30m", "owner": "y"},
+    {"id": "c", "after": ["a", "b"], "manual": "5m", "owner": "x"},
+    {"id": "d", "after": ["a"], "manual": "20m", "owner": "x"},
+    {"id": "e", "after": ["a"], "manual": "1m", "owner": "x"},
+    {"id": "f", "after": ["b", "a"], "manual": "2m", "owner": "y"}])";
+  std::string text = scenario_text(runbook);
+  const std::string topology = R"("topology": {)";
+  text.insert(text.find(topology) + topology.size(),
+              R"("team": {"escalation": [{"role": "x"}], "headcount": {"x": 1, "y": 1}},)");
+  const TrialOutcome o = trial(text);
+  ASSERT_EQ(o.steps.size(), 6u);
+  const sim::Time t0 = o.steps[0].start;
+  auto at = [&](std::size_t i) { return std::pair{o.steps[i].start - t0, o.steps[i].end - t0}; };
+  EXPECT_EQ(at(0), std::pair(sim::Time{0}, 10 * sim::kMinute));
+  EXPECT_EQ(at(1), std::pair(sim::Time{0}, 30 * sim::kMinute));
+  EXPECT_EQ(at(3), std::pair(10 * sim::kMinute, 30 * sim::kMinute)) << "d before e: runbook order";
+  EXPECT_EQ(at(4), std::pair(30 * sim::kMinute, 31 * sim::kMinute));
+  EXPECT_EQ(at(2), std::pair(31 * sim::kMinute, 36 * sim::kMinute))
+      << "c waits for b, then for x behind e";
+  EXPECT_EQ(at(5), std::pair(30 * sim::kMinute, 32 * sim::kMinute))
+      << "f waits for the later of b and a, whichever it lists first";
+}
+
 TEST(Engine, AnOutputQueryReadsVariablesWhenTheStepRuns) {
   // Snapshots are hourly; "the newest before ${CUTOFF}" picks an older one as CUTOFF moves back.
   auto rpo_with_cutoff = [](const std::string& cutoff) {

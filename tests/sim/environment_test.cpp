@@ -49,6 +49,46 @@ TEST(Environment, RunUntilStopsAtTheLimitAndResumes) {
   EXPECT_EQ(log.back(), "20 b woke");
 }
 
+TEST(Environment, StartNowRunsTheProcessUpToItsFirstWaitBeforeTheCallerGoesOn) {
+  Environment env;
+  Log log;
+  struct Caller {
+    Environment* env;
+    Log* log;
+    bool now;
+    ProcessRef started;
+  };
+  auto at_five = [](void* p) {
+    auto* c = static_cast<Caller*>(p);
+    note(*c->env, *c->log, c->now ? "caller (start_now)" : "caller (start)");
+    Process process = sleeper(*c->env, *c->log, c->now ? "n" : "s", 3);
+    c->started = c->now ? c->env->start_now(std::move(process)) : c->env->start(std::move(process));
+    note(*c->env, *c->log, "caller goes on");
+  };
+  auto other = [](void* p) {
+    auto* c = static_cast<Caller*>(p);
+    note(*c->env, *c->log, "next entry");
+  };
+  Caller now{&env, &log, true, {}};
+  env.schedule(5, Callback{at_five, &now});
+  env.schedule(5, Callback{other, &now});
+  env.run();
+  EXPECT_EQ(log, (Log{"5 caller (start_now)", "5 n start", "5 caller goes on", "5 next entry",
+                      "8 n woke"}));
+  EXPECT_EQ(now.started.state(), ProcessState::kDone);
+
+  // start() runs it at the next urgent entry: after the caller, before the next entry.
+  env.reset(0);
+  log.clear();
+  Caller later{&env, &log, false, {}};
+  env.schedule(5, Callback{at_five, &later});
+  env.schedule(5, Callback{other, &later});
+  env.run();
+  EXPECT_EQ(log,
+            (Log{"5 caller (start)", "5 caller goes on", "5 s start", "5 next entry", "8 s woke"}));
+  EXPECT_EQ(env.live_processes(), 0u);
+}
+
 // A sub-task run three ways by callers due at the same instant: as a process started and
 // joined, inline between yield_urgent() and timeout(0), and inline with no yield.
 Task<> body(Environment& env, Log& log, std::string name) {
