@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -282,15 +284,25 @@ std::string iso8601(sim::Time t, std::int64_t epoch_unix_ms) {
 
 void snapshot_stamp(std::string& out, sim::Time t, std::int64_t epoch_unix_ms,
                     std::string_view prefix) {
-  const CivilTime c = civil_time(epoch_unix_ms + t);
-  std::array<char, 16> b;  // YYYY-MM-DD-HH-MM
-  char* at = date(b.data(), c);
+  // A trial stamps its snapshots on a few days: each thread converts a day to its date once
+  // and writes the same ten characters until the day changes.
+  thread_local std::int64_t cached_day = INT64_MIN;
+  thread_local std::array<char, 10> cached_date;  // YYYY-MM-DD
+  const std::int64_t unix_ms = epoch_unix_ms + t;
+  std::int64_t day = unix_ms / sim::kDay;
+  if (unix_ms % sim::kDay < 0) --day;
+  if (day != cached_day) {
+    date(cached_date.data(), civil_time(day * sim::kDay));
+    cached_day = day;
+  }
+  const auto in_day = static_cast<int>(unix_ms - day * sim::kDay);
+  out.resize(prefix.size() + 16);  // prefix, YYYY-MM-DD-HH-MM
+  char* at = std::copy(prefix.begin(), prefix.end(), out.data());
+  at = std::copy(cached_date.begin(), cached_date.end(), at);
   *at++ = '-';
-  at = digits(at, c.hour, 2);
+  at = digits(at, in_day / static_cast<int>(sim::kHour), 2);
   *at++ = '-';
-  at = digits(at, c.minute, 2);
-  out.assign(prefix);
-  out.append(b.data(), at);
+  digits(at, in_day / static_cast<int>(sim::kMinute) % 60, 2);
 }
 
 }  // namespace drsim::models

@@ -34,6 +34,19 @@ TEST(Iso8601, AgreesWithTheCLibraryAcrossCenturiesAndLeapDays) {
   EXPECT_EQ(stamp, "2026-01-05-03-15");
   snapshot_stamp(stamp, 3 * sim::kHour + 15 * sim::kMinute, 1767571200000, "rds:mangu-db-");
   EXPECT_EQ(stamp, "rds:mangu-db-2026-01-05-03-15");
+  // Stamps hopping between days (and before 1970) each name their own day.
+  const std::int64_t kJan5 = 1767571200000, kLeapDay = 951782400000;
+  for (const std::int64_t unix_ms : {kJan5, kJan5 - 1, kLeapDay - sim::kMinute, kLeapDay,
+                                     kJan5 + 23 * sim::kHour + 59 * sim::kMinute, std::int64_t{-1},
+                                     -sim::kDay, std::int64_t{0}}) {
+    for (const std::int64_t t : {std::int64_t{0}, 90 * sim::kMinute, -90 * sim::kMinute}) {
+      snapshot_stamp(stamp, t, unix_ms, "db-");
+      const std::string iso = iso8601(t, unix_ms);
+      EXPECT_EQ(stamp,
+                "db-" + iso.substr(0, 10) + "-" + iso.substr(11, 2) + "-" + iso.substr(14, 2))
+          << unix_ms << " + " << t;
+    }
+  }
   EXPECT_EQ(iso8601(0, 951782400000), "2000-02-29T00:00:00.000Z") << "a leap day";
   // Spellings off the canonical places are still read, and out-of-range fields normalize
   // as the C library does.
