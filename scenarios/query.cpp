@@ -240,6 +240,17 @@ struct Query::Node {
   Value literal;
   std::vector<std::shared_ptr<const Node>> children;  // operands / args / items
   std::vector<std::string> keys;                      // multi-select hash
+  // A pipe of the shape `LIST[?cond]... | sort_by(@, &Key) | [-1]...`, taken apart when it
+  // is parsed (see Evaluator::newest_of_sorted).
+  struct Newest {
+    const Node* list = nullptr;           // LIST
+    std::vector<const Node*> conditions;  // the filters on LIST, outermost first
+    std::string key;                      // the sort key
+    // The members the filters and the pick read, when they are all they read (the listing
+    // may build only those); empty: every member.
+    std::vector<std::string_view> fields;
+  };
+  std::unique_ptr<const Newest> newest;
 };
 
 namespace {
@@ -257,6 +268,16 @@ NodePtr make(Node::Kind kind, std::vector<NodePtr> children = {}, std::string na
 
 NodePtr identity() {
   return make(Node::Kind::kCurrent);
+}
+
+std::unique_ptr<const Node::Newest> newest_plan(const Node& pipe);
+
+NodePtr make_pipe(NodePtr left, NodePtr right) {
+  auto n = std::make_shared<Node>();
+  n->kind = Node::Kind::kPipe;
+  n->children = {std::move(left), std::move(right)};
+  n->newest = newest_plan(*n);
+  return n;
 }
 
 class Parser {
@@ -351,7 +372,7 @@ class Parser {
         }
         return make(Node::Kind::kSubexpr, {left, dot_rhs(binding_power(Tok::kDot))});
       case Tok::kPipe:
-        return make(Node::Kind::kPipe, {left, expression(binding_power(Tok::kPipe))});
+        return make_pipe(left, expression(binding_power(Tok::kPipe)));
       case Tok::kOr:
         return make(Node::Kind::kOr, {left, expression(binding_power(Tok::kOr))});
       case Tok::kAnd:
@@ -615,6 +636,68 @@ bool object_members(const Node& n, std::vector<std::string_view>& out) {
   }
 }
 
+/// The node that receives `n`'s input when it is an index into it (`[-1]` in `[-1].Name`),
+/// provided every other part of `n` only works on what that index returns.
+const Node* input_index(const Node& n) {
+  using K = Node::Kind;
+  const Node* at = &n;
+  for (;;) {
+    if (at->kind == K::kIndex && at->children[0]->kind == K::kCurrent) return at;
+    switch (at->kind) {
+      case K::kSubexpr:
+      case K::kIndex:
+      case K::kProjection:
+      case K::kFilterProjection:
+      case K::kPipe:
+        at = at->children[0].get();
+        break;
+      default:
+        return nullptr;
+    }
+  }
+}
+
+std::unique_ptr<const Node::Newest> newest_plan(const Node& pipe) {
+  using K = Node::Kind;
+  const Node* pick = input_index(*pipe.children[1]);
+  if (pick == nullptr || pick->index != -1) return nullptr;
+  const Node& left = *pipe.children[0];
+  const Node* sort = nullptr;
+  const Node* list = nullptr;
+  if (left.kind == K::kFunction && left.name == "sort_by") {
+    sort = &left;
+    list = left.children[0].get();
+  } else if (left.kind == K::kPipe && left.children[1]->kind == K::kFunction &&
+             left.children[1]->name == "sort_by" &&
+             left.children[1]->children[0]->kind == K::kCurrent) {
+    sort = left.children[1].get();
+    list = left.children[0].get();
+  }
+  if (sort == nullptr || sort->children.size() != 2 || sort->children[1]->kind != K::kExpref ||
+      sort->children[1]->children[0]->kind != K::kField)
+    return nullptr;
+  auto plan = std::make_unique<Node::Newest>();
+  plan->key = sort->children[1]->children[0]->name;
+  while (list->kind == K::kFilterProjection && list->children[2]->kind == K::kCurrent) {
+    plan->conditions.push_back(list->children[1].get());
+    list = list->children[0].get();
+  }
+  plan->list = list;
+  // The members the filters and the pick read (`[-1].Member...`), when they are all it reads.
+  std::vector<std::string_view>& fields = plan->fields;
+  std::vector<const Node*> pick_path;
+  if (flat_path(*pipe.children[1], pick_path) && pick_path.size() >= 2 && pick_path[0] == pick &&
+      pick_path[1]->kind == K::kField &&
+      std::all_of(plan->conditions.begin(), plan->conditions.end(),
+                  [&](const Node* c) { return object_members(*c, fields); })) {
+    if (std::find(fields.begin(), fields.end(), pick_path[1]->name) == fields.end())
+      fields.push_back(pick_path[1]->name);
+  } else {
+    fields.clear();
+  }
+  return plan;
+}
+
 struct Evaluator {
   std::int64_t epoch;
 
@@ -769,79 +852,25 @@ struct Evaluator {
     return Value();
   }
 
-  /// The node that receives `n`'s input when it is an index into it (`[-1]` in `[-1].Name`),
-  /// provided every other part of `n` only works on what that index returns.
-  static const Node* input_index(const Node& n) {
-    using K = Node::Kind;
-    const Node* at = &n;
-    for (;;) {
-      if (at->kind == K::kIndex && at->children[0]->kind == K::kCurrent) return at;
-      switch (at->kind) {
-        case K::kSubexpr:
-        case K::kIndex:
-        case K::kProjection:
-        case K::kFilterProjection:
-        case K::kPipe:
-          at = at->children[0].get();
-          break;
-        default:
-          return nullptr;
-      }
-    }
-  }
-
   /// `LIST[?cond] | sort_by(@, &Key) | [-1]...` — the runbook idiom for "the newest snapshot" —
   /// answered without building LIST when LIST is a lazy array already in ascending order of
   /// Key: the last element of the stable sort is then the last element satisfying the
   /// filters. Nullopt when the query is not of this shape (it is then evaluated as written).
   std::optional<Value> newest_of_sorted(const Node& pipe, const Value& in) const {
-    using K = Node::Kind;
-    const Node* pick = input_index(*pipe.children[1]);
-    if (pick == nullptr || pick->index != -1) return std::nullopt;
-    const Node& left = *pipe.children[0];
-    const Node* sort = nullptr;
-    const Node* list = nullptr;
-    if (left.kind == K::kFunction && left.name == "sort_by") {
-      sort = &left;
-      list = left.children[0].get();
-    } else if (left.kind == K::kPipe && left.children[1]->kind == K::kFunction &&
-               left.children[1]->name == "sort_by" &&
-               left.children[1]->children[0]->kind == K::kCurrent) {
-      sort = left.children[1].get();
-      list = left.children[0].get();
-    }
-    if (sort == nullptr || sort->children.size() != 2 || sort->children[1]->kind != K::kExpref ||
-        sort->children[1]->children[0]->kind != K::kField)
-      return std::nullopt;
-    const std::string& key = sort->children[1]->children[0]->name;
-    std::vector<const Node*> conditions;
-    while (list->kind == K::kFilterProjection && list->children[2]->kind == K::kCurrent) {
-      conditions.push_back(list->children[1].get());
-      list = list->children[0].get();
-    }
-    const Value base = eval(*list, in);
+    const Node::Newest* plan = pipe.newest.get();
+    if (plan == nullptr) return std::nullopt;
+    const Value base = eval(*plan->list, in);
     const models::LazyArray* lazy = base.lazy();
-    if (lazy == nullptr || lazy->ascending_by() != key) return std::nullopt;
-    // The members the filters and the pick read (`[-1].Member...`), when they are all it
-    // reads: the listing may build only those.
-    std::vector<std::string_view> fields;
-    std::vector<const Node*> pick_path;
-    if (flat_path(*pipe.children[1], pick_path) && pick_path.size() >= 2 && pick_path[0] == pick &&
-        pick_path[1]->kind == K::kField &&
-        std::all_of(conditions.begin(), conditions.end(),
-                    [&](const Node* c) { return object_members(*c, fields); })) {
-      if (std::find(fields.begin(), fields.end(), pick_path[1]->name) == fields.end())
-        fields.push_back(pick_path[1]->name);
-    } else {
-      fields.clear();
-    }
-    const std::optional<Value> newest = lazy->last_match(
+    if (lazy == nullptr || lazy->ascending_by() != plan->key) return std::nullopt;
+    std::optional<Value> newest = lazy->last_match(
         [&](const Value& e) {
-          return std::all_of(conditions.begin(), conditions.end(),
+          return std::all_of(plan->conditions.begin(), plan->conditions.end(),
                              [&](const Node* c) { return eval(*c, e).truthy(); });
         },
-        fields);
-    return eval(*pipe.children[1], newest ? Value(Array{*newest}) : Value(Array{}));
+        plan->fields);
+    Array picked;
+    if (newest) picked.push_back(std::move(*newest));
+    return eval(*pipe.children[1], Value(std::move(picked)));
   }
 
   Value by_key(const Node& n, const Value& in, bool max) const {
