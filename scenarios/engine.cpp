@@ -71,6 +71,13 @@ struct Engine::State {
       sim::detach(st_->engine.env_, node_);
       if (wake_) st_->engine.env_.cancel(std::exchange(wake_, {}));
     }
+    /// Closed again, for the next trial (the node must be unlinked).
+    void clear() {
+      st_ = nullptr;
+      step_ = next_ = 0;
+      node_ = {};
+      wake_ = {};
+    }
 
    private:
     static void on_wake(void* self) {
@@ -85,9 +92,18 @@ struct Engine::State {
     sim::EventId wake_;
   };
 
+  // Made once per engine and begun anew for each trial, keeping its storage.
   State(Engine& e, std::size_t steps)
-      : engine(e), requests(e.requests_), gates(steps), done(steps) {
-    for (std::optional<sim::Event>& d : done) d.emplace(e.env_);
+      : engine(e), requests(e.requests_), gates(steps), done(steps) {}
+  /// Ready for a trial: no step done or waited for, no variable bound, nothing recorded.
+  void begin(bool trace) {
+    for (std::optional<sim::Event>& d : done) d.emplace(engine.env_);  // unlinks its waiters
+    for (Gate& g : gates) g.clear();
+    variables = engine.scenario_.variables;
+    outcome = {};
+    health.reset();
+    aborted = false;
+    tracing = trace;
   }
   Engine& engine;
   std::vector<KeptRequest>& requests;  // the engine's, one per step
@@ -130,7 +146,12 @@ struct StepResult {
 }  // namespace
 
 Engine::Engine(const Scenario& scenario)
-    : scenario_(scenario), cloud_(env_, scenario.calibration), requests_(scenario.runbook.size()) {}
+    : scenario_(scenario),
+      cloud_(env_, scenario.calibration),
+      requests_(scenario.runbook.size()),
+      state_(std::make_unique<State>(*this, scenario.runbook.size())) {}
+
+Engine::~Engine() = default;
 
 namespace {
 
@@ -302,11 +323,10 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
     cloud_.s3().put(o.bucket, o.key, onset + o.written, o.size_mb);
   cloud_.people().set_team(s.team);
 
-  State st(*this, s.runbook.size());
-  st.variables = s.variables;
+  State& st = *state_;
+  st.begin(trace);
   for (const auto& [name, offset] : s.onset_variables)
     st.variables[name] = models::Value(models::Timestamp{onset + offset});
-  st.tracing = trace;
   st.outcome.onset = onset;
   st.outcome.steps.assign(s.runbook.size(), {});
   st.health = std::make_unique<ServiceHealth>(s, cloud_, st.outcome.steps);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct TrialOutcome {
 class Engine {
  public:
   explicit Engine(const Scenario& scenario);
+  ~Engine();
   /// Runs trial `trial` of run `seed`. With `trace`, records every event with its time.
   TrialOutcome run_trial(std::uint64_t seed, std::uint64_t trial, bool trace = false);
   /// With false, the search for the recovery instant tries every instant of its grid
@@ -61,6 +63,7 @@ class Engine {
   models::MockCloud cloud_;
   bool scan_shortcuts_ = true;
   std::vector<KeptRequest> requests_;  // one per step
+  std::unique_ptr<State> state_;       // after what it refers to
 };
 
 }  // namespace drsim::scenarios
