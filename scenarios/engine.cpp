@@ -151,7 +151,11 @@ Engine::Engine(const Scenario& scenario)
       requests_(scenario.runbook.size()),
       state_(std::make_unique<State>(*this, scenario.runbook.size())) {}
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // A trial that threw leaves its processes suspended, referring to the state, the kept
+  // requests and the mock: end them while those are still here.
+  env_.reset();
+}
 
 namespace {
 
@@ -285,7 +289,7 @@ TrialOutcome Engine::run_trial(std::uint64_t seed, std::uint64_t trial, bool tra
   const Time onset = s.onset_start + static_cast<Time>(onset_stream.uniform01() *
                                                        static_cast<double>(s.onset_window));
   env_.reset(onset);
-  env_.set_event_limit(2'000'000);
+  env_.set_event_limit(event_limit_);
   cloud_.reset(seed, trial);
   models::CloudContext& ctx = cloud_.context();
   ctx.set_epoch_unix_ms(s.epoch_unix_ms);

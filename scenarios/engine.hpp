@@ -48,6 +48,9 @@ class Engine {
   /// instead of skipping those at which the service provably cannot be back: the same
   /// outcome, more slowly (for tests of the skipping).
   void set_scan_shortcuts(bool on) { scan_shortcuts_ = on; }
+  /// At most this many events a trial before it fails with sim::EventLimitExceeded (a runbook
+  /// looping without end).
+  void set_event_limit(std::uint64_t limit) { event_limit_ = limit; }
 
   struct State;  // one trial's state (engine.cpp)
   /// A step's request, kept from one attempt (and trial) to the next so that resolving its
@@ -62,6 +65,7 @@ class Engine {
   sim::Environment env_;
   models::MockCloud cloud_;
   bool scan_shortcuts_ = true;
+  std::uint64_t event_limit_ = 2'000'000;
   std::vector<KeptRequest> requests_;  // one per step
   std::unique_ptr<State> state_;       // after what it refers to
 };

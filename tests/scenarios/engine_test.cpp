@@ -319,6 +319,23 @@ TEST(Engine, AStepStartsWhenTheLastStepItRunsAfterEndsAndStepsReadyTogetherQueue
       << "f waits for the later of b and a, whichever it lists first";
 }
 
+TEST(Engine, AnEngineWhoseTrialThrewMidStepIsDestroyedCleanly) {
+  // Retried without end, a failing call exhausts the trial's event budget while an attempt
+  // waits for the call's answer, holding the step's kept request: the engine must end that
+  // attempt before the members it refers to go (the sanitizers' build checks it).
+  const std::string runbook = R"([{"id": "restore", "retries": 1000000000,
+    "aws": "rds restore-db-instance-from-db-snapshot --db-instance-identifier db-dr --db-snapshot-identifier nope --region us-east-1"}])";
+  const Scenario s = parse_scenario(scenario_text(runbook), "s.json");
+  // An attempt takes three events (the call's answer and two yields): one of three budgets in
+  // a row ends while the call is answered.
+  for (const std::uint64_t limit : {2'000, 2'001, 2'002}) {
+    Engine engine(s);
+    engine.set_event_limit(limit);
+    EXPECT_THROW(engine.run_trial(1, 0), sim::EventLimitExceeded) << limit;
+    EXPECT_THROW(engine.run_trial(1, 1), sim::EventLimitExceeded) << "again, from a clean start";
+  }  // destroyed with the second trial's process suspended
+}
+
 TEST(Engine, AnOutputQueryReadsVariablesWhenTheStepRuns) {
   // Snapshots are hourly; "the newest before ${CUTOFF}" picks an older one as CUTOFF moves back.
   auto rpo_with_cutoff = [](const std::string& cutoff) {
