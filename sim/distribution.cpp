@@ -326,6 +326,7 @@ DurationTable::DurationTable(const Distribution& d, Duration cap_ms) : d_(d) {
     bucket_[b] = static_cast<std::uint32_t>(std::lower_bound(edges_.begin(), edges_.end(), from) -
                                             edges_.begin());
   }
+  edges_.push_back(std::numeric_limits<double>::infinity());  // at() counts up to it at most
 }
 
 double Distribution::quantile_of_component(double u) const {

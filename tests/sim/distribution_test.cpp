@@ -213,6 +213,12 @@ TEST(DurationTable, GivesTheDistributionsOwnDurationsAtEveryEdgeAndInBetween) {
     for (const double u : {0x1.0p-54, 0.5, 0.999, 1 - 0x1.0p-53}) {
       EXPECT_EQ(table.at(u), d.duration_at(u)) << d.describe() << " u=" << u;
     }
+    // At each boundary of the table's 4,096 buckets and just below it.
+    for (int b = 1; b < 4096; ++b) {
+      const double u = b / 4096.0, below = std::nextafter(u, 0.0);
+      ASSERT_EQ(table.at(u), d.duration_at(u)) << d.describe() << " u=" << u;
+      ASSERT_EQ(table.at(below), d.duration_at(below)) << d.describe() << " u=" << below;
+    }
   }
   // The API latency's table holds every millisecond up to the cap, one edge each.
   const Distribution latency = Distribution::lognormal_p50_p95(150, 800);
