@@ -4,6 +4,8 @@
 #include <array>
 #include <cassert>
 #include <cstdint>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "models/operations.hpp"
@@ -190,6 +192,30 @@ constexpr std::array kWaiters = {
                target_in_service},
 };
 
+/// Where the polls a waiter skips fall (see wait_for): from `next` on, each `delay` after the
+/// one before is answered (`latencies`, in order), for as long as they start before `same`
+/// and the waiter has attempts `left`. Their instants go into `known`; returns when the last
+/// of them is answered and whether it is the waiter's last attempt. A function of its own so
+/// that the loop keeps its state in registers rather than in the coroutine's frame.
+std::pair<sim::Time, bool> place_skipped_polls(sim::Time next, sim::Time same, sim::Duration delay,
+                                               std::span<const sim::Duration> latencies,
+                                               std::size_t left, std::vector<sim::Time>& known) {
+  known.resize(latencies.size());
+  sim::Time* at = known.data();
+  std::size_t n = 0;
+  for (; next < same; ++n) {
+    assert(n < latencies.size());
+    at[n] = next;
+    if (n + 1 >= left) {
+      known.resize(n + 1);
+      return {next + latencies[n], true};
+    }
+    next += latencies[n] + delay;
+  }
+  known.resize(n);
+  return {next, false};
+}
+
 }  // namespace
 
 void InstancesAvailable::add(std::string_view status) {
@@ -261,9 +287,7 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
     // Every poll before `same` would answer "not yet" again: admit them (their latencies
     // set the pace) without asking, and sleep to the first poll that could see a change —
     // unless a call changes the world first, in which case polling resumes from there.
-    known.clear();
-    sim::Time next = env.now() + delay, end = next;
-    bool gives_up = false;
+    const sim::Time next = env.now() + delay;
     // Before `same` fit at most one poll every `delay`, and no more than the waiter has left:
     // their latencies are drawn at once (those of polls that turn out not to fit go unused).
     std::int64_t fit = max_attempts - result.attempts;
@@ -277,19 +301,9 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
     for (std::size_t i = 0; i < keys.size(); ++i)
       keys[i] = key_of(result.attempts + 1 + static_cast<int>(i));
     backend.skip_polls(poll, keys, latencies);
-    known.reserve(keys.size());
-    while (next < *same) {
-      assert(known.size() < latencies.size());
-      const sim::Duration latency = latencies[known.size()];
-      known.push_back(next);
-      if (result.attempts + static_cast<int>(known.size()) >= max_attempts) {
-        end = next + latency;
-        gives_up = true;
-        break;
-      }
-      next += latency + delay;
-      end = next;
-    }
+    auto [end, gives_up] =
+        place_skipped_polls(next, *same, delay, latencies,
+                            static_cast<std::size_t>(max_attempts - result.attempts), known);
     // Polls result.attempts + 1 ... + known.size() are answered; which of them stand?
     std::size_t made = known.size();
     if (change == nullptr) {
