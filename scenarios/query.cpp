@@ -258,12 +258,18 @@ namespace {
 using Node = Query::Node;
 using NodePtr = std::shared_ptr<const Node>;
 
-NodePtr make(Node::Kind kind, std::vector<NodePtr> children = {}, std::string name = {}) {
+/// A node still open to changes (make_pipe adds its plan); `make` gives it as NodePtr.
+std::shared_ptr<Node> make_mutable(Node::Kind kind, std::vector<NodePtr> children,
+                                   std::string name) {
   auto n = std::make_shared<Node>();
   n->kind = kind;
   n->children = std::move(children);
   n->name = std::move(name);
   return n;
+}
+
+NodePtr make(Node::Kind kind, std::vector<NodePtr> children = {}, std::string name = {}) {
+  return make_mutable(kind, std::move(children), std::move(name));
 }
 
 NodePtr identity() {
@@ -273,9 +279,7 @@ NodePtr identity() {
 std::unique_ptr<const Node::Newest> newest_plan(const Node& pipe);
 
 NodePtr make_pipe(NodePtr left, NodePtr right) {
-  auto n = std::make_shared<Node>();
-  n->kind = Node::Kind::kPipe;
-  n->children = {std::move(left), std::move(right)};
+  auto n = make_mutable(Node::Kind::kPipe, {std::move(left), std::move(right)}, {});
   n->newest = newest_plan(*n);
   return n;
 }
