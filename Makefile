@@ -21,8 +21,12 @@ build: bootstrap
 demo: build
 	./$(BUILD)/apps/drsim/drsim run scenarios/library/mangu-regional-failover.json --trials 2000
 
+# The benchmarks' programs are built here too (not run): code they call cannot change under
+# them unnoticed until the next `make bench`.
 test: build
 	@bash scripts/bootstrap.sh --test
+	@cmake -S . -B $(BUILD) -DDRSIM_BUILD_BENCH=ON >/dev/null
+	@cmake --build $(BUILD)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(CTEST_JOBS)
 
 # The tests again under AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -12,7 +12,8 @@ namespace {
 using models::Param;
 using models::Request;
 
-Request req(std::string service, std::string op, std::string region, std::initializer_list<Param> params) {
+Request req(std::string service, std::string op, std::string region,
+            std::initializer_list<Param> params) {
   return Request{std::move(service), std::move(op), std::move(region), params};
 }
 
@@ -31,12 +32,23 @@ struct World {
     db.region = "us-west-2";
     db.size_gb = 200;
     cloud.rds().add_instance(db, -30 * sim::kDay);
-    cloud.rds().add_snapshot({.id = "snap", .region = "us-east-1", .instance_id = "prod-db", .data_time = -sim::kHour,
-                              .available_at = -sim::kHour, .exists_from = -sim::kHour, .kms_key = "alias/dr", .size_gb = 200});
+    cloud.rds().add_snapshot({.id = "snap",
+                              .region = "us-east-1",
+                              .instance_id = "prod-db",
+                              .data_time = -sim::kHour,
+                              .available_at = -sim::kHour,
+                              .exists_from = -sim::kHour,
+                              .kms_key = "alias/dr",
+                              .size_gb = 200});
     if (schedule) {
-      cloud.rds().add_schedule({.instance_id = "prod-db", .every = 15 * sim::kMinute, .offset = 0,
-                                .retention = 7 * sim::kDay, .type = "manual", .id_prefix = "mangu-",
-                                .copy_to = "us-east-1", .copy_kms_key = "alias/dr"});
+      cloud.rds().add_schedule({.instance_id = "prod-db",
+                                .every = 15 * sim::kMinute,
+                                .offset = 0,
+                                .retention = 7 * sim::kDay,
+                                .type = "manual",
+                                .id_prefix = "mangu-",
+                                .copy_to = "us-east-1",
+                                .copy_kms_key = "alias/dr"});
     }
   }
   models::Calibration calibration;
@@ -47,7 +59,8 @@ struct World {
 void BM_DescribeOneInstance(benchmark::State& state) {
   World w;
   w.apply(0, false);
-  const Request r = req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "prod-db"}});
+  const Request r =
+      req("rds", "describe-db-instances", "us-west-2", {{"db-instance-identifier", "prod-db"}});
   for (auto _ : state) benchmark::DoNotOptimize(w.cloud.invoke(r));
 }
 BENCHMARK(BM_DescribeOneInstance);
@@ -83,12 +96,16 @@ void list_snapshots(benchmark::State& state, bool again, const scenarios::Query*
 void BM_ListEverySnapshotOfAFifteenMinuteSchedule(benchmark::State& state) {
   list_snapshots(state, state.range(0) != 0, nullptr);
 }
-BENCHMARK(BM_ListEverySnapshotOfAFifteenMinuteSchedule)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ListEverySnapshotOfAFifteenMinuteSchedule)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond);
 
 // The same listing read by MANGU's query for the newest `mangu` snapshot.
 void BM_NewestSnapshotByTheRunbooksQuery(benchmark::State& state) {
   const scenarios::Query q = scenarios::Query::compile(
-      "DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | sort_by(@, &SnapshotCreateTime) | "
+      "DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | sort_by(@, &SnapshotCreateTime) "
+      "| "
       "[-1].DBSnapshotIdentifier");
   list_snapshots(state, state.range(0) != 0, &q);
 }
@@ -108,11 +125,11 @@ void BM_RestoreFromSnapshot(benchmark::State& state) {
 }
 BENCHMARK(BM_RestoreFromSnapshot);
 
-sim::Process restore_and_wait(sim::Environment& env, models::MockCloud& cloud, Request restore, Request poll,
-                              models::WaitResult& out) {
+sim::Process restore_and_wait(sim::Environment& env, models::MockCloud& cloud, Request restore,
+                              Request poll, models::WaitResult& out) {
   co_await env.timeout(cloud.invoke(restore).latency);
   const models::WaiterSpec& spec = *models::find_waiter("rds", "db-instance-available");
-  out = co_await models::wait_for(env, cloud, spec, std::move(poll), spec.delay, spec.max_attempts);
+  out = co_await models::wait_for(env, cloud, spec, poll, spec.delay, spec.max_attempts);
 }
 
 void BM_TrialOfRestoreThenWait(benchmark::State& state) {
@@ -122,10 +139,12 @@ void BM_TrialOfRestoreThenWait(benchmark::State& state) {
   models::WaitResult result;
   for (auto _ : state) {
     w.apply(trial++, false);
-    w.env.start(restore_and_wait(w.env, w.cloud,
-                                 req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
-                                     {{"db-instance-identifier", "dr"}, {"db-snapshot-identifier", "snap"}}),
-                                 req("rds", "describe-db-instances", "us-east-1", {{"db-instance-identifier", "dr"}}), result));
+    w.env.start(restore_and_wait(
+        w.env, w.cloud,
+        req("rds", "restore-db-instance-from-db-snapshot", "us-east-1",
+            {{"db-instance-identifier", "dr"}, {"db-snapshot-identifier", "snap"}}),
+        req("rds", "describe-db-instances", "us-east-1", {{"db-instance-identifier", "dr"}}),
+        result));
     w.env.run();
     benchmark::DoNotOptimize(result.attempts);
   }
