@@ -104,9 +104,8 @@ BENCHMARK(BM_ListEverySnapshotOfAFifteenMinuteSchedule)
 // The same listing read by MANGU's query for the newest `mangu` snapshot.
 void BM_NewestSnapshotByTheRunbooksQuery(benchmark::State& state) {
   const scenarios::Query q = scenarios::Query::compile(
-      "DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | sort_by(@, &SnapshotCreateTime) "
-      "| "
-      "[-1].DBSnapshotIdentifier");
+      "DBSnapshots[?starts_with(DBSnapshotIdentifier, `mangu`)] | "
+      "sort_by(@, &SnapshotCreateTime) | [-1].DBSnapshotIdentifier");
   list_snapshots(state, state.range(0) != 0, &q);
 }
 BENCHMARK(BM_NewestSnapshotByTheRunbooksQuery)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
