@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 
 #include "sim/text.hpp"
 
@@ -90,10 +91,6 @@ std::optional<sim::DurationTable> CloudContext::latency_table(const Calibration&
   return sim::DurationTable(calibration.api_latency);
 }
 
-sim::Duration CloudContext::api_latency(std::string_view service, std::uint64_t call) const {
-  return api_latency_of(sim::stream_id(service), call);
-}
-
 sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64_t call) const {
   const std::uint64_t stream = api_latency_stream(service_id, call);
   if (api_latency_table_) {
@@ -124,9 +121,11 @@ void CloudContext::plain_latencies(std::string_view service, std::span<const std
   }
 }
 
-std::optional<AwsError> CloudContext::admit(const Request& request, sim::Duration& latency) {
+std::optional<AwsError> CloudContext::admit(const Request& request, std::uint64_t service_id,
+                                            sim::Duration& latency) {
+  assert(service_id == sim::stream_id(request.service));
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
-  latency = api_latency(request.service, call);
+  latency = api_latency_of(service_id, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
   const bool route53 = std::string_view(request.service) == "route53";
   const std::string_view region = route53 ? std::string_view("us-east-1") : request.region;

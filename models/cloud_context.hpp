@@ -127,8 +127,10 @@ class CloudContext {
   sim::Time data_plane_fails(std::string_view region, sim::Time from, sim::Time to) const;
 
   /// Checks that `request` may reach its region's API now; on success returns no error and
-  /// sets `latency`. Draws latency and throttling from the trial's streams.
-  std::optional<AwsError> admit(const Request& request, sim::Duration& latency);
+  /// sets `latency`. Draws latency and throttling from the trial's streams; `service_id` is
+  /// sim::stream_id(request.service) (OperationInfo::service_id).
+  std::optional<AwsError> admit(const Request& request, std::uint64_t service_id,
+                                sim::Duration& latency);
   /// The latencies `admit` would draw for calls to `service` keyed `keys[i]` (non-zero
   /// Request::call_keys) when nothing disrupts their region (the caller knows): a waiter's
   /// polls answered in advance still take their time. The service's name is hashed once.
@@ -162,9 +164,8 @@ class CloudContext {
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
     return w.start <= t && t < w.end && sim::same(w.region, region);
   }
-  /// The latency of API call `call` to `service` ("api/latency" stream).
-  sim::Duration api_latency(std::string_view service, std::uint64_t call) const;
-  /// The same with the service's name hashed (sim::stream_id), for callers that draw many.
+  /// The latency of API call `call` to the service hashed as `service_id` (sim::stream_id;
+  /// "api/latency" stream).
   sim::Duration api_latency_of(std::uint64_t service_id, std::uint64_t call) const;
 
   static std::optional<sim::DurationTable> latency_table(const Calibration& calibration);

@@ -178,7 +178,7 @@ std::optional<Outcome> MockCloud::admit(const Request& request, Admitted& admitt
         fmt::format("the mock cloud has no operation {} {}", request.service, request.operation));
   }
   sim::Duration& latency = admitted.latency;
-  if (auto error = context_->admit(request, latency)) {
+  if (auto error = context_->admit(request, info->service_id, latency)) {
     return Outcome{Value(), std::move(error), latency};
   }
   for (const PermissionDenial& d : denials_) {

@@ -4,8 +4,11 @@
 // documents each (a test keeps the two lists equal).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
+
+#include "sim/rng.hpp"
 
 namespace drsim::models {
 
@@ -13,6 +16,8 @@ struct OperationInfo {
   std::string_view service;    // "rds"
   std::string_view operation;  // "restore-db-instance-from-db-snapshot"
   bool mutating;
+  /// sim::stream_id(service), hashed once at compile time: the key of the service's draws.
+  std::uint64_t service_id = sim::stream_id(service);
 };
 
 /// Every operation the mock cloud models.
