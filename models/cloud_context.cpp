@@ -100,11 +100,11 @@ sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64
   return calibration_.api_latency.sample_duration(s);
 }
 
-void CloudContext::plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
+void CloudContext::plain_latencies(std::uint64_t service_id, std::span<const std::uint64_t> keys,
                                    std::span<sim::Duration> latencies) const {
-  const std::uint64_t id = sim::stream_id(service);
   if (!api_latency_table_) {
-    for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = api_latency_of(id, keys[i]);
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      latencies[i] = api_latency_of(service_id, keys[i]);
     return;
   }
   // The same draws as api_latency_of, in two passes: every call's uniform first (chains of
@@ -115,7 +115,8 @@ void CloudContext::plain_latencies(std::string_view service, std::span<const std
   for (std::size_t start = 0; start < keys.size(); start += kChunk) {
     const std::size_t n = std::min(kChunk, keys.size() - start);
     for (std::size_t i = 0; i < n; ++i) {
-      u[i] = sim::Stream::first_uniform01(trial_key_, api_latency_stream(id, keys[start + i]));
+      u[i] =
+          sim::Stream::first_uniform01(trial_key_, api_latency_stream(service_id, keys[start + i]));
     }
     for (std::size_t i = 0; i < n; ++i) latencies[start + i] = api_latency_table_->at(u[i]);
   }

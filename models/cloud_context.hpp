@@ -131,10 +131,11 @@ class CloudContext {
   /// sim::stream_id(request.service) (OperationInfo::service_id).
   std::optional<AwsError> admit(const Request& request, std::uint64_t service_id,
                                 sim::Duration& latency);
-  /// The latencies `admit` would draw for calls to `service` keyed `keys[i]` (non-zero
-  /// Request::call_keys) when nothing disrupts their region (the caller knows): a waiter's
-  /// polls answered in advance still take their time. The service's name is hashed once.
-  void plain_latencies(std::string_view service, std::span<const std::uint64_t> keys,
+  /// The latencies `admit` would draw for calls to the service hashed as `service_id`
+  /// (OperationInfo::service_id) keyed `keys[i]` (non-zero Request::call_keys) when nothing
+  /// disrupts their region (the caller knows): a waiter's polls answered in advance still
+  /// take their time.
+  void plain_latencies(std::uint64_t service_id, std::span<const std::uint64_t> keys,
                        std::span<sim::Duration> latencies) const;
 
   /// Starts a new trial: its streams, no disruptions.

@@ -93,10 +93,21 @@ std::optional<sim::Time> MockCloud::forecast(const Request& r, std::string_view 
   return std::min(until, *model);
 }
 
+const OperationInfo* MockCloud::operation_of(const Request& request) {
+  const OperationInfo* info = request.operation_hint;
+  if (info != nullptr && sim::same(info->operation, request.operation) &&
+      sim::same(info->service, request.service))
+    return info;
+  return find_operation(request.service, request.operation);
+}
+
 void MockCloud::skip_polls(const Request& r, std::span<const std::uint64_t> keys,
                            std::span<sim::Duration> latencies) {
-  // unchanged_until made sure that nothing disrupts these calls.
-  context_->plain_latencies(r.service, keys, latencies);
+  // unchanged_until made sure that nothing disrupts these calls; the poll before them was
+  // admitted, so its operation is known.
+  const OperationInfo* info = operation_of(r);
+  assert(info != nullptr);
+  context_->plain_latencies(info->service_id, keys, latencies);
 }
 
 DataStore* MockCloud::data_store(std::string_view name) {
@@ -167,10 +178,7 @@ WaiterState MockCloud::poll(const Request& poll, const WaiterSpec& waiter, Outco
 std::optional<Outcome> MockCloud::admit(const Request& request, Admitted& admitted) {
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
   admitted.call = call;
-  const OperationInfo* info = request.operation_hint;
-  if (info == nullptr || !sim::same(info->operation, request.operation) ||
-      !sim::same(info->service, request.service))
-    info = find_operation(request.service, request.operation);
+  const OperationInfo* info = operation_of(request);
   admitted.info = info;
   if (info == nullptr) {
     return Outcome::failure(

@@ -109,6 +109,8 @@ class MockCloud final : public Backend {
     std::uint64_t call = 0;  // its key for the call's draws
     sim::Duration latency = 0;
   };
+  /// The entry of `request`'s operation (its hint when that names it), or null.
+  static const OperationInfo* operation_of(const Request& request);
   /// Admits `request` into `admitted`, or returns the outcome of the call that fails there.
   std::optional<Outcome> admit(const Request& request, Admitted& admitted);
   /// The admitted call handled by its model (invoke after admission).
