@@ -168,7 +168,7 @@ void Rds::add_schedule(const SnapshotSchedule& given) {
   state.first_good_copy.reset();
   state.no_good_copy_before = state.first_index;
   state.kept.clear();
-  state.built.clear();
+  state.forget_built();
 }
 
 void Rds::add_cluster(DbCluster cluster) {
@@ -189,7 +189,7 @@ void Rds::break_copies(std::string_view instance, Time since) {
         s.first_good_copy.reset();  // that copy fails after all: look again
         s.no_good_copy_before = s.first_index;
       }
-      s.built.clear();
+      s.forget_built();
     }
   }
 }
@@ -332,7 +332,7 @@ DbSnapshot* Rds::find_snapshot(std::string_view id, std::string_view region) {
         const DbSnapshot* s = scheduled(state, i, copy);
         if (s == nullptr || !exists(*s)) continue;
         state.kept.emplace_back(i, copy);
-        snapshots_.push_back(std::move(*state.built.extract({i, copy}).mapped()));
+        snapshots_.push_back(*s);  // a copy: the pool's element keeps its memory
         return &snapshots_.back();
       }
     }
@@ -442,9 +442,17 @@ const DbInstance* Rds::instance_at(std::string_view id, Time t) const {
 }
 
 const DbSnapshot* Rds::scheduled(ScheduleState& state, std::int64_t index, bool copy) {
-  auto [at, added] = state.built.try_emplace({index, copy});
-  if (added) at->second = build_scheduled(state, index, copy);
-  return at->second ? &*at->second : nullptr;
+  const std::pair key{index, copy};
+  auto at = state.built.lower_bound(key);
+  if (at == state.built.end() || at->first != key) {
+    if (state.pool_used == state.pool.size()) state.pool.emplace_back();
+    const bool taken = build_scheduled(state, index, copy, state.pool[state.pool_used]);
+    at = state.built.emplace_hint(
+        at, key, taken ? static_cast<std::int32_t>(state.pool_used++) : ScheduleState::kNeverTaken);
+  }
+  return at->second == ScheduleState::kNeverTaken
+             ? nullptr
+             : &state.pool[static_cast<std::size_t>(at->second)];
 }
 
 std::optional<Rds::Taken> Rds::take_scheduled(const ScheduleState& state, std::int64_t index,
@@ -467,31 +475,33 @@ bool Rds::copy_fails(const ScheduleState& state, const DbInstance& db, Time read
          (db.config.encrypted && !kms_.accessible(schedule.copy_to, schedule.copy_kms_key));
 }
 
-std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_t index,
-                                               bool copy) {
+bool Rds::build_scheduled(ScheduleState& state, std::int64_t index, bool copy, DbSnapshot& out) {
   const SnapshotSchedule& schedule = state.schedule;
-  DbSnapshot snap;
-  const std::optional<Taken> taken = take_scheduled(state, index, snap.id);
-  if (!taken) return std::nullopt;
+  const std::optional<Taken> taken = take_scheduled(state, index, out.id);
+  if (!taken || (copy && (schedule.copy_to.empty() || taken->failed))) return false;
   const DbInstance& db = *taken->db;
-  snap.region = db.config.region;
-  snap.instance_id = db.config.id;
-  snap.data_store = db.config.data_store;
-  snap.type = schedule.type;
-  snap.data_time = taken->at;
-  snap.exists_from = taken->at;
-  snap.deleted_at = taken->at + schedule.retention;
-  snap.encrypted = db.config.encrypted;
-  snap.kms_key = db.config.kms_key;
-  snap.size_gb = db.config.size_gb;
-  snap.available_at = taken->available_at;
-  snap.failed = taken->failed;
-  if (!copy) return snap;
+  out.instance_id = db.config.id;
+  out.data_store = db.config.data_store;
+  out.data_time = taken->at;
+  out.deleted_at = taken->at + schedule.retention;
+  out.encrypted = db.config.encrypted;
+  out.size_gb = db.config.size_gb;
+  if (!copy) {
+    out.region = db.config.region;
+    out.type = schedule.type;
+    out.exists_from = taken->at;
+    out.kms_key = db.config.kms_key;
+    out.available_at = taken->available_at;
+    out.failed = taken->failed;
+    out.source_region.clear();
+    out.source_id.clear();
+    return true;
+  }
 
-  if (schedule.copy_to.empty() || snap.failed) return std::nullopt;
-  const Time ready = snap.available_at;
-  DbSnapshot out = std::move(snap);  // the copy is the source with a few members changed
-  out.source_region = std::exchange(out.region, schedule.copy_to);
+  // The copy is the source with a few members changed.
+  const Time ready = taken->available_at;
+  out.source_region = db.config.region;
+  out.region = schedule.copy_to;
   out.source_id = out.id;
   out.type = "manual";  // a copy of an automated snapshot is a manual snapshot
   if (schedule.copy_id_prefix.empty()) {
@@ -518,7 +528,7 @@ std::optional<DbSnapshot> Rds::build_scheduled(ScheduleState& state, std::int64_
     if (done < down) done = kNever;  // overflow: never back
   }
   out.available_at = done;
-  return out;
+  return true;
 }
 
 bool Rds::copied_before(ScheduleState& state, std::int64_t index) {

@@ -13,10 +13,10 @@
 // holds (kNever for a primary that keeps taking writes). That is what RPO is measured from.
 #pragma once
 
+#include <boost/container/flat_map.hpp>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -243,8 +243,9 @@ class Rds {
   /// exists; nullptr when it was never taken (the instance or its region was down). Built
   /// once a trial (a listing and the lookups after it ask for the same ones).
   const DbSnapshot* scheduled(ScheduleState& state, std::int64_t index, bool copy);
-  /// scheduled() without the memo.
-  std::optional<DbSnapshot> build_scheduled(ScheduleState& state, std::int64_t index, bool copy);
+  /// scheduled() without the memo: sets every member of `out` (whatever it held) and returns
+  /// true, or returns false when the snapshot was never taken.
+  bool build_scheduled(ScheduleState& state, std::int64_t index, bool copy, DbSnapshot& out);
   /// What decides the fate of scheduled snapshot `index` (nullopt: never taken), without
   /// building it; `id` is set to its identifier.
   struct Taken {
@@ -293,8 +294,18 @@ class Rds {
     std::optional<std::int64_t> first_good_copy;      // the first copy that succeeded, once known
     std::int64_t no_good_copy_before = 0;             // no copy succeeded below this index
     std::vector<std::pair<std::int64_t, bool>> kept;  // (index, copy) moved to `snapshots_`
-    // scheduled()'s answers this trial, by (index, copy); a map, so that pointers stay valid.
-    std::map<std::pair<std::int64_t, bool>, std::optional<DbSnapshot>> built;
+    // scheduled()'s answers this trial, by (index, copy): kNeverTaken or the snapshot's place
+    // in `pool`. Newest first, the order listings ask in, so that they add at the end.
+    static constexpr std::int32_t kNeverTaken = -1;
+    boost::container::flat_map<std::pair<std::int64_t, bool>, std::int32_t, std::greater<>> built;
+    // The snapshots built, kept from trial to trial so that their strings keep their memory
+    // (a deque: pointers handed out stay valid as more are built).
+    std::deque<DbSnapshot> pool;
+    std::size_t pool_used = 0;
+    void forget_built() {
+      built.clear();
+      pool_used = 0;
+    }
   };
   sim::SlotVector<ScheduleState> schedules_;  // kept across clear(): the same every trial
   std::uint64_t generation_ = 0;  // bumped by clear(): listings handed out before are stale

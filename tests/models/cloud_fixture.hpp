@@ -41,14 +41,17 @@ class CloudTest : public ::testing::Test {
 
   /// The primary database, encrypted with a key that exists only in us-west-2.
   void add_primary(double size_gb = 200, bool multi_az = false) {
-    cloud_.kms().add_key("us-west-2", "key-west", "alias/prod-rds");
+    add_primary_to(cloud_, size_gb, multi_az);
+  }
+  static void add_primary_to(MockCloud& cloud, double size_gb = 200, bool multi_az = false) {
+    cloud.kms().add_key("us-west-2", "key-west", "alias/prod-rds");
     DbInstanceConfig db;
     db.id = "prod-db";
     db.region = "us-west-2";
     db.size_gb = size_gb;
     db.multi_az = multi_az;
     db.kms_key = "alias/prod-rds";
-    cloud_.rds().add_instance(db, -30 * sim::kDay);
+    cloud.rds().add_instance(db, -30 * sim::kDay);
   }
 
   /// Adds an available snapshot "s" of the primary (call add_primary first) and, a minute

@@ -18,17 +18,18 @@ using testing::req;
 class RdsTest : public CloudTest {
  protected:
   /// The primary (50 GB) snapshotted every hour, kept two days, each copied to us-east-1.
-  void add_hourly_schedule_copied_east() {
-    add_primary(50);
-    cloud_.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
-    cloud_.rds().add_schedule({.instance_id = "prod-db",
-                               .every = kHour,
-                               .offset = 0,
-                               .retention = 2 * kDay,
-                               .type = "manual",
-                               .id_prefix = "h-",
-                               .copy_to = "us-east-1",
-                               .copy_kms_key = "alias/prod-rds-dr"});
+  void add_hourly_schedule_copied_east() { add_hourly_schedule_copied_east_to(cloud_); }
+  static void add_hourly_schedule_copied_east_to(MockCloud& cloud) {
+    add_primary_to(cloud, 50);
+    cloud.kms().add_key("us-east-1", "key-east", "alias/prod-rds-dr");
+    cloud.rds().add_schedule({.instance_id = "prod-db",
+                              .every = kHour,
+                              .offset = 0,
+                              .retention = 2 * kDay,
+                              .type = "manual",
+                              .id_prefix = "h-",
+                              .copy_to = "us-east-1",
+                              .copy_kms_key = "alias/prod-rds-dr"});
   }
 };
 
@@ -71,6 +72,36 @@ TEST_F(RdsTest, AScheduleAddedAfterAResetIsTheNewOneWhole) {
         << snap.to_json();
     EXPECT_EQ(snap["SnapshotType"].as_string(), "automated") << snap.to_json();
   }
+}
+
+TEST_F(RdsTest, SnapshotsBuiltInOneTrialLeaveNothingInTheNextOnesListing) {
+  // The same world twice at two days: the hourly "h-" snapshots of the primary, copied east.
+  auto build = [](MockCloud& cloud) {
+    cloud.context().add_region("us-west-2");
+    cloud.context().add_region("us-east-1");
+    add_hourly_schedule_copied_east_to(cloud);
+  };
+  const Request west = req("rds", "describe-db-snapshots", "us-west-2");
+  // Trial zero builds the copies first (listing us-east-1), then the sources.
+  at(2 * kDay);
+  cloud_.reset(7, 1);
+  build(cloud_);
+  ASSERT_GT(ok(req("rds", "describe-db-snapshots", "us-east-1")).result["DBSnapshots"].size(), 0u);
+  ok(west);
+  // Trial one, on the same cloud, lists only the sources: each as a cloud new to it lists it
+  // (nothing of the copies built in the trial before, such as their SourceRegion).
+  cloud_.reset(7, 2);
+  build(cloud_);
+  const Value listed = ok(west).result["DBSnapshots"];
+  sim::Environment fresh_env(0);
+  fresh_env.run_until(2 * kDay);
+  MockCloud fresh(fresh_env, calibration_, 7, 2);
+  build(fresh);
+  const Outcome expected = fresh.invoke(west);
+  ASSERT_TRUE(expected.ok());
+  ASSERT_GT(listed.size(), 0u);
+  EXPECT_EQ(listed.to_json(), expected.result["DBSnapshots"].to_json());
+  EXPECT_TRUE(listed.at(-1)["SourceRegion"].is_null()) << listed.at(-1).to_json();
 }
 
 TEST_F(RdsTest, CopyingAnEncryptedSnapshotWithoutAKeyInTheTargetRegionFails) {
