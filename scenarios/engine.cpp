@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -133,15 +132,71 @@ namespace {
 
 /// How one attempt at a step ended. A failure's cause and detail are spelled out only when
 /// read: most failed attempts are retried, and an untraced trial never describes them.
+/// How an attempt at a step ended: the facts of a failure, put into words (explain) only
+/// when a trace or the trial's failure cause needs them.
 struct StepResult {
-  using Explanation = std::pair<std::string, std::string>;  // (cause, detail)
-  bool ok = true;
-  std::function<Explanation()> explain;
+  enum class Failure : std::uint8_t {
+    kNone,
+    kProbe,          // the probe did not reach a healthy service
+    kDigNoAnswer,    // dig found no record
+    kDigOldTarget,   // dig answered `text`, not the expected target
+    kUnsetVariable,  // the command reads variable `text`, which no step set
+    kWaiterGaveUp,   // `waiter` still retrying after `attempts` polls
+    kWaiterFailed,   // `waiter` reached a failure state (or its call failed: `error`)
+    kCall,           // the call failed with `error`
+    kOutputs,        // an output could not be bound: `text` (what), `detail`
+    kTimeout,        // the step's own timeout
+  };
+  Failure failure = Failure::kNone;
+  // Each failure sets the members it names above (the others may hold an earlier attempt's).
+  std::string text, detail;
+  std::optional<models::AwsError> error;
+  const models::WaiterSpec* waiter = nullptr;
+  int attempts = 0;
 
-  static StepResult failure(std::function<Explanation()> explain) {
-    return {false, std::move(explain)};
-  }
+  bool ok() const { return failure == Failure::kNone; }
 };
+
+/// (cause, detail) of a failed attempt at `step`.
+std::pair<std::string, std::string> explain(const StepResult& r, const Step& step,
+                                            const Scenario& s) {
+  using Failure = StepResult::Failure;
+  switch (r.failure) {
+    case Failure::kNone:
+      break;
+    case Failure::kProbe:
+      return {fmt::format("step {}: probe {} failed", step.id, step.probe),
+              fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
+    case Failure::kDigNoAnswer:
+      return {fmt::format("step {}: dig {}: no answer", step.id, step.dig),
+              fmt::format("{} has no record a resolver can find (NXDOMAIN)", step.dig)};
+    case Failure::kDigOldTarget:
+      return {fmt::format("step {}: dig {} still answers the old target", step.id, step.dig),
+              fmt::format("dig {} answered {}, not {}", step.dig, r.text, step.expect)};
+    case Failure::kUnsetVariable:
+      return {fmt::format("step {}: variable ${} is not set", step.id, r.text),
+              fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
+                          "runs after)",
+                          r.text)};
+    case Failure::kWaiterGaveUp:
+      return {fmt::format("step {}: waiter {} gave up (max attempts)", step.id, r.waiter->name),
+              fmt::format("still not there after {} polls of {}", r.attempts,
+                          sim::format_duration(r.waiter->delay))};
+    case Failure::kWaiterFailed:
+      return {fmt::format("step {}: waiter {} failed", step.id, r.waiter->name),
+              r.error ? r.error->describe() : "reached a failure state"};
+    case Failure::kCall:
+      return {fmt::format("step {}: {}", step.id, models::error_name(r.error->code)),
+              r.error->describe()};
+    case Failure::kOutputs:
+      return {fmt::format("step {}: {}", step.id, r.text), r.detail};
+    case Failure::kTimeout:
+      return {
+          fmt::format("step {}: timed out after {}", step.id, sim::format_duration(*step.timeout)),
+          "the step's own timeout"};
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -172,13 +227,7 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
                     StepResult& result) {
   if (!step.probe.empty()) {
     co_await env.timeout(kProbeLatency);
-    if (!health.healthy(env.now())) {
-      result = StepResult::failure([&step, &s] {
-        return StepResult::Explanation{
-            fmt::format("step {}: probe {} failed", step.id, step.probe),
-            fmt::format("a client resolving {} did not reach a healthy service", s.service.dns)};
-      });
-    }
+    if (!health.healthy(env.now())) result.failure = StepResult::Failure::kProbe;
     co_return;
   }
   if (!step.dig.empty()) {
@@ -188,17 +237,10 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
         step.dig, env.now(), cloud.context().uniform("dns/operator-phase", step.dig),
         cloud.context().uniform("dns/operator-pick", step.dig));
     if (answer.empty()) {
-      result = StepResult::failure([&step] {
-        return StepResult::Explanation{
-            fmt::format("step {}: dig {}: no answer", step.id, step.dig),
-            fmt::format("{} has no record a resolver can find (NXDOMAIN)", step.dig)};
-      });
+      result.failure = StepResult::Failure::kDigNoAnswer;
     } else if (answer.find(step.expect) == std::string_view::npos) {
-      result = StepResult::failure([&step, answer = std::string(answer)] {
-        return StepResult::Explanation{
-            fmt::format("step {}: dig {} still answers the old target", step.id, step.dig),
-            fmt::format("dig {} answered {}, not {}", step.dig, answer, step.expect)};
-      });
+      result.failure = StepResult::Failure::kDigOldTarget;
+      result.text = answer;
     }
     co_return;
   }
@@ -227,13 +269,8 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
   // the scenario was compiled.
   if (!step.fixed_request) {
     if (const std::optional<std::string_view> v = c.unbound(variables)) {
-      result = StepResult::failure([&step, v = std::string(*v)] {
-        return StepResult::Explanation{
-            fmt::format("step {}: variable ${} is not set", step.id, v),
-            fmt::format("no earlier step binds ${} (check the `outputs` of the steps this one "
-                        "runs after)",
-                        v)};
-      });
+      result.failure = StepResult::Failure::kUnsetVariable;
+      result.text = *v;
       co_return;
     }
     step_request_into(buffer, s, step, variables, cloud.context().epoch_unix_ms());
@@ -247,30 +284,24 @@ sim::Task<> attempt(sim::Environment& env, models::MockCloud& cloud, const Scena
     models::WaitResult w =
         co_await models::wait_for(env, cloud, spec, poll, spec.delay, spec.max_attempts);
     if (w.state == models::WaiterState::kSuccess) co_return;
-    result = StepResult::failure([&step, &spec, timed_out = w.state == models::WaiterState::kRetry,
-                                  attempts = w.attempts, error = std::move(w.last.error)] {
-      return StepResult::Explanation{fmt::format("step {}: waiter {} {}", step.id, spec.name,
-                                                 timed_out ? "gave up (max attempts)" : "failed"),
-                                     timed_out
-                                         ? fmt::format("still not there after {} polls of {}",
-                                                       attempts, sim::format_duration(spec.delay))
-                                         : (error ? error->describe() : "reached a failure state")};
-    });
+    result.failure = w.state == models::WaiterState::kRetry ? StepResult::Failure::kWaiterGaveUp
+                                                            : StepResult::Failure::kWaiterFailed;
+    result.waiter = &spec;
+    result.attempts = w.attempts;
+    result.error = std::move(w.last.error);
     co_return;
   }
   models::Outcome o = cloud.invoke(request);
   co_await env.timeout(o.latency);
   if (!o.ok()) {
-    result = StepResult::failure([&step, error = std::move(*o.error)] {
-      return StepResult::Explanation{
-          fmt::format("step {}: {}", step.id, models::error_name(error.code)), error.describe()};
-    });
+    result.failure = StepResult::Failure::kCall;
+    result.error = std::move(o.error);
     co_return;
   }
   if (auto e = bind_outputs(step, o.result, variables, cloud.context().epoch_unix_ms())) {
-    result = StepResult::failure([&step, error = std::move(*e)] {
-      return StepResult::Explanation{fmt::format("step {}: {}", step.id, error.what), error.detail};
-    });
+    result.failure = StepResult::Failure::kOutputs;
+    result.text = std::move(e->what);
+    result.detail = std::move(e->detail);
   }
 }
 
@@ -558,18 +589,14 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
   StepResult result;
   for (int k = 0; k <= step.retries; ++k) {
     if (k > 0 && step.retry_delay > 0) co_await env.timeout(step.retry_delay);
-    result = {};
+    result.failure = StepResult::Failure::kNone;  // (a failure sets the members it reads)
     const auto trial_attempt = static_cast<std::uint64_t>(k);
     if (step.timeout) {
       sim::ProcessRef body = env.start(timed_attempt(env, cloud, s, step, st.variables, *st.health,
                                                      st.requests[i], trial_attempt, result));
       if (co_await any_of(env, body, env.timeout(*step.timeout)) == 1) {
         env.interrupt(body, "timeout");
-        result = StepResult::failure([&step] {
-          return StepResult::Explanation{fmt::format("step {}: timed out after {}", step.id,
-                                                     sim::format_duration(*step.timeout)),
-                                         "the step's own timeout"};
-        });
+        result.failure = StepResult::Failure::kTimeout;
       }
     } else {
       // Inline: a process of its own would cost more than most attempts. The two yields put
@@ -579,16 +606,16 @@ sim::Process run_step(sim::Environment& env, Engine::State& st, const Scenario& 
                        result);
       co_await env.timeout(0);
     }
-    if (result.ok) break;
+    if (result.ok()) break;
     if (st.tracing)
-      st.note("step {} attempt {} failed: {}", step.id, k + 1, result.explain().second);
+      st.note("step {} attempt {} failed: {}", step.id, k + 1, explain(result, step, s).second);
   }
   record.end = env.now();
-  record.ok = result.ok;
-  st.note("step {} {}", step.id, result.ok ? "done" : "FAILED");
-  if (!result.ok && step.on_failure == "abort" && !st.aborted) {
+  record.ok = result.ok();
+  st.note("step {} {}", step.id, result.ok() ? "done" : "FAILED");
+  if (!result.ok() && step.on_failure == "abort" && !st.aborted) {
     st.aborted = true;
-    std::tie(st.outcome.cause, st.outcome.detail) = result.explain();
+    std::tie(st.outcome.cause, st.outcome.detail) = explain(result, step, s);
   }
   st.done[i]->succeed();
 }
