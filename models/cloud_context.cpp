@@ -100,24 +100,27 @@ sim::Duration CloudContext::api_latency_of(std::uint64_t service_id, std::uint64
   return calibration_.api_latency.sample_duration(s);
 }
 
+sim::Duration CloudContext::keyed_latency(std::uint64_t service_id, std::uint64_t key) const {
+  if (api_latency_table_) {
+    return api_latency_table_->at(sim::to_unit(sim::mix64(key + keyed_latency_seed(service_id))));
+  }
+  return api_latency_of(service_id, key);  // a mixture: two uniforms a draw, from a stream
+}
+
 void CloudContext::plain_latencies(std::uint64_t service_id, std::span<const std::uint64_t> keys,
                                    std::span<sim::Duration> latencies) const {
   if (!api_latency_table_) {
-    for (std::size_t i = 0; i < keys.size(); ++i)
-      latencies[i] = api_latency_of(service_id, keys[i]);
+    for (std::size_t i = 0; i < keys.size(); ++i) latencies[i] = keyed_latency(service_id, keys[i]);
     return;
   }
-  // The same draws as api_latency_of, in two passes: every call's uniform first (chains of
-  // multiplications, independent of each other, so they overlap), then the table lookups
-  // (whose cache misses then overlap too, instead of each stalling the next call's hash).
+  // The same draws as keyed_latency, in two passes: every call's uniform first, then the
+  // table lookups (whose cache misses then overlap, instead of each stalling the next hash).
+  const std::uint64_t seed = keyed_latency_seed(service_id);
   constexpr std::size_t kChunk = 64;
   std::array<double, kChunk> u;
   for (std::size_t start = 0; start < keys.size(); start += kChunk) {
     const std::size_t n = std::min(kChunk, keys.size() - start);
-    for (std::size_t i = 0; i < n; ++i) {
-      u[i] =
-          sim::Stream::first_uniform01(trial_key_, api_latency_stream(service_id, keys[start + i]));
-    }
+    for (std::size_t i = 0; i < n; ++i) u[i] = sim::to_unit(sim::mix64(keys[start + i] + seed));
     for (std::size_t i = 0; i < n; ++i) latencies[start + i] = api_latency_table_->at(u[i]);
   }
 }
@@ -126,7 +129,8 @@ std::optional<AwsError> CloudContext::admit(const Request& request, std::uint64_
                                             sim::Duration& latency) {
   assert(service_id == sim::stream_id(request.service));
   const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
-  latency = api_latency_of(service_id, call);
+  latency =
+      request.call_key != 0 ? keyed_latency(service_id, call) : api_latency_of(service_id, call);
   // Route 53's control plane is served from us-east-1, whatever --region says.
   const bool route53 = std::string_view(request.service) == "route53";
   const std::string_view region = route53 ? std::string_view("us-east-1") : request.region;

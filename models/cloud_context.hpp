@@ -134,7 +134,7 @@ class CloudContext {
   /// The latencies `admit` would draw for calls to the service hashed as `service_id`
   /// (OperationInfo::service_id) keyed `keys[i]` (non-zero Request::call_keys) when nothing
   /// disrupts their region (the caller knows): a waiter's polls answered in advance still
-  /// take their time.
+  /// take their time. See keyed_latency.
   void plain_latencies(std::uint64_t service_id, std::span<const std::uint64_t> keys,
                        std::span<sim::Duration> latencies) const;
 
@@ -165,9 +165,18 @@ class CloudContext {
   bool active(const DisruptionWindow& w, std::string_view region, sim::Time t) const {
     return w.start <= t && t < w.end && sim::same(w.region, region);
   }
-  /// The latency of API call `call` to the service hashed as `service_id` (sim::stream_id;
-  /// "api/latency" stream).
+  /// The latency of the trial's API call number `call` to the service hashed as `service_id`
+  /// (sim::stream_id; "api/latency" stream).
   sim::Duration api_latency_of(std::uint64_t service_id, std::uint64_t call) const;
+  /// The latency of a keyed call (Request::call_key: a waiter's poll). A wait's keys step by
+  /// SplitMix64's increment (kGoldenGamma) from its own start, so that its polls' latencies
+  /// are outputs of that generator, seeded by the wait, the trial and the service: one mix a
+  /// poll, in whatever order polls are made or skipped.
+  sim::Duration keyed_latency(std::uint64_t service_id, std::uint64_t key) const;
+  /// What keyed_latency adds to the key before mixing.
+  std::uint64_t keyed_latency_seed(std::uint64_t service_id) const {
+    return trial_key_ ^ service_id ^ Purpose("api/latency").id();
+  }
 
   static std::optional<sim::DurationTable> latency_table(const Calibration& calibration);
 

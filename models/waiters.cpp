@@ -267,9 +267,11 @@ sim::Task<WaitResult> wait_for(sim::Environment& env, Backend& backend, const Wa
   poll.operation_hint = find_operation(spec.service, spec.operation);
   poll.fields = spec.fields;
   WaitResult result;
-  // Poll k draws its own latency (see Request::call_key), whether it is made or skipped.
+  // Poll k draws its own latency (see Request::call_key), whether it is made or skipped: the
+  // keys step by SplitMix64's increment, and the latencies are that generator's outputs
+  // (CloudContext::keyed_latency). (A key of 0 would mean "not keyed": a chance of 2^-64.)
   const std::uint64_t key = sim::mix64(poll.call_key ^ sim::stream_id(spec.name));
-  auto key_of = [&](int k) { return sim::mix64(key + static_cast<std::uint64_t>(k)); };
+  auto key_of = [&](int k) { return key + static_cast<std::uint64_t>(k) * sim::kGoldenGamma; };
   std::vector<sim::Time> known;  // instants of polls whose answer is known in advance
   for (result.attempts = 1;; ++result.attempts) {
     poll.call_key = key_of(result.attempts);

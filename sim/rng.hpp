@@ -19,8 +19,11 @@ __extension__ using uint128_t = unsigned __int128;
 __extension__ using int128_t = __int128;
 
 /// SplitMix64 finaliser: a bijective, well-mixing map of 64-bit integers.
+/// SplitMix64's increment (2^64 / the golden ratio, odd).
+inline constexpr std::uint64_t kGoldenGamma = 0x9e3779b97f4a7c15ULL;
+
 constexpr std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
+  x += kGoldenGamma;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
@@ -50,6 +53,11 @@ constexpr std::uint64_t stream_id(std::initializer_list<std::string_view> parts)
   std::uint64_t h = detail::kFnvBasis;
   for (std::string_view part : parts) h = detail::fnv1a(h, part);
   return mix64(h);
+}
+
+/// The uniform in the open interval (0, 1) that 64 random bits make (their top 53).
+constexpr double to_unit(std::uint64_t bits) {
+  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
 }
 
 /// A deterministic generator (xoshiro256**) for one (seed, trial, stream) key.
@@ -103,9 +111,6 @@ class Stream {
     }
   }
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  static constexpr double to_unit(std::uint64_t bits) {
-    return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
-  }
   std::uint64_t s_[4];
 };
 

@@ -3,6 +3,12 @@
 // distribution-free 99.9% interval of the simulated sample.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <span>
+#include <vector>
+
 #include "sim/statistics.hpp"
 #include "tests/models/cloud_fixture.hpp"
 
@@ -77,6 +83,47 @@ TEST(Calibration, RestoreFromSnapshotTakesTheCalibratedTime) {
   });
   expect_matches(restore, c.rds_restore, "restore");
   EXPECT_NEAR(static_cast<double>(restore.quantile(0.5)), 15.0 * kMinute, 0.03 * 15 * kMinute);
+}
+
+TEST(Calibration, AWaitsPollsTakeTheCalibratedApiLatencyFromTrialToTrialAndPollToPoll) {
+  // A waiter keys its polls key + k * kGoldenGamma (see wait_for): across trials, the first
+  // poll's latency follows the calibration; and so do the 20,000 polls of one wait, each
+  // independent of the one before (the lag-one correlation of their ranks within 4 sigma).
+  Calibration c;
+  const Request poll = req("rds", "describe-db-instances", "us-west-2");
+  constexpr std::uint64_t kWait = 0x5eed;
+  const sim::Sample first = over_trials(c, [&](MockCloud& cloud, sim::Environment&) {
+    const std::uint64_t key = kWait + sim::kGoldenGamma;
+    sim::Duration latency = 0;
+    cloud.skip_polls(poll, std::span(&key, 1), std::span(&latency, 1));
+    return latency;
+  });
+  expect_matches(first, c.api_latency, "first poll, across trials");
+
+  sim::Environment env;
+  MockCloud cloud(env, c, 99, 0);
+  cloud.context().add_region("us-west-2");
+  std::vector<std::uint64_t> keys(kTrials);
+  for (std::uint64_t k = 0; k < kTrials; ++k) keys[k] = kWait + (k + 1) * sim::kGoldenGamma;
+  std::vector<sim::Duration> latencies(kTrials);
+  cloud.skip_polls(poll, keys, latencies);
+  sim::Sample one_wait;
+  for (sim::Duration d : latencies) one_wait.add(d);
+  expect_matches(one_wait, c.api_latency, "the polls of one wait");
+  // Ranks (ties averaged away by a stable order) and their lag-one correlation.
+  std::vector<std::size_t> order(kTrials);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return latencies[a] < latencies[b]; });
+  std::vector<double> rank(kTrials);
+  for (std::size_t r = 0; r < kTrials; ++r) rank[order[r]] = static_cast<double>(r);
+  const double mean = (kTrials - 1) / 2.0;
+  double covariance = 0, variance = 0;
+  for (std::size_t k = 0; k < kTrials; ++k) {
+    variance += (rank[k] - mean) * (rank[k] - mean);
+    if (k + 1 < kTrials) covariance += (rank[k] - mean) * (rank[k + 1] - mean);
+  }
+  EXPECT_LT(std::abs(covariance / variance), 4 / std::sqrt(static_cast<double>(kTrials)));
 }
 
 TEST(Calibration, MultiAzFailoverTakesTheCalibratedTimeWithItsTail) {
