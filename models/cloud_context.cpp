@@ -128,9 +128,13 @@ void CloudContext::plain_latencies(std::uint64_t service_id, std::span<const std
 std::optional<AwsError> CloudContext::admit(const Request& request, std::uint64_t service_id,
                                             sim::Duration& latency) {
   assert(service_id == sim::stream_id(request.service));
-  const std::uint64_t call = request.call_key != 0 ? request.call_key : calls_++;
-  latency =
-      request.call_key != 0 ? keyed_latency(service_id, call) : api_latency_of(service_id, call);
+  std::uint64_t call = request.call_key;
+  if (call != 0) {
+    latency = keyed_latency(service_id, call);
+  } else {
+    call = calls_++;
+    latency = api_latency_of(service_id, call);
+  }
   // Route 53's control plane is served from us-east-1, whatever --region says.
   const bool route53 = std::string_view(request.service) == "route53";
   const std::string_view region = route53 ? std::string_view("us-east-1") : request.region;

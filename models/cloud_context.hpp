@@ -157,8 +157,8 @@ class CloudContext {
                                     std::uint64_t occurrence) {
     return sim::mix64(purpose.id() ^ sim::mix64(resource + occurrence));
   }
-  /// The "api/latency" stream of call `call` to the service hashed as `service_id`: made
-  /// calls and a waiter's skipped polls must draw from the same one.
+  /// The "api/latency" stream of the trial's call number `call` to the service hashed as
+  /// `service_id` (a keyed call's draws: keyed_latency).
   static std::uint64_t api_latency_stream(std::uint64_t service_id, std::uint64_t call) {
     return stream_of_id("api/latency", service_id, call);
   }

@@ -130,10 +130,8 @@ struct Engine::State {
 
 namespace {
 
-/// How one attempt at a step ended. A failure's cause and detail are spelled out only when
-/// read: most failed attempts are retried, and an untraced trial never describes them.
-/// How an attempt at a step ended: the facts of a failure, put into words (explain) only
-/// when a trace or the trial's failure cause needs them.
+/// How one attempt at a step ended: the facts of a failure, put into words (explain) only
+/// when read — most failed attempts are retried, and an untraced trial never describes them.
 struct StepResult {
   enum class Failure : std::uint8_t {
     kNone,
