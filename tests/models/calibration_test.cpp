@@ -110,7 +110,8 @@ TEST(Calibration, AWaitsPollsTakeTheCalibratedApiLatencyFromTrialToTrialAndPollT
   sim::Sample one_wait;
   for (sim::Duration d : latencies) one_wait.add(d);
   expect_matches(one_wait, c.api_latency, "the polls of one wait");
-  // Ranks (ties averaged away by a stable order) and their lag-one correlation.
+  // Ranks (ties broken by position: whole milliseconds tie often) and their lag-one
+  // correlation.
   std::vector<std::size_t> order(kTrials);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
